@@ -1,0 +1,79 @@
+"""Service catalogue: search and details."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from sqlalchemy.orm import Session
+
+from api.deps import get_db, get_search
+from api.schemas import SearchResults, ServiceHit, ServicePublic
+from knowledge_base.guidance import materials_of, steps_of, time_limit_text
+from knowledge_base.models import Service
+from knowledge_base.repositories.services import get_service
+from knowledge_base.search.engine import SearchEngine
+
+router = APIRouter(prefix="/api/v1/services", tags=["services"])
+
+
+@router.get("", response_model=SearchResults)
+def search_services(
+    q: str = Query(
+        ..., min_length=1, max_length=500, description="the citizen's question"
+    ),
+    limit: int = Query(5, ge=1, le=50),
+    search: SearchEngine = Depends(get_search),
+) -> SearchResults:
+    hits = search.index.search(q, limit=limit)
+    return SearchResults(query=q, results=[ServiceHit(**hit.__dict__) for hit in hits])
+
+
+@router.get("/{code}", response_model=ServicePublic)
+def read_service(
+    code: str, lang: str = Query("zh", regex="^(zh|en)$"), db: Session = Depends(get_db)
+) -> ServicePublic:
+    service = get_service(db, code)
+    if service is None:
+        raise HTTPException(status_code=404, detail=f"service {code!r} not found")
+    return service_public(service, lang)
+
+
+def service_public(service: Service, lang: str = "zh") -> ServicePublic:
+    english = lang == "en"
+    return ServicePublic(
+        code=service.code,
+        name=service.name_en if english and service.name_en else service.name,
+        name_en=service.name_en,
+        department={
+            "code": service.department.code,
+            "name": service.department.name,
+            "name_en": service.department.name_en,
+        },
+        category=service.category,
+        audience=service.audience,
+        region=service.region,
+        summary=service.summary_en
+        if english and service.summary_en
+        else service.summary,
+        eligibility=(service.eligibility_en or service.eligibility)
+        if english
+        else service.eligibility,
+        steps=[s.__dict__ for s in steps_of(service, lang)],
+        materials=[m.__dict__ for m in materials_of(service, lang)],
+        fees=(service.fees_en or service.fees) if english else service.fees,
+        is_free=service.is_free,
+        statutory_days=service.statutory_days,
+        promised_days=service.promised_days,
+        time_limit=time_limit_text(service, lang),
+        online_available=service.online_available,
+        online_url=service.online_url,
+        offline_where=(service.offline_where_en or service.offline_where)
+        if english
+        else service.offline_where,
+        hours=service.hours,
+        phone=service.phone,
+        legal_basis=service.legal_basis,
+        source=service.source,
+        source_url=service.source_url,
+        notice=service.notice,
+        updated_at=service.updated_at.isoformat(),
+    )

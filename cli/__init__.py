@@ -1,0 +1,1 @@
+"""The ``hotline`` command: an adapter from the shell to the knowledge base and the app."""

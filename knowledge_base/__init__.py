@@ -1,0 +1,1 @@
+"""Service knowledge base: the framework-free heart of the hotline assistant."""

@@ -1,0 +1,52 @@
+"""One error hierarchy for the whole assistant.
+
+    HotlineError
+    ├── NotFoundError            a code or number that does not exist
+    ├── CatalogueError           an import file that cannot be loaded; lists every problem
+    ├── ValidationFailed         a value a citizen or client gave is not acceptable
+    └── ExternalServiceError     Rasa, the action server, WeChat or a department is down
+        └── ServiceTimeout
+
+Adapters map these to their own world: the API to HTTP status codes, actions to polite
+responses. Nothing here is ever shown raw to a citizen.
+"""
+
+from __future__ import annotations
+
+
+class HotlineError(Exception):
+    """Base of every error the assistant raises on purpose."""
+
+
+class NotFoundError(HotlineError):
+    def __init__(self, kind: str, key: str) -> None:
+        super().__init__(f"{kind} {key!r} not found")
+        self.kind = kind
+        self.key = key
+
+
+class CatalogueError(HotlineError):
+    """Raised with every problem found, so an operator fixes a file in one pass."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(
+            f"{len(problems)} problem(s) in the catalogue:\n" + "\n".join(problems)
+        )
+        self.problems = problems
+
+
+class ValidationFailed(HotlineError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class ExternalServiceError(HotlineError):
+    def __init__(self, service: str, detail: str = "") -> None:
+        super().__init__(f"{service} unavailable{': ' + detail if detail else ''}")
+        self.service = service
+
+
+class ServiceTimeout(ExternalServiceError):
+    pass

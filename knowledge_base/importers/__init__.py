@@ -1,0 +1,1 @@
+"""Loading catalogues into the database, from our own format or an operator's."""

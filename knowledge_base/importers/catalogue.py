@@ -1,0 +1,293 @@
+"""Import and export of the catalogue in our own format (YAML, JSON, CSV export).
+
+An import is all or nothing: records are validated first, references are resolved against
+the file and the database, and the caller's single transaction is rolled back on any
+problem, so nothing is ever half-imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import yaml
+from sqlalchemy.orm import Session
+
+from knowledge_base.catalogue import Catalogue
+from knowledge_base.errors import CatalogueError
+from knowledge_base.models import Bundle, Service
+from knowledge_base.repositories import (
+    bundles,
+    departments,
+    faqs,
+    offices,
+    services,
+    work_order_categories,
+)
+
+EXPORT_FORMATS = ("yaml", "json", "csv")
+
+
+def import_catalogue(session: Session, catalogue: Catalogue) -> dict[str, int]:
+    """Upsert every record by its code, in dependency order.
+
+    Returns:
+        How many records of each kind were written.
+
+    Raises:
+        CatalogueError: a record refers to a code found neither in the file nor in the
+            database. The session is left dirty; the caller's transaction must roll back.
+    """
+    problems: list[str] = []
+    for record in catalogue.departments:
+        departments.upsert_department(session, record)
+    session.flush()
+
+    for index, record in enumerate(catalogue.services):
+        department = departments.get_department(session, record.department)
+        if department is None:
+            problems.append(
+                _unknown(
+                    f"services[{index}] ({record.code})",
+                    "department",
+                    record.department,
+                )
+            )
+            continue
+        services.upsert_service(session, record, department)
+
+    for index, record in enumerate(catalogue.offices):
+        members = _resolve_services(
+            session, record.services, f"offices[{index}] ({record.code})", problems
+        )
+        offices.upsert_office(session, record, members)
+
+    for index, record in enumerate(catalogue.bundles):
+        members = _resolve_services(
+            session, record.services, f"bundles[{index}] ({record.code})", problems
+        )
+        bundles.upsert_bundle(session, record, members)
+
+    for index, record in enumerate(catalogue.faqs):
+        where = f"faqs[{index}]"
+        if record.service:
+            service = services.get_service(session, record.service)
+            if service is None:
+                problems.append(_unknown(where, "service", record.service))
+                continue
+            faqs.upsert_faq(session, record, service=service)
+        else:
+            bundle = bundles.get_bundle(session, record.bundle)
+            if bundle is None:
+                problems.append(_unknown(where, "bundle", record.bundle))
+                continue
+            faqs.upsert_faq(session, record, bundle=bundle)
+
+    for index, record in enumerate(catalogue.work_order_categories):
+        department = departments.get_department(session, record.department)
+        if department is None:
+            problems.append(
+                _unknown(
+                    f"work_order_categories[{index}] ({record.code})",
+                    "department",
+                    record.department,
+                )
+            )
+            continue
+        work_order_categories.upsert_category(session, record, department)
+
+    if problems:
+        raise CatalogueError(problems)
+    session.flush()
+    return catalogue.counts()
+
+
+def _resolve_services(
+    session: Session, codes: list[str], where: str, problems: list[str]
+) -> list[Service]:
+    found = services.get_services(session, codes)
+    known = {service.code for service in found}
+    problems.extend(
+        _unknown(where, "services", code) for code in codes if code not in known
+    )
+    return found
+
+
+def _unknown(where: str, field: str, code: str) -> str:
+    return f"{where}: {field}: unknown code {code!r}"
+
+
+def export_catalogue(session: Session) -> dict[str, list[dict[str, Any]]]:
+    """The whole catalogue in the import format, so an export imports back unchanged."""
+    return {
+        "departments": [
+            _drop_empty(
+                {
+                    "code": d.code,
+                    "name": d.name,
+                    "name_en": d.name_en,
+                    "phone": d.phone,
+                    "website": d.website,
+                }
+            )
+            for d in departments.list_departments(session)
+        ],
+        "services": [_service_record(s) for s in services.list_services(session)],
+        "offices": [_office_record(o) for o in offices.list_offices(session)],
+        "bundles": [_bundle_record(b) for b in bundles.list_bundles(session)],
+        "faqs": [
+            _drop_empty(
+                {
+                    "service": f.service.code if f.service else None,
+                    "bundle": f.bundle.code if f.bundle else None,
+                    "question": f.question,
+                    "answer": f.answer,
+                    "question_en": f.question_en,
+                    "answer_en": f.answer_en,
+                }
+            )
+            for f in faqs.list_faqs(session)
+        ],
+        "work_order_categories": [
+            {
+                "code": c.code,
+                "name": c.name,
+                "name_en": c.name_en,
+                "department": c.department.code,
+                "time_limit_days": c.time_limit_days,
+                "keywords": list(c.keywords),
+                "description": c.description,
+            }
+            for c in work_order_categories.list_categories(session)
+        ],
+    }
+
+
+_SERVICE_FIELDS = [
+    "name",
+    "name_en",
+    "category",
+    "audience",
+    "region",
+    "aliases",
+    "aliases_en",
+    "keywords",
+    "summary",
+    "summary_en",
+    "eligibility",
+    "eligibility_en",
+    "fees",
+    "fees_en",
+    "is_free",
+    "statutory_days",
+    "promised_days",
+    "time_limit_note",
+    "online_url",
+    "online_available",
+    "offline_where",
+    "offline_where_en",
+    "hours",
+    "phone",
+    "legal_basis",
+    "source",
+    "source_url",
+    "notice",
+    "updated_at",
+]
+_STEP_FIELDS = ("title", "detail", "title_en", "detail_en")
+_MATERIAL_FIELDS = ("name", "name_en", "required", "form", "count", "notes")
+
+
+def _service_record(service: Service) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "code": service.code,
+        "department": service.department.code,
+    }
+    record.update({field: getattr(service, field) for field in _SERVICE_FIELDS})
+    record["steps"] = [
+        _drop_empty({f: getattr(step, f) for f in _STEP_FIELDS})
+        for step in service.steps
+    ]
+    record["materials"] = [
+        _drop_empty({f: getattr(m, f) for f in _MATERIAL_FIELDS})
+        for m in service.materials
+    ]
+    return _drop_empty(record)
+
+
+def _office_record(office) -> dict[str, Any]:
+    fields = (
+        "code",
+        "name",
+        "name_en",
+        "district",
+        "address",
+        "address_en",
+        "hours",
+        "hours_en",
+        "phone",
+        "transport",
+        "source",
+        "notice",
+    )
+    record = {field: getattr(office, field) for field in fields}
+    record["services"] = sorted(service.code for service in office.services)
+    return _drop_empty(record)
+
+
+def _bundle_record(bundle: Bundle) -> dict[str, Any]:
+    fields = (
+        "code",
+        "name",
+        "name_en",
+        "summary",
+        "summary_en",
+        "aliases",
+        "online_url",
+        "source",
+        "notice",
+    )
+    record = {field: getattr(bundle, field) for field in fields}
+    record["services"] = [service.code for service in bundle.services]
+    record["steps"] = [
+        _drop_empty({f: getattr(step, f) for f in _STEP_FIELDS})
+        for step in bundle.steps
+    ]
+    return _drop_empty(record)
+
+
+def _drop_empty(record: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in record.items() if value is not None}
+
+
+def render_export(data: dict[str, list[dict[str, Any]]], fmt: str) -> str:
+    """Serialise an export; CSV is one row per service, for spreadsheets."""
+    if fmt == "yaml":
+        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    if fmt == "csv":
+        return _services_csv(data["services"])
+    raise ValueError(
+        f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}"
+    )
+
+
+def _services_csv(records: list[dict[str, Any]]) -> str:
+    columns = ["code", "department", *_SERVICE_FIELDS, "steps", "materials"]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    for record in records:
+        row = dict(record)
+        for key in ("aliases", "aliases_en", "keywords"):
+            row[key] = "；".join(row.get(key, []))
+        row["steps"] = "\n".join(
+            f"{i}. {s['title']}：{s.get('detail', '')}"
+            for i, s in enumerate(record.get("steps", []), 1)
+        )
+        row["materials"] = "\n".join(m["name"] for m in record.get("materials", []))
+        writer.writerow(row)
+    return buffer.getvalue()

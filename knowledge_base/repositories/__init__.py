@@ -1,0 +1,1 @@
+"""One repository module per aggregate. Functions take ``session`` and never commit."""

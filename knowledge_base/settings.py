@@ -1,0 +1,43 @@
+"""One settings object for every process, read from ``HOTLINE_*`` environment variables.
+
+The defaults give the embedded setup (SQLite file, in-process stores, one replica), so a
+fresh clone runs with no configuration; production overrides them by environment alone.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseSettings, validator
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER_SECRET = "change-me-in-production"
+
+
+class Settings(BaseSettings):
+    environment: str = "dev"
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'hotline.db'}"
+    var_dir: Path = PROJECT_ROOT / "var"
+    catalogue_dir: Path = PROJECT_ROOT / "knowledge_base" / "data" / "catalogue"
+    secret_key: str = PLACEHOLDER_SECRET
+    host: str = "127.0.0.1"
+    port: int = 8000
+    rasa_url: str = "http://127.0.0.1:5005"
+    action_server_url: str = "http://127.0.0.1:5055"
+    search_top_k: int = 5
+
+    class Config:
+        env_prefix = "HOTLINE_"
+        env_file = ".env"
+
+    @validator("secret_key")
+    def _reject_placeholder_secret_outside_dev(cls, value: str, values: dict) -> str:
+        if value == PLACEHOLDER_SECRET and values.get("environment") != "dev":
+            raise ValueError("set HOTLINE_SECRET_KEY to a real secret outside dev")
+        return value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

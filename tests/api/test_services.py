@@ -1,0 +1,57 @@
+"""The catalogue over real HTTP."""
+
+from __future__ import annotations
+
+
+def test_healthz_reports_database_and_catalogue(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["checks"]["database"] == "ok"
+
+
+def test_search_puts_residence_permit_first_for_newcomer_question(client):
+    response = client.get(
+        "/api/v1/services", params={"q": "刚来上海工作，居住证要怎么办", "limit": 3}
+    )
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert results[0]["code"] == "residence-permit"
+    assert len(results) == 3
+
+
+def test_search_without_question_is_a_clear_422(client):
+    response = client.get("/api/v1/services")
+    assert response.status_code == 422
+    assert response.json()["error"] == "invalid_request"
+
+
+def test_search_with_huge_question_is_rejected_not_crashed(client):
+    response = client.get("/api/v1/services", params={"q": "居" * 5000})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "query.q"
+
+
+def test_service_details_list_ordered_steps_and_materials(client):
+    body = client.get("/api/v1/services/residence-permit").json()
+    assert body["name"] == "上海市居住证办理"
+    assert len(body["steps"]) >= 2 and body["materials"]
+    assert body["source"] and body["notice"]
+
+
+def test_service_details_in_english_for_expats(client):
+    body = client.get(
+        "/api/v1/services/foreigner-work-permit", params={"lang": "en"}
+    ).json()
+    assert body["name"].isascii()
+    assert body["steps"][0]["title"].isascii()
+
+
+def test_unknown_service_is_404_json(client):
+    response = client.get("/api/v1/services/no-such-service")
+    assert response.status_code == 404
+    assert response.json() == {
+        "error": "not_found",
+        "detail": "service 'no-such-service' not found",
+    }

@@ -7,9 +7,13 @@ SYSTEM_PACKAGES_FOR_TESTS := postgresql redis-server chromium chromium-driver
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export TF_CPP_MIN_LOG_LEVEL := 3
 
-.PHONY: run test venv system-packages db lint pytest bench clean
+MODEL := models/hotline.tar.gz
+# Everything the model is trained from: retrained only when one of these changes.
+TRAINING_INPUTS := config.yml domain.yml knowledge_base/places.py $(shell find nlu_data bot/rules bot/stories bot/components knowledge_base/data -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)
 
-run: venv db
+.PHONY: run test venv system-packages db model lint pytest bench evaluate clean
+
+run: venv db model
 	$(BIN)/hotline run
 
 test: venv system-packages lint pytest
@@ -31,6 +35,17 @@ db: venv
 	$(BIN)/hotline db upgrade
 	$(BIN)/hotline db seed
 
+model: $(MODEL)
+
+# Rasa's own training cache cannot see changes inside the jieba dictionary: it is off.
+$(MODEL): $(TRAINING_INPUTS) | venv
+	$(BIN)/python scripts/generate_nlu_resources.py
+	RASA_MAX_CACHE_SIZE=0 $(BIN)/rasa train --data nlu_data bot/rules bot/stories --domain domain.yml \
+		--config config.yml --out models --fixed-model-name hotline
+
+evaluate: venv model
+	$(BIN)/python scripts/evaluate_conversation.py --model $(MODEL)
+
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -40,6 +55,7 @@ pytest: venv
 
 bench: venv
 	$(BIN)/python benchmarks/search_bench.py
+	$(BIN)/python benchmarks/classify_tipdm.py
 
 clean:
 	rm -rf var models .pytest_cache

@@ -1,13 +1,19 @@
-"""Dependencies shared by the routes: a session per request, the search engine."""
+"""Dependencies shared by the routes: a session per request, search, Rasa, authentication."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from fastapi import Request
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from api.rasa_client import RasaClient
+from knowledge_base.auth import authenticate
+from knowledge_base.models import ApiToken
 from knowledge_base.search.engine import SearchEngine
+
+_bearer = HTTPBearer(auto_error=False)
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -18,3 +24,34 @@ def get_db(request: Request) -> Iterator[Session]:
 
 def get_search(request: Request) -> SearchEngine:
     return request.app.state.search
+
+
+def get_rasa(request: Request) -> RasaClient:
+    return request.app.state.rasa
+
+
+def require_role(role: str) -> Callable[..., ApiToken]:
+    """Agents may use agent endpoints; admins may use both agent and admin endpoints."""
+
+    def check(
+        credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
+        db: Session = Depends(get_db),
+    ) -> ApiToken:
+        if credentials is None:
+            raise HTTPException(
+                401, "missing bearer token", headers={"WWW-Authenticate": "Bearer"}
+            )
+        token = authenticate(db, credentials.credentials)
+        if token is None:
+            raise HTTPException(
+                401, "invalid or revoked token", headers={"WWW-Authenticate": "Bearer"}
+            )
+        if role == "admin" and token.role != "admin":
+            raise HTTPException(403, "admin role required")
+        return token
+
+    return check
+
+
+require_agent = require_role("agent")
+require_admin = require_role("admin")

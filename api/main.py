@@ -1,29 +1,116 @@
-"""The FastAPI gateway."""
+"""The FastAPI gateway: every channel and every page goes through here."""
 
 from __future__ import annotations
 
 import logging
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.routes import health, services
+from api.logging_setup import install_masking
+from api.middleware import BodySizeLimit, Metrics, RateLimits
+from api.rasa_client import RasaClient
+from api.routes import agent, cases, chat, health, services, wechat
 from knowledge_base.db import get_engine
+from knowledge_base.errors import (
+    CatalogueError,
+    ExternalServiceError,
+    HotlineError,
+    NotFoundError,
+    ValidationFailed,
+)
 from knowledge_base.search.engine import SearchEngine
+from knowledge_base.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
 
-def create_app(engine=None) -> FastAPI:
-    app = FastAPI(title="12345 Hotline Assistant API", version="1.0")
+def create_app(engine: Engine | None = None, rasa: RasaClient | None = None) -> FastAPI:
+    settings = get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        install_masking()
+        yield
+        await app.state.rasa.close()
+
+    app = FastAPI(
+        title="12345 Hotline Assistant API",
+        version="1.0",
+        description="Service guidance, applications, work orders and hand-off for the 12345 citizen hotline.",
+        lifespan=lifespan,
+    )
     app.state.engine = engine or get_engine()
     app.state.search = SearchEngine(app.state.engine)
-    app.include_router(health.router)
-    app.include_router(services.router)
+    app.state.rasa = rasa or RasaClient(
+        settings.rasa_url, timeout=settings.rasa_timeout_s
+    )
+    app.state.limits = RateLimits(
+        settings.rate_limit_storage_url,
+        settings.rate_limit_per_ip,
+        settings.rate_limit_per_session,
+    )
+
+    for router in (
+        health.router,
+        services.router,
+        chat.router,
+        agent.router,
+        cases.router,
+        wechat.router,
+    ):
+        app.include_router(router)
+
+    @app.get("/metrics", include_in_schema=False)
+    def prometheus_metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    @app.middleware("http")
+    async def rate_limit(request: Request, call_next):
+        # WeChat's callbacks come from a few addresses and are authenticated by signature.
+        limited = request.url.path.startswith(
+            "/api/"
+        ) and not request.url.path.startswith("/api/v1/wechat")
+        if limited and not app.state.limits.allow_ip(request):
+            return JSONResponse(
+                {
+                    "error": "too_many_requests",
+                    "detail": "slow down: too many requests from this address",
+                },
+                status_code=429,
+                headers={"Retry-After": "60"},
+            )
+        return await call_next(request)
+
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "Idempotency-Key",
+            "X-Hotline-Channel",
+        ],
+    )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(Metrics)
     _install_error_handlers(app)
     return app
+
+
+_STATUS_OF_ERROR = (
+    (NotFoundError, 404, "not_found"),
+    (ValidationFailed, 422, "invalid_request"),
+    (CatalogueError, 422, "invalid_catalogue"),
+    (ExternalServiceError, 503, "service_unavailable"),
+)
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -49,6 +136,29 @@ def _install_error_handlers(app: FastAPI) -> None:
             {"error": "invalid_request", "detail": detail}, status_code=422
         )
 
+    @app.exception_handler(HotlineError)
+    async def domain_error(request: Request, exc: HotlineError) -> JSONResponse:
+        for kind, status, error in _STATUS_OF_ERROR:
+            if isinstance(exc, kind):
+                detail = (
+                    exc.problems
+                    if isinstance(exc, CatalogueError)
+                    else (
+                        f"{exc.field}: {exc.message}"
+                        if isinstance(exc, ValidationFailed)
+                        else str(exc)
+                    )
+                )
+                if status == 503:
+                    logger.warning(
+                        "dependency unavailable on %s", request.url.path, exc_info=True
+                    )
+                    detail = "a system the assistant depends on is unavailable; please retry shortly"
+                return JSONResponse(
+                    {"error": error, "detail": detail}, status_code=status
+                )
+        return await unexpected(request, exc)
+
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         logger.error(
@@ -69,5 +179,7 @@ def _reason(status_code: int) -> str:
         405: "method_not_allowed",
         409: "conflict",
         413: "payload_too_large",
+        415: "unsupported_media_type",
+        422: "invalid_request",
         429: "too_many_requests",
     }.get(status_code, "error")

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+import datetime as dt
+
+from pydantic import BaseModel, Field, constr, validator
+
+MAX_MESSAGE_CHARS = 2000
+SessionId = constr(
+    strip_whitespace=True, min_length=1, max_length=128, regex=r"^[A-Za-z0-9_.:@-]+$"
+)
+
+
+class _Strict(BaseModel):
+    class Config:
+        extra = "forbid"
 
 
 class ServiceHit(BaseModel):
@@ -74,3 +86,184 @@ class Health(BaseModel):
 class ErrorBody(BaseModel):
     error: str
     detail: str | list | dict | None = None
+
+
+class Button(BaseModel):
+    title: str
+    payload: str
+
+
+class Reply(BaseModel):
+    text: str
+    buttons: list[Button] = []
+
+
+class Intent(BaseModel):
+    name: str
+    confidence: float
+
+
+class ServiceRef(BaseModel):
+    code: str
+    name: str
+
+
+class ChatRequest(_Strict):
+    session_id: SessionId
+    text: constr(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_CHARS)
+    lang: str | None = Field(None, regex="^(zh|en)$")
+
+
+class ChatResponse(BaseModel):
+    session_id: str
+    replies: list[Reply]
+    intent: Intent | None
+    service: ServiceRef | None
+    handoff: bool
+
+
+class MessageOut(BaseModel):
+    id: int
+    sender: str
+    text: str
+    buttons: list[Button] = []
+    created_at: dt.datetime
+
+
+class MessagesOut(BaseModel):
+    messages: list[MessageOut]
+    handoff: str
+
+
+class SuggestRequest(_Strict):
+    text: constr(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_CHARS)
+    top_k: int = Field(3, ge=1, le=10)
+
+
+class SuggestionOut(BaseModel):
+    service_code: str
+    service_name: str
+    score: float
+    answer: str
+    steps: list[str]
+    materials: list[str]
+
+
+class WorkOrderHintOut(BaseModel):
+    category: str
+    category_name: str
+    department: str
+    department_name: str
+    time_limit_days: int
+
+
+class SuggestResponse(BaseModel):
+    intent: Intent | None
+    suggestions: list[SuggestionOut]
+    work_order: WorkOrderHintOut | None
+
+
+class ApplicationCreate(_Strict):
+    service_code: constr(strip_whitespace=True, min_length=1, max_length=64)
+    applicant_name: constr(strip_whitespace=True, min_length=1, max_length=50)
+    id_number: constr(strip_whitespace=True, min_length=1, max_length=30)
+    phone: constr(strip_whitespace=True, min_length=1, max_length=30)
+    district: constr(strip_whitespace=True, min_length=1, max_length=40)
+    consent: bool
+    session_id: SessionId | None = None
+
+
+class ApplicationPublic(BaseModel):
+    number: str
+    service: ServiceRef
+    applicant_name: str
+    id_number: str
+    phone: str
+    district: str
+    status: str
+    status_text: str
+    next_steps: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class WorkOrderCreate(_Strict):
+    description: constr(strip_whitespace=True, min_length=1, max_length=5000)
+    category: constr(strip_whitespace=True, max_length=64) | None = None
+    district: constr(strip_whitespace=True, max_length=40) | None = None
+    address: constr(strip_whitespace=True, max_length=500) | None = None
+    occurred_at: constr(strip_whitespace=True, max_length=100) | None = None
+    contact_name: constr(strip_whitespace=True, max_length=50) | None = None
+    contact_phone: constr(strip_whitespace=True, max_length=30) | None = None
+    anonymous: bool = False
+    session_id: SessionId | None = None
+
+
+class WorkOrderUpdateIn(_Strict):
+    status: constr(strip_whitespace=True, min_length=1, max_length=16)
+    note: constr(strip_whitespace=True, max_length=2000) | None = None
+
+
+class WorkOrderHistoryOut(BaseModel):
+    status: str
+    note: str | None
+    actor: str
+    created_at: dt.datetime
+
+
+class WorkOrderPublic(BaseModel):
+    number: str
+    category: str
+    category_name: str
+    department: str
+    department_name: str
+    district: str | None
+    address: str | None
+    occurred_at: str | None
+    description: str
+    contact_name: str | None
+    contact_phone: str | None
+    anonymous: bool
+    status: str
+    status_text: str
+    due_date: dt.date
+    created_at: dt.datetime
+    history: list[WorkOrderHistoryOut]
+
+
+class FeedbackCreate(_Strict):
+    rating: int = Field(..., ge=1, le=5)
+    comment: constr(strip_whitespace=True, max_length=2000) | None = None
+    session_id: SessionId | None = None
+
+    @validator("rating", pre=True)
+    def _whole_number(cls, value):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError("rating must be a whole number from 1 to 5")
+        return value
+
+
+class FeedbackOut(BaseModel):
+    id: int
+    rating: int
+    created_at: dt.datetime
+
+
+class HandoffOut(BaseModel):
+    id: int
+    session_id: str
+    status: str
+    language: str
+    channel: str
+    agent: str | None
+    requested_at: dt.datetime
+    taken_at: dt.datetime | None
+    last_message: str | None = None
+
+
+class HandoffList(BaseModel):
+    handoffs: list[HandoffOut]
+
+
+class AgentReply(_Strict):
+    text: constr(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_CHARS)

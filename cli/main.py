@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli import db, kb, run
+from cli import db, kb, run, users
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -16,6 +16,7 @@ def build_parser() -> argparse.ArgumentParser:
     db.register(commands)
     kb.register(commands)
     run.register(commands)
+    users.register(commands)
     return parser
 
 

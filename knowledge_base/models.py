@@ -12,6 +12,8 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
+    DateTime,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -255,3 +257,152 @@ class WorkOrderCategory(Base):
     description = Column(Text, nullable=False, default="")
 
     department = relationship("Department")
+
+
+APPLICATION_STATUSES = (
+    "submitted",
+    "accepted",
+    "in_review",
+    "completed",
+    "rejected",
+    "withdrawn",
+)
+WORK_ORDER_STATUSES = ("registered", "dispatched", "in_progress", "replied", "closed")
+HANDOFF_STATUSES = ("waiting", "active", "returned")
+SENDERS = ("citizen", "bot", "agent")
+ROLES = ("agent", "admin")
+
+
+class Application(Base):
+    """An application a citizen started through the assistant, tracked by its number."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        CheckConstraint(f"status IN {APPLICATION_STATUSES}", name="status"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    number = Column(String(32), nullable=False, unique=True)
+    service_id = Column(ForeignKey("services.id"), nullable=False, index=True)
+    applicant_name = Column(String(100), nullable=False)
+    id_number = Column(String(18), nullable=False)
+    phone = Column(String(20), nullable=False)
+    district = Column(String(32), nullable=False)
+    consent = Column(Boolean, nullable=False)
+    status = Column(String(16), nullable=False, default="submitted")
+    channel = Column(String(32), nullable=False, default="web")
+    session_id = Column(String(128), index=True)
+    idempotency_key = Column(String(128), unique=True)
+    created_at = Column(DateTime, nullable=False)
+    updated_at = Column(DateTime, nullable=False)
+
+    service = relationship("Service")
+
+
+class WorkOrder(Base):
+    """A hotline work order (工单): a complaint or report routed to a department."""
+
+    __tablename__ = "work_orders"
+    __table_args__ = (
+        CheckConstraint(f"status IN {WORK_ORDER_STATUSES}", name="status"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    number = Column(String(32), nullable=False, unique=True)
+    category_id = Column(ForeignKey("work_order_categories.id"), nullable=False)
+    department_id = Column(ForeignKey("departments.id"), nullable=False, index=True)
+    district = Column(String(32))
+    address = Column(Text)
+    occurred_at = Column(String(100))
+    description = Column(Text, nullable=False)
+    contact_name = Column(String(100))
+    contact_phone = Column(String(20))
+    anonymous = Column(Boolean, nullable=False, default=False)
+    status = Column(String(16), nullable=False, default="registered")
+    due_date = Column(Date, nullable=False)
+    channel = Column(String(32), nullable=False, default="web")
+    session_id = Column(String(128), index=True)
+    idempotency_key = Column(String(128), unique=True)
+    created_at = Column(DateTime, nullable=False)
+    updated_at = Column(DateTime, nullable=False)
+
+    category = relationship("WorkOrderCategory")
+    department = relationship("Department")
+    updates = relationship(
+        "WorkOrderUpdate", order_by="WorkOrderUpdate.id", cascade="all, delete-orphan"
+    )
+
+
+class WorkOrderUpdate(Base):
+    """One step in a work order's history: who moved it to which status, and why."""
+
+    __tablename__ = "work_order_updates"
+
+    id = Column(Integer, primary_key=True)
+    work_order_id = Column(
+        ForeignKey("work_orders.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    status = Column(String(16), nullable=False)
+    note = Column(Text)
+    actor = Column(String(100), nullable=False)
+    created_at = Column(DateTime, nullable=False)
+
+
+class Feedback(Base):
+    __tablename__ = "feedback"
+    __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),)
+
+    id = Column(Integer, primary_key=True)
+    session_id = Column(String(128), index=True)
+    rating = Column(Integer, nullable=False)
+    comment = Column(Text)
+    channel = Column(String(32), nullable=False, default="web")
+    created_at = Column(DateTime, nullable=False)
+
+
+class Handoff(Base):
+    """A conversation a citizen asked to continue with a person."""
+
+    __tablename__ = "handoffs"
+    __table_args__ = (CheckConstraint(f"status IN {HANDOFF_STATUSES}", name="status"),)
+
+    id = Column(Integer, primary_key=True)
+    session_id = Column(String(128), nullable=False, index=True)
+    status = Column(String(16), nullable=False, default="waiting")
+    reason = Column(Text)
+    language = Column(String(8), nullable=False, default="zh")
+    channel = Column(String(32), nullable=False, default="web")
+    agent = Column(String(100))
+    requested_at = Column(DateTime, nullable=False)
+    taken_at = Column(DateTime)
+    closed_at = Column(DateTime)
+
+
+class ConversationMessage(Base):
+    """Every turn of a conversation, so agents can read it and widgets can poll replies."""
+
+    __tablename__ = "conversation_messages"
+    __table_args__ = (CheckConstraint(f"sender IN {SENDERS}", name="sender"),)
+
+    id = Column(Integer, primary_key=True)
+    session_id = Column(String(128), nullable=False, index=True)
+    sender = Column(String(16), nullable=False)
+    text = Column(Text, nullable=False)
+    payload = Column(JSON)
+    intent = Column(String(64))
+    confidence = Column(Float)
+    created_at = Column(DateTime, nullable=False, index=True)
+
+
+class ApiToken(Base):
+    """A bearer token for an agent or an admin; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (CheckConstraint(f"role IN {ROLES}", name="role"),)
+
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    role = Column(String(16), nullable=False)
+    name = Column(String(100), nullable=False)
+    created_at = Column(DateTime, nullable=False)
+    revoked_at = Column(DateTime)

@@ -25,7 +25,18 @@ class Settings(BaseSettings):
     port: int = 8000
     rasa_url: str = "http://127.0.0.1:5005"
     action_server_url: str = "http://127.0.0.1:5055"
-    search_top_k: int = 5
+    rasa_timeout_s: float = 30.0
+    cors_origins: list[str] = ["http://127.0.0.1:8000", "http://localhost:8000"]
+    max_body_bytes: int = 64 * 1024
+    rate_limit_per_ip: str = "300/minute"
+    rate_limit_per_session: str = "30/minute"
+    rate_limit_storage_url: str = "memory://"
+    wechat_app_id: str = ""
+    wechat_app_secret: str = ""
+    wechat_token: str = ""
+    wechat_aes_key: str = ""
+    wechat_api_base_url: str = "https://api.weixin.qq.com"
+    wechat_max_clock_skew_s: int = 300
 
     class Config:
         env_prefix = "HOTLINE_"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,14 +16,21 @@ from knowledge_base.search.build import build_classifier, build_service_index
 from knowledge_base.seed import seed_curated_catalogue
 from knowledge_base.settings import get_settings
 
+# Every process of the test run (actions in-process, the action server, Rasa) shares one
+# fresh database and generous rate limits; set before any settings object is built.
+_RUN_DIR = Path(tempfile.mkdtemp(prefix="hotline-tests-"))
+os.environ["HOTLINE_DATABASE_URL"] = f"sqlite:///{_RUN_DIR / 'hotline.db'}"
+os.environ.setdefault("HOTLINE_RATE_LIMIT_PER_SESSION", "1000/minute")
+os.environ.setdefault("HOTLINE_RATE_LIMIT_PER_IP", "100000/minute")
+
 TESTS_DIR = Path(__file__).resolve().parent
 DATA_DIR = TESTS_DIR / "data"
 SHARED_DATA_DIR = TESTS_DIR.parent.parent / "shared" / "data"
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'hotline.db'}"
+def database_url() -> str:
+    return get_settings().database_url
 
 
 @pytest.fixture(scope="session")
@@ -49,3 +58,48 @@ def classifier(engine: Engine):
 
 def load_yaml(name: str):
     return yaml.safe_load((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    from tests.support.stack import train_test_model
+
+    return train_test_model()
+
+
+@pytest.fixture(scope="session")
+def stack(trained_model, engine, database_url, tmp_path_factory):
+    """Rasa and the action server running the trained model against the test database."""
+    from tests.support.stack import rasa_stack
+
+    with rasa_stack(
+        trained_model, database_url, tmp_path_factory.mktemp("stack-logs")
+    ) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def live_app(stack, engine):
+    """The gateway over real HTTP, talking to the real Rasa stack."""
+    from api.main import create_app
+    from api.rasa_client import RasaClient
+    from tests.support.live import serve
+
+    with serve(create_app(engine, rasa=RasaClient(stack.rasa_url))) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def agent_token(engine) -> str:
+    from knowledge_base.auth import create_token
+
+    with session_scope(engine) as session:
+        return create_token(session, "agent", "王丽")
+
+
+@pytest.fixture(scope="session")
+def admin_token(engine) -> str:
+    from knowledge_base.auth import create_token
+
+    with session_scope(engine) as session:
+        return create_token(session, "admin", "管理员")

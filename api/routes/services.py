@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Query, Response
 from sqlalchemy.orm import Session
 
-from api.deps import get_db, get_search
+from api.deps import get_db, get_search, require_admin
 from api.schemas import SearchResults, ServiceHit, ServicePublic
+from knowledge_base.catalogue import Catalogue, ServiceRecord
 from knowledge_base.guidance import materials_of, steps_of, time_limit_text
-from knowledge_base.models import Service
-from knowledge_base.repositories.services import get_service
+from knowledge_base.importers.catalogue import import_catalogue
+from knowledge_base.models import ApiToken, Service
+from knowledge_base.repositories.services import delete_service, get_service
 from knowledge_base.search.engine import SearchEngine
 
 router = APIRouter(prefix="/api/v1/services", tags=["services"])
@@ -35,6 +37,67 @@ def read_service(
     if service is None:
         raise HTTPException(status_code=404, detail=f"service {code!r} not found")
     return service_public(service, lang)
+
+
+@router.post("", response_model=ServicePublic, status_code=201)
+def create_service(
+    record: ServiceRecord,
+    background: BackgroundTasks,
+    db: Session = Depends(get_db),
+    search: SearchEngine = Depends(get_search),
+    admin: ApiToken = Depends(require_admin),
+) -> ServicePublic:
+    """Add a service in the catalogue format (docs/catalogue-format.md)."""
+    if get_service(db, record.code) is not None:
+        raise HTTPException(
+            status_code=409,
+            detail=f"service {record.code!r} already exists; use PUT to change it",
+        )
+    return _save(db, search, record, background)
+
+
+@router.put("/{code}", response_model=ServicePublic)
+def replace_service(
+    code: str,
+    record: ServiceRecord,
+    background: BackgroundTasks,
+    db: Session = Depends(get_db),
+    search: SearchEngine = Depends(get_search),
+    admin: ApiToken = Depends(require_admin),
+) -> ServicePublic:
+    if record.code != code:
+        raise HTTPException(
+            status_code=422, detail="the code in the body must match the URL"
+        )
+    if get_service(db, code) is None:
+        raise HTTPException(status_code=404, detail=f"service {code!r} not found")
+    return _save(db, search, record, background)
+
+
+@router.delete("/{code}", status_code=204, response_class=Response)
+def remove_service(
+    code: str,
+    background: BackgroundTasks,
+    db: Session = Depends(get_db),
+    search: SearchEngine = Depends(get_search),
+    admin: ApiToken = Depends(require_admin),
+) -> Response:
+    if not delete_service(db, code):
+        raise HTTPException(status_code=404, detail=f"service {code!r} not found")
+    background.add_task(search.invalidate)
+    return Response(status_code=204)
+
+
+def _save(
+    db: Session,
+    search: SearchEngine,
+    record: ServiceRecord,
+    background: BackgroundTasks,
+) -> ServicePublic:
+    import_catalogue(db, Catalogue(services=[record]))
+    # Rebuilt after the transaction commits, so no request indexes the old catalogue again.
+    background.add_task(search.invalidate)
+    return service_public(get_service(db, record.code))
 
 
 def service_public(service: Service, lang: str = "zh") -> ServicePublic:

@@ -1,0 +1,60 @@
+"""What every action module shares: the knowledge base handle and polite failure."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from knowledge_base.db import get_engine, session_scope
+from knowledge_base.errors import ExternalServiceError
+from knowledge_base.search.engine import SearchEngine
+
+logger = logging.getLogger(__name__)
+
+
+@functools.lru_cache(maxsize=1)
+def search_engine() -> SearchEngine:
+    return SearchEngine(get_engine())
+
+
+def db_session():
+    return session_scope(get_engine())
+
+
+def language_of(tracker: Tracker) -> str:
+    return tracker.get_slot("language") or "zh"
+
+
+def entity_values(tracker: Tracker, entity: str) -> list[str]:
+    return [str(value) for value in tracker.get_latest_entity_values(entity) if value]
+
+
+def politely(run: Callable[..., Any]) -> Callable[..., Any]:
+    """If the database or a department's system fails, apologise instead of going silent."""
+
+    @functools.wraps(run)
+    def wrapper(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list:
+        try:
+            return run(self, dispatcher, tracker, domain)
+        except (SQLAlchemyError, ExternalServiceError, OSError):
+            logger.error("action %s failed", self.name(), exc_info=True)
+            dispatcher.utter_message(response="utter_service_unavailable")
+            return []
+
+    return wrapper
+
+
+def form_started_at(tracker: Tracker, form: str) -> float:
+    """When the current run of ``form`` began: one idempotency key per form run."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") == form:
+            return event.get("timestamp", 0.0)
+    return 0.0

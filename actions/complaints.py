@@ -1,0 +1,139 @@
+"""The complaint form: what, which kind (guessed, then confirmed), where, when, who."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import (
+    db_session,
+    form_started_at,
+    language_of,
+    politely,
+    search_engine,
+)
+from actions.slots import ANONYMOUS
+from knowledge_base.errors import ValidationFailed
+from knowledge_base.places import normalise_district
+from knowledge_base.work_orders import WorkOrderRequest, file_work_order
+
+COMPLAINT_SLOTS = (
+    "complaint_text",
+    "category",
+    "category_guess",
+    "address",
+    "occurred_at",
+    "contact",
+)
+ALTERNATIVES = 3
+
+
+class ValidateComplaintForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_complaint_form"
+
+    def validate_complaint_text(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict,
+    ) -> dict:
+        text = str(value or "").strip()
+        # "我要投诉" alone says nothing about the problem: ask for the details.
+        if len(text) < 6 and not search_engine().classifier.classify(text).scores:
+            return {"complaint_text": None}
+        return {"complaint_text": text}
+
+    def validate_district(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict,
+    ) -> dict:
+        district = normalise_district(str(value or ""))
+        if district is None:
+            dispatcher.utter_message(response="utter_invalid_district")
+        return {"district": district}
+
+
+class ActionAskCategory(Action):
+    """Asks the citizen to confirm the guessed category, or to pick another."""
+
+    def name(self) -> str:
+        return "action_ask_category"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list:
+        lang = language_of(tracker)
+        classifier = search_engine().classifier
+        result = classifier.classify(tracker.get_slot("complaint_text") or "")
+        by_code = {c.code: c for c in classifier.categories}
+        ranked = sorted(result.scores, key=result.scores.get, reverse=True)
+        alternatives = [code for code in ranked if code != result.category][
+            :ALTERNATIVES
+        ]
+        if "other" not in alternatives and result.category != "other":
+            alternatives.append("other")
+        buttons = [{"title": "对" if lang == "zh" else "Yes", "payload": "/affirm"}] + [
+            {
+                "title": by_code[code].name_en if lang == "en" else by_code[code].name,
+                "payload": "/inform" + json.dumps({"category": code}),
+            }
+            for code in alternatives
+        ]
+        guess = by_code[result.category]
+        dispatcher.utter_message(
+            response="utter_ask_category",
+            category=guess.name_en if lang == "en" else guess.name,
+            department=guess.department_name,
+            buttons=buttons,
+        )
+        return [SlotSet("category_guess", result.category)]
+
+
+class ActionFileWorkOrder(Action):
+    def name(self) -> str:
+        return "action_file_work_order"
+
+    @politely
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list:
+        lang = language_of(tracker)
+        contact = tracker.get_slot("contact")
+        request = WorkOrderRequest(
+            description=tracker.get_slot("complaint_text") or "",
+            category_code=tracker.get_slot("category"),
+            district=tracker.get_slot("district"),
+            address=tracker.get_slot("address"),
+            occurred_at=tracker.get_slot("occurred_at"),
+            contact_phone=None if contact in (None, ANONYMOUS) else contact,
+            anonymous=contact == ANONYMOUS,
+            channel=tracker.get_latest_input_channel() or "web",
+            session_id=tracker.sender_id,
+            idempotency_key=f"{tracker.sender_id}:{form_started_at(tracker, 'complaint_form')}",
+        )
+        try:
+            with db_session() as session:
+                order = file_work_order(session, request, search_engine().classifier)
+                dispatcher.utter_message(
+                    response="utter_work_order_filed",
+                    number=order.number,
+                    category=order.category.name_en
+                    if lang == "en"
+                    else order.category.name,
+                    department=order.department.name_en
+                    if lang == "en"
+                    else order.department.name,
+                    due_date=order.due_date.isoformat(),
+                )
+        except ValidationFailed:
+            dispatcher.utter_message(response="utter_default")
+        return [SlotSet(slot, None) for slot in COMPLAINT_SLOTS]

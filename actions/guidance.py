@@ -1,0 +1,113 @@
+"""Service guidance: steps, materials, fees, time limits, where, who, online."""
+
+from __future__ import annotations
+
+import json
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import (
+    db_session,
+    entity_values,
+    language_of,
+    politely,
+    search_engine,
+)
+from knowledge_base.answers import INTENT_ASPECTS, answer, bundle_answer
+from knowledge_base.repositories.bundles import get_bundle
+from knowledge_base.repositories.offices import offices_in_district
+from knowledge_base.repositories.services import get_service
+from knowledge_base.resolution import resolve_subject
+from knowledge_base.search.ranking import SearchHit
+
+
+def choice_buttons(hits: list[SearchHit], lang: str) -> list[dict]:
+    return [
+        {
+            "title": (hit.name_en or hit.name) if lang == "en" else hit.name,
+            "payload": "/inform"
+            + json.dumps({"service": hit.code}, ensure_ascii=False),
+        }
+        for hit in hits
+    ]
+
+
+class ActionServiceGuidance(Action):
+    def name(self) -> str:
+        return "action_service_guidance"
+
+    @politely
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list:
+        lang = language_of(tracker)
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        # A button click (inform) answers the question asked before it.
+        aspect = INTENT_ASPECTS.get(intent) or tracker.get_slot("aspect") or "overview"
+        resolution = resolve_subject(
+            search_engine().index,
+            mentions=entity_values(tracker, "service"),
+            context_code=tracker.get_slot("service"),
+            text=tracker.latest_message.get("text") or "",
+        )
+        if resolution.candidates:
+            dispatcher.utter_message(
+                response="utter_choose_service",
+                buttons=choice_buttons(resolution.candidates, lang),
+            )
+            return [SlotSet("aspect", aspect)]
+        if not resolution.is_clear:
+            dispatcher.utter_message(response="utter_ask_which_service")
+            return [SlotSet("aspect", aspect)]
+        with db_session() as session:
+            if resolution.kind == "bundle":
+                dispatcher.utter_message(
+                    text=bundle_answer(get_bundle(session, resolution.code), lang)
+                )
+            else:
+                district = tracker.get_slot("district")
+                service = get_service(session, resolution.code)
+                office = (
+                    next(
+                        (
+                            o
+                            for o in offices_in_district(session, district)
+                            if service in o.services
+                        ),
+                        None,
+                    )
+                    if district
+                    else None
+                )
+                dispatcher.utter_message(text=answer(service, aspect, lang, office))
+        return [SlotSet("service", resolution.code), SlotSet("aspect", None)]
+
+
+class ActionOfferSearchResults(Action):
+    """First stage of the two-stage fallback: offer the three closest services."""
+
+    def name(self) -> str:
+        return "action_default_ask_affirmation"
+
+    @politely
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list:
+        lang = language_of(tracker)
+        hits = search_engine().index.search(
+            tracker.latest_message.get("text") or "", limit=3
+        )
+        none_of_these = {
+            "title": "None of these" if lang == "en" else "都不是",
+            "payload": "/deny",
+        }
+        if hits:
+            dispatcher.utter_message(
+                response="utter_search_suggestions",
+                buttons=[*choice_buttons(hits, lang), none_of_these],
+            )
+        else:
+            dispatcher.utter_message(response="utter_ask_rephrase")
+        return []

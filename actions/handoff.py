@@ -1,0 +1,33 @@
+"""Hand-off to a person: the conversation joins the agents' queue."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import db_session, language_of, politely
+from knowledge_base.conversations import request_handoff
+
+
+class ActionHandoff(Action):
+    def name(self) -> str:
+        return "action_handoff"
+
+    @politely
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list:
+        with db_session() as session:
+            place = request_handoff(
+                session,
+                tracker.sender_id,
+                reason=tracker.latest_message.get("text"),
+                language=language_of(tracker),
+                channel=tracker.get_latest_input_channel() or "web",
+            )
+            dispatcher.utter_message(
+                response="utter_handoff_queued", position=place.position
+            )
+        dispatcher.utter_message(json_message={"handoff": True})
+        return [SlotSet("handoff", True)]

@@ -1,0 +1,136 @@
+"""Slots filled from every message, whatever the dialogue is doing (custom mappings)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import ValidationAction
+
+from actions.common import entity_values, language_of, search_engine
+from knowledge_base.identity import normalise_id_number, normalise_phone
+from knowledge_base.language import detect_language
+from knowledge_base.places import normalise_district
+from knowledge_base.ratings import parse_rating
+from knowledge_base.resolution import resolve_subject
+from knowledge_base.tracking import find_numbers, normalise_number
+
+ANONYMOUS = "anonymous"
+
+
+class ValidateSlotMappings(ValidationAction):
+    """``action_validate_slot_mappings``: runs after each user message."""
+
+    def name(self) -> str:
+        return "action_validate_slot_mappings"
+
+    def extract_language(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        text = tracker.latest_message.get("text") or ""
+        metadata = tracker.latest_message.get("metadata") or {}
+        if metadata.get("lang") in ("zh", "en"):
+            return {"language": metadata["lang"]}
+        return {"language": detect_language(text, default=language_of(tracker))}
+
+    def extract_service(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        mentions = entity_values(tracker, "service")
+        if not mentions:
+            return {}
+        resolution = resolve_subject(search_engine().index, mentions=mentions)
+        return {"service": resolution.code} if resolution.is_clear else {}
+
+    def extract_district(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        for value in entity_values(tracker, "district"):
+            district = normalise_district(value)
+            if district:
+                return {"district": district}
+        return {}
+
+    def extract_tracking_number(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        for value in entity_values(tracker, "tracking_number"):
+            number = normalise_number(value)
+            if number:
+                return {"tracking_number": number}
+        numbers = find_numbers(tracker.latest_message.get("text") or "")
+        return {"tracking_number": numbers[0]} if numbers else {}
+
+    def extract_id_number(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        values = entity_values(tracker, "id_number")
+        if not values and tracker.get_slot("requested_slot") == "id_number":
+            values = [tracker.latest_message.get("text") or ""]
+        for value in values:
+            return {"id_number": normalise_id_number(value) or value.strip()}
+        return {}
+
+    def extract_phone(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        values = entity_values(tracker, "phone")
+        if not values and tracker.get_slot("requested_slot") == "phone":
+            values = [tracker.latest_message.get("text") or ""]
+        for value in values:
+            return {"phone": normalise_phone(value) or value.strip()}
+        return {}
+
+    def extract_category(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        if tracker.active_loop.get("name") != "complaint_form":
+            return {}
+        codes = {c.code for c in search_engine().classifier.categories}
+        for value in entity_values(tracker, "category"):
+            if value in codes:
+                return {"category": value}
+        if tracker.get_slot("requested_slot") != "category":
+            return {}
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        if intent == "affirm" and tracker.get_slot("category_guess"):
+            return {"category": tracker.get_slot("category_guess")}
+        if intent == "deny":
+            return {"category": None, "category_guess": None}
+        return {}
+
+    def extract_contact(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        if tracker.active_loop.get("name") != "complaint_form":
+            return {}
+        if ANONYMOUS in entity_values(tracker, "contact"):
+            return {"contact": ANONYMOUS}
+        for value in entity_values(tracker, "phone"):
+            phone = normalise_phone(value)
+            if phone:
+                return {"contact": phone}
+        if tracker.get_slot("requested_slot") != "contact":
+            return {}
+        text = tracker.latest_message.get("text") or ""
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        if intent == "deny" or any(
+            word in text.lower() for word in ("匿名", "不留", "anonymous")
+        ):
+            return {"contact": ANONYMOUS}
+        phone = normalise_phone(text)
+        return {"contact": phone} if phone else {}
+
+    def extract_rating(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        for value in entity_values(tracker, "rating"):
+            rating = parse_rating(value)
+            if rating:
+                return {"rating": float(rating)}
+        if tracker.get_slot("requested_slot") == "rating":
+            rating = parse_rating(tracker.latest_message.get("text") or "")
+            if rating:
+                return {"rating": float(rating)}
+        return {}

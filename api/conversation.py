@@ -1,0 +1,107 @@
+"""One citizen message end to end: transcript, hand-off check, Rasa, metrics.
+
+Every channel (web widget, WeChat, mini-program) goes through ``converse`` so they all
+behave the same: while an agent holds a conversation the bot stays quiet, and when Rasa
+is down the citizen still gets a polite answer.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
+
+from api import metrics
+from api.rasa_client import BotTurn, RasaClient
+from knowledge_base.answers import UNAVAILABLE, WITH_AGENT
+from knowledge_base.conversations import is_with_agent, record_message
+from knowledge_base.db import session_scope
+from knowledge_base.errors import ExternalServiceError
+from knowledge_base.language import detect_language
+from knowledge_base.repositories.services import get_service
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ChatResult:
+    session_id: str
+    replies: list[dict] = field(default_factory=list)
+    intent: dict | None = None
+    service: dict | None = None
+    handoff: bool = False
+
+
+async def converse(
+    engine: Engine,
+    rasa: RasaClient,
+    session_id: str,
+    text: str,
+    lang: str | None,
+    channel: str,
+) -> ChatResult:
+    language = lang or detect_language(text)
+    with_agent = await run_in_threadpool(_with_agent, engine, session_id)
+    if with_agent:
+        await run_in_threadpool(
+            _record, engine, session_id, text, BotTurn(handoff=True)
+        )
+        return ChatResult(
+            session_id,
+            replies=[{"text": WITH_AGENT[language], "buttons": []}],
+            handoff=True,
+        )
+    try:
+        turn = await rasa.send(session_id, text, lang, channel)
+    except ExternalServiceError:
+        logger.warning("rasa unavailable for a %s message", channel, exc_info=True)
+        metrics.FAILURES.labels("rasa").inc()
+        turn = BotTurn(replies=[{"text": UNAVAILABLE[language], "buttons": []}])
+    service = await run_in_threadpool(_record, engine, session_id, text, turn)
+    if turn.intent:
+        metrics.INTENTS.labels(turn.intent["name"]).inc()
+        if turn.intent["name"] == "nlu_fallback":
+            metrics.FALLBACKS.inc()
+    if turn.handoff:
+        metrics.HANDOFFS.inc()
+    return ChatResult(
+        session_id,
+        replies=turn.replies,
+        intent=turn.intent,
+        service=service,
+        handoff=turn.handoff,
+    )
+
+
+def _with_agent(engine: Engine, session_id: str) -> bool:
+    with session_scope(engine) as session:
+        return is_with_agent(session, session_id)
+
+
+def _record(engine: Engine, session_id: str, text: str, turn: BotTurn) -> dict | None:
+    """Keep the turn for agents and analytics; return the service the talk is about."""
+    with session_scope(engine) as session:
+        intent = turn.intent or {}
+        record_message(
+            session,
+            session_id,
+            "citizen",
+            text,
+            intent=intent.get("name"),
+            confidence=intent.get("confidence"),
+        )
+        for reply in turn.replies:
+            record_message(
+                session,
+                session_id,
+                "bot",
+                reply["text"],
+                payload={"buttons": reply["buttons"]} if reply["buttons"] else None,
+            )
+        if turn.service:
+            service = get_service(session, turn.service)
+            if service is not None:
+                return {"code": service.code, "name": service.name}
+    return None

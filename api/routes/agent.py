@@ -1,0 +1,158 @@
+"""What hotline agents use: suggestions while on a call, and the hand-off queue."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import get_db, get_rasa, get_search, require_agent
+from api.rasa_client import RasaClient
+from api.schemas import (
+    AgentReply,
+    HandoffList,
+    HandoffOut,
+    MessageOut,
+    MessagesOut,
+    SuggestRequest,
+    SuggestResponse,
+)
+from knowledge_base import conversations
+from knowledge_base.assist import suggest
+from knowledge_base.db import session_scope
+from knowledge_base.errors import ExternalServiceError
+from knowledge_base.identity import mask_personal_data
+from knowledge_base.models import ApiToken, Handoff
+from knowledge_base.repositories.conversations import handoffs_by_status, messages
+from knowledge_base.search.engine import SearchEngine
+
+router = APIRouter(prefix="/api/v1/agent", tags=["agent"])
+
+
+@router.post("/suggest", response_model=SuggestResponse)
+async def suggest_answers(
+    body: SuggestRequest,
+    request: Request,
+    rasa: RasaClient = Depends(get_rasa),
+    search: SearchEngine = Depends(get_search),
+    agent: ApiToken = Depends(require_agent),
+) -> SuggestResponse:
+    """Answers for what the caller just said; the NLU's intent picks the aspect."""
+    intent = None
+    try:
+        parsed = await rasa.parse(body.text)
+        intent = {
+            "name": parsed["intent"]["name"],
+            "confidence": round(float(parsed["intent"]["confidence"]), 4),
+        }
+    except (ExternalServiceError, KeyError, TypeError):
+        pass
+
+    def run():
+        with session_scope(request.app.state.engine) as session:
+            return suggest(
+                session,
+                search.index,
+                search.classifier,
+                body.text,
+                body.top_k,
+                intent and intent["name"],
+            )
+
+    suggestions, work_order = await run_in_threadpool(run)
+    return SuggestResponse(
+        intent=intent,
+        suggestions=[s.__dict__ for s in suggestions],
+        work_order=work_order.__dict__ if work_order else None,
+    )
+
+
+def _handoff_out(db: Session, handoff: Handoff) -> HandoffOut:
+    last = messages(db, handoff.session_id, sender="citizen")
+    return HandoffOut(
+        id=handoff.id,
+        session_id=handoff.session_id,
+        status=handoff.status,
+        language=handoff.language,
+        channel=handoff.channel,
+        agent=handoff.agent,
+        requested_at=handoff.requested_at,
+        taken_at=handoff.taken_at,
+        last_message=mask_personal_data(last[-1].text) if last else None,
+    )
+
+
+@router.get("/handoffs", response_model=HandoffList)
+def list_handoffs(
+    db: Session = Depends(get_db), agent: ApiToken = Depends(require_agent)
+) -> HandoffList:
+    """Conversations waiting for a person, then those agents are handling, oldest first."""
+    return HandoffList(
+        handoffs=[
+            _handoff_out(db, h) for h in handoffs_by_status(db, ("waiting", "active"))
+        ]
+    )
+
+
+@router.post("/handoffs/{handoff_id}/take", response_model=HandoffOut)
+def take(
+    handoff_id: int,
+    db: Session = Depends(get_db),
+    agent: ApiToken = Depends(require_agent),
+) -> HandoffOut:
+    return _handoff_out(db, conversations.take_handoff(db, handoff_id, agent.name))
+
+
+@router.get("/handoffs/{handoff_id}/transcript", response_model=MessagesOut)
+def transcript(
+    handoff_id: int,
+    after: int = 0,
+    db: Session = Depends(get_db),
+    agent: ApiToken = Depends(require_agent),
+) -> MessagesOut:
+    """The conversation with personal data masked."""
+    handoff = db.get(Handoff, handoff_id)
+    if handoff is None:
+        raise HTTPException(404, f"handoff {handoff_id} not found")
+    found = conversations.transcript(
+        db, handoff.session_id, after_id=after, masked=True
+    )
+    return MessagesOut(
+        messages=[
+            MessageOut(
+                id=m.id,
+                sender=m.sender,
+                text=m.text,
+                buttons=(m.payload or {}).get("buttons", []),
+                created_at=m.created_at,
+            )
+            for m in found
+        ],
+        handoff=handoff.status,
+    )
+
+
+@router.post("/handoffs/{handoff_id}/reply", response_model=MessageOut)
+def reply(
+    handoff_id: int,
+    body: AgentReply,
+    db: Session = Depends(get_db),
+    agent: ApiToken = Depends(require_agent),
+) -> MessageOut:
+    message = conversations.agent_reply(db, handoff_id, agent.name, body.text)
+    return MessageOut(
+        id=message.id,
+        sender=message.sender,
+        text=message.text,
+        created_at=message.created_at,
+    )
+
+
+@router.post("/handoffs/{handoff_id}/return", response_model=HandoffOut)
+def hand_back(
+    handoff_id: int,
+    db: Session = Depends(get_db),
+    agent: ApiToken = Depends(require_agent),
+) -> HandoffOut:
+    """The conversation goes back to the assistant."""
+    return _handoff_out(db, conversations.return_to_bot(db, handoff_id))

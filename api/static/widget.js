@@ -1,0 +1,721 @@
+/*
+ * 12345 citizen hotline chat widget. Plain JavaScript, no build step, no dependencies.
+ *
+ * Embed with one tag:  <script src="https://HOST/widget.js" defer></script>
+ * It loads widget.css from the same origin, adds a launcher button and a chat panel, and
+ * talks to the gateway at that origin (POST /api/v1/chat).
+ *
+ * Security: message text is only ever put into the page with textContent / text nodes.
+ * Numbered lines become <ol>, URLs become links, both built with DOM calls — never innerHTML.
+ */
+(function () {
+  "use strict";
+
+  if (window.HotlineWidget) return; // embedded twice: keep the first
+
+  var script = document.currentScript || document.querySelector('script[src*="widget.js"]');
+  var BASE = new URL(script ? script.src : "/", window.location.href).origin;
+  var STORE_KEY = "hotline-widget:v1";
+  var POLL_MS = 2000;
+  var MAX_ITEMS = 150;
+  var MAX_CHARS = 2000;
+  var HUMAN_PAYLOAD = "/request_human";
+  var SVG_NS = "http://www.w3.org/2000/svg";
+
+  var TEXT = {
+    zh: {
+      launcher: "在线咨询",
+      unread: "有新消息",
+      title: "12345 智能客服",
+      subtitle: "上海市民服务热线",
+      close: "关闭对话窗口",
+      language: "界面语言",
+      elderly: "长者模式",
+      log: "对话记录",
+      you: "您",
+      bot: "智能助手",
+      agent: "人工客服",
+      welcome: "您好！我是12345市民服务热线智能助手。您可以问我办事指南、所需材料、办理进度，也可以直接反映问题。",
+      suggestions: ["居住证怎么办", "公积金怎么提取", "我要反映噪音问题"],
+      tryAsking: "您可以这样问",
+      quick: "快捷回复",
+      typing: "智能助手正在输入",
+      inputLabel: "输入您的问题",
+      placeholder: "请输入您的问题",
+      send: "发送",
+      human: "转人工",
+      humanBusy: "已转人工",
+      end: "结束并评价",
+      restart: "开始新的咨询",
+      rateTitle: "请为本次服务评分",
+      rateHint: "1星非常不满意，5星非常满意",
+      star: function (n) { return n + " 星"; },
+      comment: "意见建议（选填）",
+      submitRating: "提交评价",
+      cancel: "取消",
+      pickRating: "请先选择星级。",
+      thanks: "感谢您的评价！我们会根据您的意见持续改进服务。如需继续咨询，请点击“开始新的咨询”。",
+      agentJoined: "人工客服已接入，请直接在下方输入您的问题。",
+      handoffEnded: "人工服务已结束，智能助手将继续为您服务。",
+      tooMany: "您发送得有点快，请稍等片刻再试。",
+      invalid: "这条消息太长或无法识别，请修改后再发送。",
+      server: "系统暂时繁忙，请稍后再试，或直接拨打12345热线。",
+      network: "网络连接不稳定，消息未能发出，请稍后重试。",
+      ratingFailed: "评价提交失败，请稍后再试。",
+    },
+    en: {
+      launcher: "Chat with us",
+      unread: "New message",
+      title: "12345 Assistant",
+      subtitle: "Shanghai hotline",
+      close: "Close the chat",
+      language: "Language",
+      elderly: "Large text",
+      log: "Conversation",
+      you: "You",
+      bot: "Assistant",
+      agent: "Agent",
+      welcome: "Hello! I am the Shanghai 12345 hotline assistant. Ask me how to get something done, which documents you need, or report a problem.",
+      suggestions: ["How do I apply for a passport?", "Residence permit documents", "Report a noise problem"],
+      tryAsking: "Try asking",
+      quick: "Quick replies",
+      typing: "The assistant is typing",
+      inputLabel: "Type your question",
+      placeholder: "Type your question",
+      send: "Send",
+      human: "Talk to a person",
+      humanBusy: "With an agent",
+      end: "End and rate",
+      restart: "New conversation",
+      rateTitle: "How did we do?",
+      rateHint: "1 star: very dissatisfied, 5 stars: very satisfied",
+      star: function (n) { return n === 1 ? "1 star" : n + " stars"; },
+      comment: "Comments (optional)",
+      submitRating: "Submit rating",
+      cancel: "Cancel",
+      pickRating: "Please choose a rating first.",
+      thanks: "Thank you for your feedback! It helps us improve. To ask something else, choose \u201cNew conversation\u201d.",
+      agentJoined: "A hotline agent has joined. Please type your question below.",
+      handoffEnded: "The agent has finished; the assistant will carry on helping you.",
+      tooMany: "You are sending messages a little fast. Please wait a moment and try again.",
+      invalid: "That message is too long or could not be read. Please edit it and send it again.",
+      server: "The service is busy right now. Please try again shortly, or call 12345.",
+      network: "The connection dropped and your message was not sent. Please try again.",
+      ratingFailed: "Your rating could not be sent. Please try again later.",
+    },
+  };
+
+  // ---------------------------------------------------------------- state
+
+  function newSessionId() {
+    if (window.crypto && window.crypto.randomUUID) return "web-" + window.crypto.randomUUID();
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return "web-" + Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
+  function freshState(previous) {
+    return {
+      sessionId: newSessionId(),
+      lang: previous ? previous.lang : "zh",
+      elderly: previous ? previous.elderly : false,
+      open: previous ? previous.open : false,
+      items: [],
+      lastId: 0,
+      handoff: false,
+      handoffSeen: false,
+      agentJoined: false,
+      ended: false,
+    };
+  }
+
+  function load() {
+    try {
+      var saved = JSON.parse(window.localStorage.getItem(STORE_KEY) || "null");
+      if (saved && typeof saved.sessionId === "string" && Array.isArray(saved.items)) {
+        return Object.assign(freshState(), saved);
+      }
+    } catch (e) { /* storage blocked or corrupt: start afresh */ }
+    return freshState();
+  }
+
+  function save() {
+    if (state.items.length > MAX_ITEMS) state.items = state.items.slice(-MAX_ITEMS);
+    try { window.localStorage.setItem(STORE_KEY, JSON.stringify(state)); } catch (e) { /* private mode */ }
+  }
+
+  var state = load();
+  var busy = false;
+  var pollTimer = null;
+  var polling = false;
+  var t = function (key) { return TEXT[state.lang][key]; };
+
+  // ---------------------------------------------------------------- DOM helpers
+
+  function h(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      var value = attrs[key];
+      if (value === null || value === undefined || value === false) return;
+      if (key === "class") node.className = value;
+      else if (key === "text") node.textContent = value;
+      else if (key.indexOf("on") === 0) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value === true ? "" : String(value));
+    });
+    (children || []).forEach(function (child) {
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  // Icons are fixed path data written here, never message text.
+  function icon(paths, size) {
+    var svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("width", String(size || 22));
+    svg.setAttribute("height", String(size || 22));
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    paths.forEach(function (d) {
+      var path = document.createElementNS(SVG_NS, "path");
+      path.setAttribute("d", d);
+      svg.appendChild(path);
+    });
+    return svg;
+  }
+  var ICON_CHAT = ["M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm3 6.5a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01z"];
+  var ICON_CLOSE = ["M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4L12 13.4 6.4 19 5 17.6 10.6 12 5 6.4z"];
+  var ICON_SEND = ["M3 20.5 21 12 3 3.5v6.6L15 12 3 13.9z"];
+  var ICON_BOT = ["M11 2h2v3h4a3 3 0 0 1 3 3v9a3 3 0 0 1-3 3H7a3 3 0 0 1-3-3V8a3 3 0 0 1 3-3h4zM8.5 10.5a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm7 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zM8 16h8v1.5H8z"];
+  var ICON_AGENT = ["M12 2a7 7 0 0 0-7 7v3a2 2 0 0 0 2 2h1v-6H7a5 5 0 0 1 10 0h-1v6h1v1a2 2 0 0 1-2 2h-2v2h2a4 4 0 0 0 4-4v-1.3A2 2 0 0 0 19 12V9a7 7 0 0 0-7-7z"];
+
+  var URL_PATTERN = /https?:\/\/[^\s<>"'\u201c\u201d\u2018\u2019\uff08\uff09()\uff0c\u3002\uff1b\u3001\uff01\uff1f\u300a\u300b]+/g;
+  var NUMBERED_LINE = /^\s*(\d{1,3})\.\s+(.*)$/;
+
+  /** Append ``text`` to ``parent`` as text nodes, with http(s) URLs as safe links. */
+  function appendLinkified(parent, text) {
+    var last = 0;
+    text.replace(URL_PATTERN, function (match, offset) {
+      var url = match.replace(/[.,;:!?]+$/, "");
+      var parsed = null;
+      try { parsed = new URL(url); } catch (e) { parsed = null; }
+      if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) return match;
+      parent.appendChild(document.createTextNode(text.slice(last, offset)));
+      var link = document.createElement("a");
+      link.href = parsed.href;
+      link.textContent = url;
+      link.rel = "noopener";
+      link.target = "_blank";
+      parent.appendChild(link);
+      last = offset + url.length;
+      return match;
+    });
+    parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  /** Paragraphs, with runs of "1. ", "2. " lines as an ordered list. */
+  function renderText(parent, text) {
+    var paragraph = null;
+    var list = null;
+    String(text).split(/\r?\n/).forEach(function (line) {
+      var numbered = NUMBERED_LINE.exec(line);
+      if (numbered) {
+        if (!list) {
+          list = h("ol", { class: "hw-list" });
+          if (numbered[1] !== "1") list.start = Number(numbered[1]);
+          parent.appendChild(list);
+        }
+        var item = document.createElement("li");
+        appendLinkified(item, numbered[2]);
+        list.appendChild(item);
+        paragraph = null;
+        return;
+      }
+      list = null;
+      if (!line.trim()) { paragraph = null; return; }
+      if (paragraph) paragraph.appendChild(document.createElement("br"));
+      else { paragraph = h("p"); parent.appendChild(paragraph); }
+      appendLinkified(paragraph, line);
+    });
+  }
+
+  // ---------------------------------------------------------------- build the widget
+
+  var root = h("div", { id: "hotline-widget", class: "hw-root" });
+  var launcherText = h("span", { class: "hw-launcher-text" });
+  var launcher = h("button", {
+    type: "button", class: "hw-launcher", "aria-expanded": "false", "aria-controls": "hw-panel",
+    onclick: function () { openPanel(true); },
+  }, [icon(ICON_CHAT, 26), launcherText, h("span", { class: "hw-badge", "aria-hidden": "true" })]);
+
+  var titleText = h("h2", { id: "hw-title", class: "hw-title" });
+  var subtitleText = h("p", { class: "hw-subtitle" });
+  var langGroup = h("div", { class: "hw-lang", role: "group" });
+  var langButtons = { zh: null, en: null };
+  [["zh", "中", "zh-CN"], ["en", "EN", "en"]].forEach(function (spec) {
+    var button = h("button", {
+      type: "button", class: "hw-lang-btn", lang: spec[2], text: spec[1],
+      onclick: function () { setLanguage(spec[0]); },
+    });
+    langButtons[spec[0]] = button;
+    langGroup.appendChild(button);
+  });
+  var elderlyButton = h("button", { type: "button", class: "hw-tool hw-elderly-btn", onclick: function () { setElderly(!state.elderly); } });
+  var closeButton = h("button", { type: "button", class: "hw-tool hw-close", onclick: function () { closePanel(true); } }, [icon(ICON_CLOSE, 22)]);
+
+  var header = h("div", { class: "hw-header" }, [
+    h("div", { class: "hw-brand" }, [
+      h("span", { class: "hw-emblem", "aria-hidden": "true", text: "12345" }),
+      h("div", { class: "hw-heading" }, [titleText, subtitleText]),
+    ]),
+    h("div", { class: "hw-tools" }, [langGroup, elderlyButton, closeButton]),
+  ]);
+
+  var log = h("div", { class: "hw-log", role: "log", "aria-live": "polite", "aria-relevant": "additions", tabindex: "0" });
+
+  var typing = h("div", { class: "hw-row hw-row-bot hw-typing", role: "status" }, [
+    h("span", { class: "hw-avatar", "aria-hidden": "true" }, [icon(ICON_BOT, 20)]),
+    h("div", { class: "hw-bubble" }, [
+      h("span", { class: "hw-dot", "aria-hidden": "true" }),
+      h("span", { class: "hw-dot", "aria-hidden": "true" }),
+      h("span", { class: "hw-dot", "aria-hidden": "true" }),
+      h("span", { class: "hw-sr hw-typing-label" }),
+    ]),
+  ]);
+
+  var humanButton = h("button", { type: "button", class: "hw-action hw-human", onclick: function () { requestHuman(); } });
+  var endButton = h("button", { type: "button", class: "hw-action hw-end", onclick: function () { state.ended ? restart() : showRating(); } });
+  var actions = h("div", { class: "hw-actions" }, [humanButton, endButton]);
+
+  // Satisfaction rating: native radios, so arrow keys and screen readers just work.
+  var ratingTitle = h("h3", { id: "hw-rating-title", class: "hw-rating-title" });
+  var ratingHint = h("p", { class: "hw-rating-hint" });
+  var stars = h("div", { class: "hw-stars" });
+  var starInputs = [];
+  var starLabels = [];
+  for (var n = 1; n <= 5; n++) {
+    (function (value) {
+      var input = h("input", { type: "radio", name: "hw-rating", id: "hw-star-" + value, value: String(value), class: "hw-star-input", onchange: paintStars });
+      var label = h("label", { for: "hw-star-" + value, class: "hw-star" }, [
+        h("span", { "aria-hidden": "true", text: "\u2605" }),
+        h("span", { class: "hw-sr" }),
+      ]);
+      starInputs.push(input);
+      starLabels.push(label);
+      stars.appendChild(input);
+      stars.appendChild(label);
+    })(n);
+  }
+  var ratingLegend = h("legend", { class: "hw-sr" });
+  var commentLabel = h("label", { for: "hw-comment", class: "hw-comment-label" });
+  var comment = h("textarea", { id: "hw-comment", class: "hw-comment", rows: "2", maxlength: String(MAX_CHARS) });
+  var ratingError = h("p", { class: "hw-rating-error", role: "alert" });
+  var submitRating = h("button", { type: "submit", class: "hw-primary" });
+  var cancelRating = h("button", { type: "button", class: "hw-secondary", onclick: function () { hideRating(true); } });
+  var ratingForm = h("form", { class: "hw-rating", hidden: true, "aria-labelledby": "hw-rating-title", onsubmit: sendRating }, [
+    ratingTitle, ratingHint,
+    h("fieldset", { class: "hw-fieldset" }, [ratingLegend, stars]),
+    commentLabel, comment, ratingError,
+    h("div", { class: "hw-rating-buttons" }, [submitRating, cancelRating]),
+  ]);
+
+  var inputLabel = h("label", { for: "hw-input", class: "hw-sr" });
+  var input = h("textarea", { id: "hw-input", class: "hw-input", rows: "1", maxlength: String(MAX_CHARS), autocomplete: "off" });
+  var sendButton = h("button", { type: "submit", class: "hw-send" }, [icon(ICON_SEND, 22), h("span", { class: "hw-send-text" })]);
+  var composer = h("form", { class: "hw-composer", onsubmit: onSubmit }, [inputLabel, input, sendButton]);
+
+  var panel = h("div", {
+    id: "hw-panel", class: "hw-panel", role: "dialog", "aria-modal": "false", "aria-labelledby": "hw-title", hidden: true,
+  }, [header, log, ratingForm, actions, composer]);
+
+  root.appendChild(launcher);
+  root.appendChild(panel);
+
+  // ---------------------------------------------------------------- rendering
+
+  function applyTexts() {
+    var zh = state.lang === "zh";
+    root.setAttribute("lang", zh ? "zh-CN" : "en");
+    root.classList.toggle("hw-elderly", !!state.elderly);
+    launcherText.textContent = t("launcher");
+    titleText.textContent = t("title");
+    subtitleText.textContent = t("subtitle");
+    langGroup.setAttribute("aria-label", t("language"));
+    langButtons.zh.setAttribute("aria-pressed", String(zh));
+    langButtons.en.setAttribute("aria-pressed", String(!zh));
+    langButtons.zh.setAttribute("aria-label", "中文");
+    langButtons.en.setAttribute("aria-label", "English");
+    elderlyButton.textContent = t("elderly");
+    elderlyButton.setAttribute("aria-pressed", String(!!state.elderly));
+    closeButton.setAttribute("aria-label", t("close"));
+    closeButton.setAttribute("title", t("close"));
+    log.setAttribute("aria-label", t("log"));
+    typing.querySelector(".hw-typing-label").textContent = t("typing");
+    humanButton.textContent = state.handoff ? t("humanBusy") : t("human");
+    humanButton.disabled = !!state.handoff;
+    endButton.textContent = state.ended ? t("restart") : t("end");
+    inputLabel.textContent = t("inputLabel");
+    input.placeholder = t("placeholder");
+    sendButton.setAttribute("aria-label", t("send"));
+    sendButton.querySelector(".hw-send-text").textContent = t("send");
+    ratingTitle.textContent = t("rateTitle");
+    ratingHint.textContent = t("rateHint");
+    ratingLegend.textContent = t("rateTitle");
+    starLabels.forEach(function (label, i) { label.querySelector(".hw-sr").textContent = t("star")(i + 1); });
+    commentLabel.textContent = t("comment");
+    submitRating.textContent = t("submitRating");
+    cancelRating.textContent = t("cancel");
+  }
+
+  function senderName(who) {
+    return who === "citizen" ? t("you") : who === "agent" ? t("agent") : t("bot");
+  }
+
+  function renderItem(item) {
+    if (item.who === "notice") {
+      return h("div", { class: "hw-notice" }, [h("span", { text: item.text })]);
+    }
+    var bubble = h("div", { class: "hw-bubble" });
+    renderText(bubble, item.text);
+    var body = h("div", { class: "hw-body" }, [
+      h("div", { class: item.who === "agent" ? "hw-sender" : "hw-sender hw-sr", text: senderName(item.who) }),
+      bubble,
+    ]);
+    if (item.buttons && item.buttons.length) body.appendChild(quickReplies(item.buttons));
+    var row = h("div", { class: "hw-row hw-row-" + item.who });
+    if (item.who !== "citizen") {
+      row.appendChild(h("span", { class: "hw-avatar", "aria-hidden": "true" }, [icon(item.who === "agent" ? ICON_AGENT : ICON_BOT, 20)]));
+    }
+    row.appendChild(body);
+    return row;
+  }
+
+  function quickReplies(buttons) {
+    var group = h("div", { class: "hw-quick", role: "group", "aria-label": t("quick") });
+    buttons.forEach(function (button) {
+      group.appendChild(h("button", {
+        type: "button", class: "hw-chip", text: button.title,
+        onclick: function () { send(button.payload, button.title); },
+      }));
+    });
+    return group;
+  }
+
+  function welcome() {
+    var box = h("div", { class: "hw-welcome" });
+    var bubble = h("div", { class: "hw-bubble" });
+    renderText(bubble, t("welcome"));
+    box.appendChild(h("div", { class: "hw-row hw-row-bot" }, [
+      h("span", { class: "hw-avatar", "aria-hidden": "true" }, [icon(ICON_BOT, 20)]),
+      h("div", { class: "hw-body" }, [h("div", { class: "hw-sender hw-sr", text: t("bot") }), bubble]),
+    ]));
+    if (!state.items.length) {
+      var chips = h("div", { class: "hw-quick hw-suggest", role: "group", "aria-label": t("tryAsking") });
+      t("suggestions").forEach(function (question) {
+        chips.appendChild(h("button", { type: "button", class: "hw-chip", text: question, onclick: function () { send(question); } }));
+      });
+      box.appendChild(chips);
+    }
+    return box;
+  }
+
+  function renderLog() {
+    log.setAttribute("aria-busy", "true");
+    while (log.firstChild) log.removeChild(log.firstChild);
+    log.appendChild(welcome());
+    state.items.forEach(function (item) { log.appendChild(renderItem(item)); });
+    if (busy) log.appendChild(typing);
+    log.removeAttribute("aria-busy");
+    scrollDown();
+  }
+
+  function scrollDown() { log.scrollTop = log.scrollHeight; }
+
+  function addItem(item) {
+    state.items.push(item);
+    save();
+    var suggest = log.querySelector(".hw-suggest");
+    if (suggest) suggest.parentNode.removeChild(suggest);
+    var row = renderItem(item);
+    log.insertBefore(row, typing.parentNode === log ? typing : null);
+    scrollDown();
+    if (state.open === false && item.who === "agent") launcher.classList.add("hw-has-unread");
+    return row;
+  }
+
+  /** Long answers are read from their start: keep the question and the answer's top in view. */
+  function scrollToQuestion(row) {
+    var top = row.offsetTop - 8; // .hw-log is the rows' offset parent
+    if (log.scrollHeight - top > log.clientHeight) log.scrollTop = top;
+  }
+
+  /** Quick replies answer the latest message only; older ones go when the citizen speaks. */
+  function dropQuickReplies() {
+    state.items.forEach(function (item) { delete item.buttons; });
+    Array.prototype.forEach.call(log.querySelectorAll(".hw-quick"), function (node) { node.parentNode.removeChild(node); });
+  }
+
+  function setBusy(value) {
+    busy = value;
+    sendButton.disabled = value;
+    panel.classList.toggle("hw-busy", value);
+    if (value) { log.appendChild(typing); scrollDown(); } else if (typing.parentNode) typing.parentNode.removeChild(typing);
+  }
+
+  // ---------------------------------------------------------------- talking to the gateway
+
+  function errorText(status) {
+    if (status === 429) return t("tooMany");
+    if (status === 413 || status === 422 || status === 400) return t("invalid");
+    return t("server");
+  }
+
+  function send(text, shownAs) {
+    text = String(text || "").trim();
+    if (!text || busy) return;
+    if (state.ended) restart();
+    dropQuickReplies();
+    var question = addItem({ who: "citizen", text: shownAs || text });
+    setBusy(true);
+    return fetch(BASE + "/api/v1/chat", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Hotline-Channel": "web" },
+      body: JSON.stringify({ session_id: state.sessionId, text: text.slice(0, MAX_CHARS), lang: state.lang }),
+    }).then(function (response) {
+      if (!response.ok) {
+        setBusy(false);
+        addItem({ who: "notice", text: errorText(response.status) });
+        return;
+      }
+      return response.json().then(function (body) {
+        setBusy(false);
+        (body.replies || []).forEach(function (reply) {
+          addItem({ who: "bot", text: reply.text, buttons: reply.buttons || [] });
+        });
+        scrollToQuestion(question);
+        if (body.handoff) startHandoff();
+      });
+    }).catch(function () {
+      setBusy(false);
+      addItem({ who: "notice", text: t("network") });
+    });
+  }
+
+  function onSubmit(event) {
+    event.preventDefault();
+    var text = input.value;
+    if (!text.trim() || busy) return;
+    input.value = "";
+    autosize();
+    send(text);
+    input.focus();
+  }
+
+  function requestHuman() {
+    if (state.handoff) return;
+    send(HUMAN_PAYLOAD, t("human"));
+  }
+
+  function startHandoff() {
+    if (!state.handoff) {
+      state.handoff = true;
+      save();
+      applyTexts();
+    }
+    if (!pollTimer) {
+      pollTimer = window.setInterval(poll, POLL_MS);
+      poll();
+    }
+  }
+
+  function stopHandoff() {
+    if (pollTimer) window.clearInterval(pollTimer);
+    pollTimer = null;
+    state.handoff = false;
+    state.handoffSeen = false;
+    state.agentJoined = false;
+    save();
+    applyTexts();
+  }
+
+  /** Agents' replies arrive by polling; the bot's were shown when the chat call returned. */
+  function poll() {
+    if (polling) return;
+    polling = true;
+    var url = BASE + "/api/v1/chat/" + encodeURIComponent(state.sessionId) + "/messages?after=" + state.lastId;
+    fetch(url).then(function (response) {
+      if (!response.ok) return null;
+      return response.json();
+    }).then(function (body) {
+      if (!body) return;
+      (body.messages || []).forEach(function (message) {
+        if (message.id > state.lastId) state.lastId = message.id;
+        if (message.sender === "agent") addItem({ who: "agent", text: message.text });
+      });
+      if (body.handoff === "active" && !state.agentJoined) {
+        state.agentJoined = true;
+        addItem({ who: "notice", text: t("agentJoined") });
+      }
+      if (body.handoff === "waiting" || body.handoff === "active") {
+        state.handoffSeen = true;
+      } else {
+        if (state.handoffSeen) addItem({ who: "notice", text: t("handoffEnded") });
+        stopHandoff();
+      }
+      save();
+    }).catch(function () { /* offline for a moment: the next tick retries */ }).then(function () {
+      polling = false;
+    });
+  }
+
+  // ---------------------------------------------------------------- rating
+
+  function paintStars() {
+    var chosen = selectedRating();
+    starLabels.forEach(function (label, i) { label.classList.toggle("hw-star-on", i < chosen); });
+    ratingError.textContent = "";
+  }
+
+  function selectedRating() {
+    for (var i = 0; i < starInputs.length; i++) if (starInputs[i].checked) return i + 1;
+    return 0;
+  }
+
+  function showRating() {
+    ratingForm.hidden = false;
+    actions.hidden = true;
+    composer.hidden = true;
+    ratingError.textContent = "";
+    starInputs[4].focus();
+  }
+
+  function hideRating(restoreFocus) {
+    ratingForm.hidden = true;
+    actions.hidden = false;
+    composer.hidden = false;
+    starInputs.forEach(function (radio) { radio.checked = false; });
+    comment.value = "";
+    paintStars();
+    if (restoreFocus) endButton.focus();
+  }
+
+  function sendRating(event) {
+    event.preventDefault();
+    var rating = selectedRating();
+    if (!rating) {
+      ratingError.textContent = t("pickRating");
+      return;
+    }
+    submitRating.disabled = true;
+    fetch(BASE + "/api/v1/feedback", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Hotline-Channel": "web" },
+      body: JSON.stringify({ session_id: state.sessionId, rating: rating, comment: comment.value.trim() || null }),
+    }).then(function (response) {
+      if (!response.ok) throw new Error("feedback " + response.status);
+      hideRating(false);
+      if (pollTimer) { window.clearInterval(pollTimer); pollTimer = null; }
+      state.ended = true;
+      dropQuickReplies();
+      addItem({ who: "notice", text: t("thanks") });
+      applyTexts();
+      endButton.focus();
+    }).catch(function () {
+      ratingError.textContent = t("ratingFailed");
+    }).then(function () {
+      submitRating.disabled = false;
+    });
+  }
+
+  function restart() {
+    if (pollTimer) window.clearInterval(pollTimer);
+    pollTimer = null;
+    state = freshState(state);
+    state.open = true;
+    save();
+    applyTexts();
+    renderLog();
+    input.focus();
+  }
+
+  // ---------------------------------------------------------------- panel, language, elderly mode
+
+  function openPanel(focus) {
+    state.open = true;
+    save();
+    panel.hidden = false;
+    root.classList.add("hw-is-open");
+    launcher.setAttribute("aria-expanded", "true");
+    launcher.classList.remove("hw-has-unread");
+    scrollDown();
+    if (focus) input.focus();
+  }
+
+  function closePanel(focus) {
+    state.open = false;
+    save();
+    panel.hidden = true;
+    root.classList.remove("hw-is-open");
+    launcher.setAttribute("aria-expanded", "false");
+    if (focus) launcher.focus();
+  }
+
+  function setLanguage(lang) {
+    if (lang === state.lang) return;
+    state.lang = lang;
+    save();
+    applyTexts();
+    renderLog();
+  }
+
+  function setElderly(on) {
+    state.elderly = on;
+    save();
+    applyTexts();
+    scrollDown();
+  }
+
+  function autosize() {
+    input.style.height = "auto";
+    input.style.height = Math.min(input.scrollHeight, 160) + "px";
+  }
+
+  panel.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      if (!ratingForm.hidden) hideRating(true);
+      else closePanel(true);
+    }
+  });
+
+  input.addEventListener("keydown", function (event) {
+    // Enter sends; Shift+Enter is a new line; Enter that confirms an IME candidate is not a send.
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+      event.preventDefault();
+      composer.requestSubmit ? composer.requestSubmit() : onSubmit(event);
+    }
+  });
+  input.addEventListener("input", autosize);
+
+  // ---------------------------------------------------------------- start
+
+  function start() {
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = BASE + "/widget.css";
+    document.head.appendChild(css);
+    document.body.appendChild(root);
+    applyTexts();
+    renderLog();
+    if (state.open) openPanel(false);
+    if (state.handoff && !state.ended) startHandoff();
+  }
+
+  window.HotlineWidget = {
+    open: function () { openPanel(true); },
+    close: function () { closePanel(false); },
+  };
+
+  if (document.body) start();
+  else document.addEventListener("DOMContentLoaded", start);
+})();

@@ -1,0 +1,1 @@
+"""The Rasa assistant: custom NLU components and the bot's own configuration."""

@@ -1,0 +1,255 @@
+// The citizen's chat with the 12345 assistant, and with an agent after a hand-off.
+// Everything is shown as plain text: messages are never rendered as rich text or HTML.
+
+const api = require('../../utils/api');
+
+const SESSION_KEY = 'hotline_session_id';
+const PREFS_KEY = 'hotline_prefs';
+const REQUEST_HUMAN = '/request_human';
+
+const TEXTS = {
+  zh: {
+    placeholder: '请输入您的问题',
+    send: '发送',
+    human: '转人工',
+    largeText: '大字',
+    agent: '人工客服',
+    waiting: '正在为您转接人工客服，请稍候…',
+    withAgent: '人工客服正在为您服务',
+    welcome: '您好，我是12345市民服务热线智能助手。请问有什么可以帮您？',
+    offline: '网络不太好，消息没有发出，请稍后再试。',
+    busy: '您发送得太快了，请稍等一会儿再试。',
+    failed: '系统暂时繁忙，请稍后再试，或直接拨打12345。',
+  },
+  en: {
+    placeholder: 'Type your question',
+    send: 'Send',
+    human: 'Agent',
+    largeText: 'Large',
+    agent: 'Hotline agent',
+    waiting: 'Connecting you to a hotline agent, please wait…',
+    withAgent: 'A hotline agent is helping you',
+    welcome: 'Hello, I am the 12345 hotline assistant. How can I help you?',
+    offline: 'The network seems down; your message was not sent. Please try again.',
+    busy: 'You are sending messages too quickly; please wait a moment.',
+    failed: 'The assistant is busy right now. Please try again later, or call 12345.',
+  },
+};
+
+let keySerial = 0;
+
+function nextKey() {
+  keySerial += 1;
+  return 'm' + keySerial; // scroll-into-view needs ids that start with a letter
+}
+
+function toHex(buffer) {
+  return Array.prototype.map
+    .call(new Uint8Array(buffer), (b) => ('0' + b.toString(16)).slice(-2))
+    .join('');
+}
+
+// The session id is the key to this conversation's transcript, so it is random
+// from a cryptographic source where the base library offers one.
+function randomHex(bytes) {
+  return new Promise((resolve) => {
+    const fallback = () => {
+      let hex = '';
+      for (let i = 0; i < bytes * 2; i += 1) hex += Math.floor(Math.random() * 16).toString(16);
+      resolve(hex);
+    };
+    if (typeof wx.getRandomValues !== 'function') {
+      fallback();
+      return;
+    }
+    wx.getRandomValues({ length: bytes, success: (res) => resolve(toHex(res.randomValues)), fail: fallback });
+  });
+}
+
+function ensureSessionId() {
+  const stored = wx.getStorageSync(SESSION_KEY);
+  if (stored) return Promise.resolve(stored);
+  return randomHex(16).then((hex) => {
+    const sessionId = 'mp-' + hex;
+    wx.setStorageSync(SESSION_KEY, sessionId);
+    return sessionId;
+  });
+}
+
+function fromSender(sender) {
+  if (sender === 'citizen') return 'me';
+  if (sender === 'bot') return 'bot';
+  return 'agent';
+}
+
+function cleanButtons(buttons) {
+  return (buttons || [])
+    .filter((b) => b && b.payload)
+    .map((b) => ({ title: String(b.title || b.payload), payload: String(b.payload) }));
+}
+
+Page({
+  data: {
+    messages: [],
+    draft: '',
+    sending: false,
+    lang: 'zh',
+    largeText: false,
+    handoff: 'none',
+    scrollTo: '',
+    t: TEXTS.zh,
+  },
+
+  sessionId: '',
+  lastId: 0,
+  pollTimer: null,
+  visible: false,
+
+  onLoad() {
+    const prefs = wx.getStorageSync(PREFS_KEY) || {};
+    const lang = prefs.lang === 'en' ? 'en' : 'zh';
+    this.setData({ lang, largeText: !!prefs.largeText, t: TEXTS[lang] });
+    // Sending waits until the history is on screen, so nothing is shown twice.
+    let sessionId = '';
+    ensureSessionId()
+      .then((id) => {
+        sessionId = id;
+        return this.loadHistory(id);
+      })
+      .catch(() => {
+        this.say('bot', this.data.t.welcome);
+        this.say('system', this.data.t.offline);
+      })
+      .then(() => {
+        this.sessionId = sessionId;
+        this.schedulePoll();
+      });
+  },
+
+  onShow() {
+    this.visible = true;
+    this.schedulePoll();
+  },
+
+  onHide() {
+    this.visible = false;
+    this.stopPolling();
+  },
+
+  onUnload() {
+    this.visible = false;
+    this.stopPolling();
+  },
+
+  // Earlier messages of this session, so a returning citizen sees where they were.
+  loadHistory(sessionId) {
+    return api.fetchMessages(sessionId, 0).then((res) => {
+      const earlier = (res.messages || []).map((m) => ({
+        key: nextKey(),
+        from: fromSender(m.sender),
+        text: String(m.text || ''),
+        buttons: [],
+      }));
+      this.lastId = earlier.length ? res.messages[res.messages.length - 1].id : 0;
+      if (!earlier.length) earlier.push({ key: nextKey(), from: 'bot', text: this.data.t.welcome, buttons: [] });
+      this.setMessages(earlier);
+      this.setHandoff(res.handoff || 'none');
+    });
+  },
+
+  onInput(e) {
+    this.setData({ draft: e.detail.value });
+  },
+
+  onSend() {
+    const text = this.data.draft.trim();
+    if (!text || this.data.sending) return;
+    this.setData({ draft: '' });
+    this.send(text, text);
+  },
+
+  onChoice(e) {
+    const { payload, title } = e.currentTarget.dataset;
+    this.send(payload, title);
+  },
+
+  onRequestHuman() {
+    this.send(REQUEST_HUMAN, this.data.t.human);
+  },
+
+  onToggleLang() {
+    const lang = this.data.lang === 'zh' ? 'en' : 'zh';
+    this.setData({ lang, t: TEXTS[lang] });
+    this.savePrefs();
+  },
+
+  onToggleLargeText() {
+    this.setData({ largeText: !this.data.largeText });
+    this.savePrefs();
+  },
+
+  savePrefs() {
+    wx.setStorageSync(PREFS_KEY, { lang: this.data.lang, largeText: this.data.largeText });
+  },
+
+  // `text` goes to the bot (a button's payload); `shown` is what the citizen sees.
+  send(text, shown) {
+    if (!this.sessionId || this.data.sending) return;
+    this.say('me', shown);
+    this.setData({ sending: true, scrollTo: 'typing' });
+    api
+      .sendMessage(this.sessionId, text, this.data.lang)
+      .then((res) => {
+        (res.replies || []).forEach((reply) => this.say('bot', String(reply.text || ''), cleanButtons(reply.buttons)));
+        if (res.handoff && this.data.handoff === 'none') this.setHandoff('waiting');
+      })
+      .catch((err) => {
+        const t = this.data.t;
+        this.say('system', err.status === 0 ? t.offline : err.status === 429 ? t.busy : t.failed);
+      })
+      .then(() => this.setData({ sending: false, scrollTo: 'bottom' }));
+  },
+
+  say(from, text, buttons) {
+    if (!text) return;
+    this.setMessages(this.data.messages.concat([{ key: nextKey(), from, text, buttons: buttons || [] }]));
+  },
+
+  setMessages(messages) {
+    this.setData({ messages, scrollTo: 'bottom' });
+  },
+
+  setHandoff(handoff) {
+    this.setData({ handoff });
+    this.schedulePoll();
+  },
+
+  // While a person holds the conversation, look for their replies every few seconds.
+  schedulePoll() {
+    if (this.pollTimer || !this.visible || !this.sessionId || this.data.handoff === 'none') return;
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = null;
+      this.poll().then(() => this.schedulePoll());
+    }, getApp().globalData.pollIntervalMs);
+  },
+
+  stopPolling() {
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = null;
+  },
+
+  poll() {
+    return api
+      .fetchMessages(this.sessionId, this.lastId)
+      .then((res) => {
+        const found = res.messages || [];
+        if (found.length) this.lastId = found[found.length - 1].id;
+        // The citizen's own messages and the bot's answers are already on screen.
+        found
+          .filter((m) => m.sender !== 'citizen' && m.sender !== 'bot')
+          .forEach((m) => this.say('agent', String(m.text || '')));
+        this.setData({ handoff: res.handoff || 'none' });
+      })
+      .catch(() => {}); // a missed poll is retried on the next tick
+  },
+});

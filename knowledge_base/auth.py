@@ -1,0 +1,37 @@
+"""Bearer tokens for agents and admins. Only a token's SHA-256 is stored."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy.orm import Session
+
+from knowledge_base import clock
+from knowledge_base.errors import ValidationFailed
+from knowledge_base.models import ROLES, ApiToken
+from knowledge_base.repositories.tokens import add_token, get_active_token
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(session: Session, role: str, name: str) -> str:
+    """A new random token; shown once, never stored in clear."""
+    if role not in ROLES:
+        raise ValidationFailed("role", f"one of {', '.join(ROLES)}")
+    token = f"hl_{secrets.token_urlsafe(32)}"
+    add_token(
+        session,
+        ApiToken(
+            token_hash=_digest(token), role=role, name=name, created_at=clock.now()
+        ),
+    )
+    return token
+
+
+def authenticate(session: Session, token: str) -> ApiToken | None:
+    if not token or len(token) > 200:
+        return None
+    return get_active_token(session, _digest(token))

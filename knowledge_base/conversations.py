@@ -1,0 +1,153 @@
+"""Transcripts and hand-offs: when the bot steps aside and a person takes over."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from knowledge_base import clock
+from knowledge_base.errors import NotFoundError, ValidationFailed
+from knowledge_base.identity import mask_personal_data
+from knowledge_base.models import ConversationMessage, Handoff
+from knowledge_base.repositories import conversations as repository
+
+
+@dataclass(frozen=True)
+class QueuePlace:
+    handoff: Handoff
+    position: int
+
+
+def record_message(
+    session: Session,
+    session_id: str,
+    sender: str,
+    text: str,
+    *,
+    payload: dict | None = None,
+    intent: str | None = None,
+    confidence: float | None = None,
+    now: dt.datetime | None = None,
+) -> ConversationMessage:
+    return repository.add_message(
+        session,
+        ConversationMessage(
+            session_id=session_id,
+            sender=sender,
+            text=text,
+            payload=payload,
+            intent=intent,
+            confidence=confidence,
+            created_at=now or clock.now(),
+        ),
+    )
+
+
+def request_handoff(
+    session: Session,
+    session_id: str,
+    *,
+    reason: str | None = None,
+    language: str = "zh",
+    channel: str = "web",
+    now: dt.datetime | None = None,
+) -> QueuePlace:
+    """Put the conversation in the agents' queue (once) and tell its place in it (1 = next)."""
+    handoff = repository.open_handoff(session, session_id)
+    if handoff is None:
+        handoff = repository.add_handoff(
+            session,
+            Handoff(
+                session_id=session_id,
+                status="waiting",
+                reason=reason,
+                language=language,
+                channel=channel,
+                requested_at=now or clock.now(),
+            ),
+        )
+    position = (
+        repository.waiting_before(session, handoff) + 1
+        if handoff.status == "waiting"
+        else 0
+    )
+    return QueuePlace(handoff, position)
+
+
+def is_with_agent(session: Session, session_id: str) -> bool:
+    """While a person handles (or is about to handle) a conversation, the bot stays quiet."""
+    return repository.open_handoff(session, session_id) is not None
+
+
+def take_handoff(
+    session: Session, handoff_id: int, agent: str, now: dt.datetime | None = None
+) -> Handoff:
+    handoff = _handoff(session, handoff_id)
+    if handoff.status == "returned":
+        raise ValidationFailed(
+            "handoff", "this conversation was already handed back to the assistant"
+        )
+    if handoff.status == "active" and handoff.agent != agent:
+        raise ValidationFailed("handoff", f"already taken by {handoff.agent}")
+    handoff.status = "active"
+    handoff.agent = agent
+    handoff.taken_at = handoff.taken_at or now or clock.now()
+    session.flush()
+    return handoff
+
+
+def agent_reply(
+    session: Session,
+    handoff_id: int,
+    agent: str,
+    text: str,
+    now: dt.datetime | None = None,
+) -> ConversationMessage:
+    handoff = _handoff(session, handoff_id)
+    if handoff.status != "active" or handoff.agent != agent:
+        raise ValidationFailed("handoff", "take the conversation before replying")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed("text", "the reply is empty")
+    return record_message(session, handoff.session_id, "agent", text, now=now)
+
+
+def return_to_bot(
+    session: Session, handoff_id: int, now: dt.datetime | None = None
+) -> Handoff:
+    handoff = _handoff(session, handoff_id)
+    handoff.status = "returned"
+    handoff.closed_at = now or clock.now()
+    session.flush()
+    return handoff
+
+
+def transcript(
+    session: Session, session_id: str, *, after_id: int = 0, masked: bool = True
+) -> list[ConversationMessage]:
+    """The conversation's messages; masked copies are detached, so nothing masked is saved."""
+    found = repository.messages(session, session_id, after_id=after_id)
+    if not masked:
+        return found
+    return [
+        ConversationMessage(
+            id=m.id,
+            session_id=m.session_id,
+            sender=m.sender,
+            text=mask_personal_data(m.text),
+            payload=m.payload,
+            intent=m.intent,
+            confidence=m.confidence,
+            created_at=m.created_at,
+        )
+        for m in found
+    ]
+
+
+def _handoff(session: Session, handoff_id: int) -> Handoff:
+    handoff = repository.get_handoff(session, handoff_id)
+    if handoff is None:
+        raise NotFoundError("handoff", str(handoff_id))
+    return handoff

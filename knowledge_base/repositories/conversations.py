@@ -1,0 +1,83 @@
+"""Conversation transcripts and hand-offs to people: one aggregate per session id."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from knowledge_base.models import ConversationMessage, Handoff
+
+
+def add_message(session: Session, message: ConversationMessage) -> ConversationMessage:
+    session.add(message)
+    session.flush()
+    return message
+
+
+def messages(
+    session: Session,
+    session_id: str,
+    *,
+    after_id: int = 0,
+    sender: str | None = None,
+    limit: int = 500,
+) -> list[ConversationMessage]:
+    statement = (
+        select(ConversationMessage)
+        .where(
+            ConversationMessage.session_id == session_id,
+            ConversationMessage.id > after_id,
+        )
+        .order_by(ConversationMessage.id)
+        .limit(limit)
+    )
+    if sender:
+        statement = statement.where(ConversationMessage.sender == sender)
+    return list(session.scalars(statement))
+
+
+def open_handoff(session: Session, session_id: str) -> Handoff | None:
+    """The waiting or active hand-off of a conversation, if any."""
+    statement = (
+        select(Handoff)
+        .where(
+            Handoff.session_id == session_id, Handoff.status.in_(("waiting", "active"))
+        )
+        .order_by(Handoff.id.desc())
+    )
+    return session.scalars(statement).first()
+
+
+def get_handoff(session: Session, handoff_id: int) -> Handoff | None:
+    return session.get(Handoff, handoff_id)
+
+
+def waiting_handoffs(session: Session) -> list[Handoff]:
+    statement = (
+        select(Handoff)
+        .where(Handoff.status == "waiting")
+        .order_by(Handoff.requested_at, Handoff.id)
+    )
+    return list(session.scalars(statement))
+
+
+def handoffs_by_status(session: Session, statuses: tuple[str, ...]) -> list[Handoff]:
+    statement = (
+        select(Handoff)
+        .where(Handoff.status.in_(statuses))
+        .order_by(Handoff.requested_at, Handoff.id)
+    )
+    return list(session.scalars(statement))
+
+
+def waiting_before(session: Session, handoff: Handoff) -> int:
+    statement = select(func.count(Handoff.id)).where(
+        Handoff.status == "waiting", Handoff.id < handoff.id
+    )
+    return session.scalar(statement) or 0
+
+
+def add_handoff(session: Session, handoff: Handoff) -> Handoff:
+    session.add(handoff)
+    session.flush()
+    return handoff

@@ -1,0 +1,168 @@
+"""Applications, complaints, status checks, hand-off and feedback through the actions."""
+
+from __future__ import annotations
+
+import re
+
+from actions.applications import ActionSubmitApplication, ValidateApplicationForm
+from actions.complaints import ActionAskCategory, ActionFileWorkOrder
+from actions.feedback import ActionRecordFeedback
+from actions.handoff import ActionHandoff
+from actions.slots import ValidateSlotMappings
+from actions.status import ActionCheckStatus
+from knowledge_base.db import session_scope
+from knowledge_base.repositories.applications import get_application
+from knowledge_base.repositories.work_orders import get_work_order
+from tests.actions.conftest import make_tracker
+
+FORM_RUN = [
+    {"event": "active_loop", "name": "application_form", "timestamp": 1700000000.0}
+]
+
+
+def _submit(dispatcher, sender_id="citizen-app", **slots):
+    values = {
+        "service": "residence-permit",
+        "applicant_name": "张伟",
+        "id_number": "310104199001011233",
+        "phone": "13812345678",
+        "district": "徐汇区",
+        "consent": True,
+        **slots,
+    }
+    return ActionSubmitApplication().run(
+        dispatcher, make_tracker(slots=values, sender_id=sender_id, events=FORM_RUN), {}
+    )
+
+
+def test_submitted_application_gets_tracking_number_and_is_stored(engine, dispatcher):
+    _submit(dispatcher)
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_application_submitted"
+    assert re.fullmatch(r"SQ\d{14}", message["number"])
+    with session_scope(engine) as session:
+        stored = get_application(session, message["number"])
+        assert (stored.applicant_name, stored.district, stored.service.code) == (
+            "张伟",
+            "徐汇区",
+            "residence-permit",
+        )
+
+
+def test_retried_submission_does_not_file_twice(engine, dispatcher):
+    _submit(dispatcher, sender_id="citizen-retry")
+    _submit(dispatcher, sender_id="citizen-retry")
+    assert dispatcher.messages[0]["number"] == dispatcher.messages[1]["number"]
+
+
+def test_refused_consent_submits_nothing(dispatcher):
+    _submit(dispatcher, sender_id="citizen-no", consent=False)
+    assert dispatcher.messages[0]["response"] == "utter_consent_refused"
+
+
+def test_id_number_with_wrong_check_digit_is_refused(dispatcher):
+    result = ValidateApplicationForm().validate_id_number(
+        "310104199001011234", dispatcher, make_tracker(), {}
+    )
+    assert result == {"id_number": None}
+    assert dispatcher.messages[0]["response"] == "utter_invalid_id_number"
+
+
+def test_correction_of_district_is_normalised(dispatcher):
+    assert ValidateApplicationForm().validate_district(
+        "徐汇", dispatcher, make_tracker(), {}
+    ) == {"district": "徐汇区"}
+
+
+def test_slot_mapping_reads_phone_and_language_from_the_message(dispatcher):
+    action = ValidateSlotMappings()
+    tracker = make_tracker(
+        text="my number is 138 1234 5678",
+        entities=[{"entity": "phone", "value": "138 1234 5678"}],
+    )
+    assert action.extract_phone(dispatcher, tracker, {}) == {"phone": "13812345678"}
+    assert action.extract_language(dispatcher, tracker, {}) == {"language": "en"}
+
+
+def test_complaint_category_is_guessed_and_offered_with_alternatives(dispatcher):
+    tracker = make_tracker(
+        slots={"complaint_text": "楼上半夜装修电钻声太吵了"},
+        active_loop="complaint_form",
+    )
+    events = ActionAskCategory().run(dispatcher, tracker, {})
+    assert events[0]["value"] == "noise"
+    assert dispatcher.messages[0]["buttons"][0]["payload"] == "/affirm"
+
+
+def test_filed_work_order_is_routed_with_due_date(engine, dispatcher):
+    slots = {
+        "complaint_text": "小区门口天天有人乱停车，消防通道都堵了",
+        "category": "traffic-parking",
+        "district": "静安区",
+        "address": "共和新路1500号",
+        "occurred_at": "每天晚上",
+        "contact": "anonymous",
+    }
+    tracker = make_tracker(
+        slots=slots,
+        sender_id="citizen-wo",
+        events=[{"event": "active_loop", "name": "complaint_form", "timestamp": 1.0}],
+    )
+    ActionFileWorkOrder().run(dispatcher, tracker, {})
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_work_order_filed"
+    with session_scope(engine) as session:
+        order = get_work_order(session, message["number"])
+        assert order.department.code == "traffic-police"
+        assert order.anonymous and order.contact_phone is None
+        assert order.due_date > order.created_at.date()
+
+
+def test_status_of_unknown_number_is_reported_not_raised(dispatcher):
+    ActionCheckStatus().run(
+        dispatcher, make_tracker(slots={"tracking_number": "GD20260101000000"}), {}
+    )
+    assert dispatcher.messages[0]["response"] == "utter_tracking_not_found"
+
+
+def test_status_of_submitted_application_is_read_back(dispatcher):
+    _submit(dispatcher, sender_id="citizen-status")
+    number = dispatcher.messages[0]["number"]
+    ActionCheckStatus().run(
+        dispatcher, make_tracker(slots={"tracking_number": number}), {}
+    )
+    assert dispatcher.messages[-1]["response"] == "utter_application_status"
+    assert dispatcher.messages[-1]["status"] == "已提交，等待受理"
+
+
+def test_handoff_tells_queue_position_and_marks_conversation(dispatcher):
+    events = ActionHandoff().run(
+        dispatcher, make_tracker(text="转人工", sender_id="citizen-queue"), {}
+    )
+    assert dispatcher.messages[0]["response"] == "utter_handoff_queued"
+    assert dispatcher.messages[0]["position"] >= 1
+    assert {
+        "event": "slot",
+        "name": "handoff",
+        "value": True,
+        "timestamp": None,
+    } in events
+
+
+def test_feedback_rating_is_stored_with_comment_masked(engine, dispatcher):
+    tracker = make_tracker(
+        text="很满意，我电话13812345678",
+        intent="give_feedback",
+        slots={"rating": 5.0},
+        sender_id="citizen-fb",
+    )
+    ActionRecordFeedback().run(dispatcher, tracker, {})
+    from sqlalchemy import select
+
+    from knowledge_base.models import Feedback
+
+    with session_scope(engine) as session:
+        stored = session.scalars(
+            select(Feedback).where(Feedback.session_id == "citizen-fb")
+        ).one()
+        assert stored.rating == 5 and "138****5678" in stored.comment

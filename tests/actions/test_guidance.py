@@ -1,0 +1,102 @@
+"""Guidance actions answer from the knowledge base, in context and in the citizen's language."""
+
+from __future__ import annotations
+
+from actions.guidance import ActionOfferSearchResults, ActionServiceGuidance
+from tests.actions.conftest import make_tracker
+
+
+def _slots(events) -> dict:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def test_guidance_names_service_and_remembers_it(dispatcher):
+    tracker = make_tracker(
+        text="居住证怎么办",
+        intent="ask_service_guide",
+        entities=[{"entity": "service", "value": "residence-permit"}],
+    )
+    events = ActionServiceGuidance().run(dispatcher, tracker, {})
+    assert "上海市居住证办理" in dispatcher.messages[0]["text"]
+    assert "1. " in dispatcher.messages[0]["text"]
+    assert _slots(events)["service"] == "residence-permit"
+
+
+def test_elliptic_follow_up_uses_service_in_context(dispatcher):
+    tracker = make_tracker(
+        text="那要带啥？", intent="ask_materials", slots={"service": "passport"}
+    )
+    ActionServiceGuidance().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["text"].startswith("办理普通护照")
+
+
+def test_location_answer_names_the_district_centre_when_known(dispatcher):
+    tracker = make_tracker(
+        text="在哪办",
+        intent="ask_location",
+        slots={"service": "company-registration", "district": "徐汇区"},
+    )
+    ActionServiceGuidance().run(dispatcher, tracker, {})
+    assert "徐汇区行政服务中心" in dispatcher.messages[0]["text"]
+
+
+def test_english_question_gets_english_answer(dispatcher):
+    tracker = make_tracker(
+        text="what documents do I need for a work permit",
+        intent="ask_materials",
+        entities=[{"entity": "service", "value": "work permit"}],
+        slots={"language": "en"},
+    )
+    ActionServiceGuidance().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["text"].startswith("Documents for")
+
+
+def test_ambiguous_question_offers_buttons_and_keeps_the_aspect(dispatcher):
+    tracker = make_tracker(
+        text="公积金提取",
+        intent="ask_materials",
+        entities=[{"entity": "service", "value": "公积金提取"}],
+    )
+    events = ActionServiceGuidance().run(dispatcher, tracker, {})
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_choose_service"
+    assert len(message["buttons"]) >= 2
+    assert all(
+        b["payload"].startswith('/inform{"service": "housing-fund')
+        for b in message["buttons"]
+    )
+    assert _slots(events)["aspect"] == "materials"
+
+
+def test_button_choice_answers_the_aspect_asked_before(dispatcher):
+    tracker = make_tracker(
+        text='/inform{"service": "housing-fund-withdrawal-rent"}',
+        intent="inform",
+        entities=[{"entity": "service", "value": "housing-fund-withdrawal-rent"}],
+        slots={"aspect": "materials"},
+    )
+    ActionServiceGuidance().run(dispatcher, tracker, {})
+    assert "需要准备以下材料" in dispatcher.messages[0]["text"]
+
+
+def test_bundle_is_explained_as_one_journey(dispatcher):
+    tracker = make_tracker(
+        text="宝宝出生要办哪些手续，能一起办吗", intent="ask_service_guide"
+    )
+    ActionServiceGuidance().run(dispatcher, tracker, {})
+    assert "一次申请即可办理" in dispatcher.messages[0]["text"]
+
+
+def test_nothing_known_asks_which_service(dispatcher):
+    ActionServiceGuidance().run(
+        dispatcher, make_tracker(text="多少钱", intent="ask_fee"), {}
+    )
+    assert dispatcher.messages[0]["response"] == "utter_ask_which_service"
+
+
+def test_fallback_offers_three_closest_services_and_none_of_these(dispatcher):
+    tracker = make_tracker(text="我那个居住证过期了咋整", intent="nlu_fallback")
+    ActionOfferSearchResults().run(dispatcher, tracker, {})
+    buttons = dispatcher.messages[0]["buttons"]
+    assert len(buttons) == 4
+    assert buttons[-1]["payload"] == "/deny"

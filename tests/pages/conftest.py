@@ -1,0 +1,64 @@
+"""The pages over real HTTP, and a headless Chromium to look at them with."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+
+from tests.support.live import serve
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def with_pages(app: FastAPI) -> FastAPI:
+    """Add the page and dashboard routers unless the app already has them."""
+    from api.routes import dashboard, pages
+
+    paths = {getattr(route, "path", None) for route in app.routes}
+    if "/widget.js" not in paths:
+        app.include_router(pages.router)
+    if "/api/v1/agent/dashboard" not in paths:
+        app.include_router(dashboard.router)
+    return app
+
+
+@pytest.fixture(scope="session")
+def site_url(engine) -> Iterator[str]:
+    """The gateway with its pages, without Rasa: enough for pages, headers and dashboard."""
+    from api.main import create_app
+
+    with serve(with_pages(create_app(engine))) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS

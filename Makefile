@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-SYSTEM_PACKAGES_FOR_TESTS := postgresql redis-server chromium chromium-driver
+SYSTEM_PACKAGES_FOR_TESTS := postgresql redis-server chromium chromium-driver fonts-wqy-microhei
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export TF_CPP_MIN_LOG_LEVEL := 3
 
@@ -56,6 +56,7 @@ pytest: venv
 bench: venv
 	$(BIN)/python benchmarks/search_bench.py
 	$(BIN)/python benchmarks/classify_tipdm.py
+	$(BIN)/python benchmarks/chat_bench.py
 
 clean:
 	rm -rf var models .pytest_cache

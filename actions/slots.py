@@ -129,7 +129,8 @@ class ValidateSlotMappings(ValidationAction):
             rating = parse_rating(value)
             if rating:
                 return {"rating": float(rating)}
-        if tracker.get_slot("requested_slot") == "rating":
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        if tracker.get_slot("requested_slot") == "rating" or intent == "give_feedback":
             rating = parse_rating(tracker.latest_message.get("text") or "")
             if rating:
                 return {"rating": float(rating)}

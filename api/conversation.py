@@ -59,6 +59,12 @@ async def converse(
         logger.warning("rasa unavailable for a %s message", channel, exc_info=True)
         metrics.FAILURES.labels("rasa").inc()
         turn = BotTurn(replies=[{"text": UNAVAILABLE[language], "buttons": []}])
+    if not turn.replies and not turn.handoff:
+        # Rasa answers nothing when a custom action failed (the action server is down,
+        # say): it logs the error and listens. The citizen must not face silence.
+        logger.warning("rasa sent no reply to a %s message", channel)
+        metrics.FAILURES.labels("rasa_no_reply").inc()
+        turn.replies = [{"text": UNAVAILABLE[language], "buttons": []}]
     service = await run_in_threadpool(_record, engine, session_id, text, turn)
     if turn.intent:
         metrics.INTENTS.labels(turn.intent["name"]).inc()

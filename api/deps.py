@@ -17,7 +17,11 @@ _bearer = HTTPBearer(auto_error=False)
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    """One transaction per request, committed when the route returns without error."""
+    """One transaction per request, committed when the route returns without error.
+
+    Routes depend on it with ``scope="function"`` so the commit happens before the
+    response is sent: a client never holds an acknowledgement for uncommitted data.
+    """
     with Session(request.app.state.engine) as session, session.begin():
         yield session
 
@@ -35,7 +39,7 @@ def require_role(role: str) -> Callable[..., ApiToken]:
 
     def check(
         credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
-        db: Session = Depends(get_db),
+        db: Session = Depends(get_db, scope="function"),
     ) -> ApiToken:
         if credentials is None:
             raise HTTPException(

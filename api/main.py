@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.logging_setup import install_masking
-from api.middleware import BodySizeLimit, Metrics, RateLimits
+from api.middleware import BodySizeLimit, Metrics, RateLimits, RejectInvalidText
 from api.rasa_client import RasaClient
 from api.routes import agent, cases, chat, health, services, wechat
 from knowledge_base.db import get_engine
@@ -31,7 +31,11 @@ from knowledge_base.settings import get_settings
 logger = logging.getLogger(__name__)
 
 
-def create_app(engine: Engine | None = None, rasa: RasaClient | None = None) -> FastAPI:
+def create_app(
+    engine: Engine | None = None,
+    rasa: RasaClient | None = None,
+    action_server_url: str | None = None,
+) -> FastAPI:
     settings = get_settings()
 
     @asynccontextmanager
@@ -51,8 +55,10 @@ def create_app(engine: Engine | None = None, rasa: RasaClient | None = None) -> 
     app.state.rasa = rasa or RasaClient(
         settings.rasa_url, timeout=settings.rasa_timeout_s
     )
+    app.state.action_server_url = action_server_url or settings.action_server_url
     app.state.limits = RateLimits(
-        settings.rate_limit_storage_url,
+        # Shared by every replica when HOTLINE_REDIS_URL is set.
+        settings.redis_url or settings.rate_limit_storage_url,
         settings.rate_limit_per_ip,
         settings.rate_limit_per_session,
     )
@@ -99,6 +105,7 @@ def create_app(engine: Engine | None = None, rasa: RasaClient | None = None) -> 
             "X-Hotline-Channel",
         ],
     )
+    app.add_middleware(RejectInvalidText)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(Metrics)
     _install_error_handlers(app)

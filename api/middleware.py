@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import re
 import time
 
 from limits import parse
@@ -12,6 +15,8 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import metrics
+
+logger = logging.getLogger(__name__)
 
 
 class BodySizeLimit:
@@ -62,6 +67,94 @@ class _TooLarge(Exception):
     pass
 
 
+class RejectInvalidText:
+    """Refuses text that cannot be stored, with 400, before any route sees it.
+
+    Python's JSON decoder accepts lone UTF-16 surrogates (``"\\ud800"``, or their
+    UTF-8-like bytes), which no database, log or Rasa tracker can encode, and NUL
+    characters (``"\\u0000"``), which PostgreSQL refuses in text: either would fail
+    deep inside a request (a 500, or a Rasa turn silently lost). Surrogate pairs
+    (emoji escaped by ``ensure_ascii`` clients) are fine. A NUL in the path or the
+    query string is refused too. Place it inside ``BodySizeLimit``.
+    """
+
+    _SUSPECT_ESCAPE = re.compile(rb"\\u(?:[dD][89a-fA-F][0-9a-fA-F]{2}|0000)")
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (
+            "\x00" in scope["path"] or b"%00" in scope["query_string"]
+        ):
+            await self._refuse(scope, receive, send)
+            return
+        content_type = dict(scope.get("headers") or []).get(b"content-type", b"")
+        media_type = content_type.split(b";", 1)[0].strip().lower()
+        # FastAPI reads a body without a content type as JSON too.
+        if scope["type"] != "http" or not (
+            media_type in (b"", b"application/json") or media_type.endswith(b"+json")
+        ):
+            await self.app(scope, receive, send)
+            return
+        messages: list[Message] = []
+        body = b""
+        while True:
+            message = await receive()
+            messages.append(message)
+            body += message.get("body", b"")
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
+        if _invalid_text(body, self._SUSPECT_ESCAPE):
+            await self._refuse(scope, receive, send)
+            return
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = JSONResponse(
+            {
+                "error": "bad_request",
+                "detail": "text must be valid UTF-8 without NUL characters",
+            },
+            status_code=400,
+        )
+        await response(scope, receive, send)
+
+
+def _invalid_text(body: bytes, suspect_escape: re.Pattern) -> bool:
+    if not body:
+        return False
+    try:
+        text = body.decode(json.detect_encoding(body))
+    except (UnicodeDecodeError, LookupError):
+        return True
+    if not suspect_escape.search(body):
+        return False
+    try:
+        pending = [json.loads(text)]
+    except (ValueError, RecursionError):
+        return False  # malformed: the route's own parsing says so
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, str):
+            if "\x00" in value:
+                return True
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+    return False
+
+
 class Metrics:
     """Counts requests and times them by route template, not by raw path."""
 
@@ -104,7 +197,15 @@ class RateLimits:
 
     def allow_ip(self, request: Request) -> bool:
         client = request.client.host if request.client else "unknown"
-        return self._limiter.hit(self._per_ip, "ip", client)
+        return self._hit(self._per_ip, "ip", client)
 
     def allow_session(self, session_id: str) -> bool:
-        return self._limiter.hit(self._per_session, "session", session_id)
+        return self._hit(self._per_session, "session", session_id)
+
+    def _hit(self, limit, *identifiers: str) -> bool:
+        try:
+            return self._limiter.hit(limit, *identifiers)
+        except Exception:  # noqa: BLE001 - a shared store (Redis) may be unreachable
+            # Fail open: citizens keep being answered while the limits' store is down.
+            logger.warning("rate-limit storage unavailable; allowing", exc_info=True)
+            return True

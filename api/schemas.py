@@ -110,7 +110,9 @@ class ServiceRef(BaseModel):
 
 class ChatRequest(_Strict):
     session_id: SessionId
-    text: constr(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_CHARS)
+    text: constr(
+        strict=True, strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_CHARS
+    )
     lang: str | None = Field(None, regex="^(zh|en)$")
 
 
@@ -136,7 +138,9 @@ class MessagesOut(BaseModel):
 
 
 class SuggestRequest(_Strict):
-    text: constr(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_CHARS)
+    text: constr(
+        strict=True, strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_CHARS
+    )
     top_k: int = Field(3, ge=1, le=10)
 
 
@@ -164,11 +168,15 @@ class SuggestResponse(BaseModel):
 
 
 class ApplicationCreate(_Strict):
-    service_code: constr(strip_whitespace=True, min_length=1, max_length=64)
-    applicant_name: constr(strip_whitespace=True, min_length=1, max_length=50)
-    id_number: constr(strip_whitespace=True, min_length=1, max_length=30)
-    phone: constr(strip_whitespace=True, min_length=1, max_length=30)
-    district: constr(strip_whitespace=True, min_length=1, max_length=40)
+    service_code: constr(
+        strict=True, strip_whitespace=True, min_length=1, max_length=64
+    )
+    applicant_name: constr(
+        strict=True, strip_whitespace=True, min_length=1, max_length=50
+    )
+    id_number: constr(strict=True, strip_whitespace=True, min_length=1, max_length=30)
+    phone: constr(strict=True, strip_whitespace=True, min_length=1, max_length=30)
+    district: constr(strict=True, strip_whitespace=True, min_length=1, max_length=40)
     consent: bool
     session_id: SessionId | None = None
 
@@ -188,20 +196,28 @@ class ApplicationPublic(BaseModel):
 
 
 class WorkOrderCreate(_Strict):
-    description: constr(strip_whitespace=True, min_length=1, max_length=5000)
-    category: constr(strip_whitespace=True, max_length=64) | None = None
-    district: constr(strip_whitespace=True, max_length=40) | None = None
-    address: constr(strip_whitespace=True, max_length=500) | None = None
-    occurred_at: constr(strip_whitespace=True, max_length=100) | None = None
-    contact_name: constr(strip_whitespace=True, max_length=50) | None = None
-    contact_phone: constr(strip_whitespace=True, max_length=30) | None = None
+    description: constr(
+        strict=True, strip_whitespace=True, min_length=1, max_length=5000
+    )
+    category: constr(strict=True, strip_whitespace=True, max_length=64) | None = None
+    district: constr(strict=True, strip_whitespace=True, max_length=40) | None = None
+    address: constr(strict=True, strip_whitespace=True, max_length=500) | None = None
+    occurred_at: constr(strict=True, strip_whitespace=True, max_length=100) | None = (
+        None
+    )
+    contact_name: constr(strict=True, strip_whitespace=True, max_length=50) | None = (
+        None
+    )
+    contact_phone: constr(strict=True, strip_whitespace=True, max_length=30) | None = (
+        None
+    )
     anonymous: bool = False
     session_id: SessionId | None = None
 
 
 class WorkOrderUpdateIn(_Strict):
-    status: constr(strip_whitespace=True, min_length=1, max_length=16)
-    note: constr(strip_whitespace=True, max_length=2000) | None = None
+    status: constr(strict=True, strip_whitespace=True, min_length=1, max_length=16)
+    note: constr(strict=True, strip_whitespace=True, max_length=2000) | None = None
 
 
 class WorkOrderHistoryOut(BaseModel):
@@ -233,7 +249,7 @@ class WorkOrderPublic(BaseModel):
 
 class FeedbackCreate(_Strict):
     rating: int = Field(..., ge=1, le=5)
-    comment: constr(strip_whitespace=True, max_length=2000) | None = None
+    comment: constr(strict=True, strip_whitespace=True, max_length=2000) | None = None
     session_id: SessionId | None = None
 
     @validator("rating", pre=True)
@@ -266,4 +282,6 @@ class HandoffList(BaseModel):
 
 
 class AgentReply(_Strict):
-    text: constr(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_CHARS)
+    text: constr(
+        strict=True, strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_CHARS
+    )

@@ -117,6 +117,35 @@ class MemoryNonceStore:
         return len(self._expiry)
 
 
+class RedisNonceStore:
+    """A ``NonceStore`` shared by every gateway replica (``HOTLINE_REDIS_URL``)."""
+
+    def __init__(self, url: str, timeout_s: float = 1.0) -> None:
+        import redis
+
+        # Connects lazily, on the first claim.
+        self._redis = redis.Redis.from_url(
+            url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s
+        )
+
+    def claim(self, key: str, ttl_s: float) -> bool:
+        import redis
+
+        try:
+            return bool(self._redis.set(key, b"1", nx=True, ex=max(1, round(ttl_s))))
+        except redis.RedisError as exc:
+            # Refuse rather than risk a replay; WeChat retries the callback.
+            raise ExternalServiceError("redis", type(exc).__name__) from exc
+
+
+def default_nonce_store() -> NonceStore:
+    """Redis when ``HOTLINE_REDIS_URL`` is set, so replays are caught across replicas."""
+    from knowledge_base.settings import get_settings
+
+    url = get_settings().redis_url
+    return RedisNonceStore(url) if url else MemoryNonceStore()
+
+
 class CallbackVerifier:
     """Checks and opens the callbacks WeChat's servers push to us.
 
@@ -126,7 +155,7 @@ class CallbackVerifier:
         aes_key: the 43-character EncodingAESKey; when set, plaintext callbacks are
             refused, because the operator chose safe mode.
         max_clock_skew_s: how far a callback's timestamp may be from our clock.
-        nonces: where seen nonces are kept; in memory unless given.
+        nonces: where seen nonces are kept; ``default_nonce_store()`` unless given.
         clock: seconds since the epoch, injectable for tests.
     """
 
@@ -148,7 +177,7 @@ class CallbackVerifier:
         if self._key is not None and not app_id:
             raise ValueError("safe mode needs the mini-program's app id")
         self._skew = max_clock_skew_s
-        self._nonces = nonces if nonces is not None else MemoryNonceStore()
+        self._nonces = nonces if nonces is not None else default_nonce_store()
         self._clock = clock
 
     @property

@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 
 import httpx
 
+from knowledge_base.rasa_endpoints import write_endpoints
 from knowledge_base.settings import PROJECT_ROOT, get_settings
 
 HEALTH_TIMEOUT_S = 300
@@ -40,8 +41,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     run.set_defaults(handler=_run)
 
 
-def services(model: Path) -> list[Service]:
+def services(model: Path, endpoints: Path | None = None) -> list[Service]:
+    """The processes to start; Rasa reads ``endpoints`` (written from the settings)."""
     settings = get_settings()
+    endpoints = endpoints or settings.var_dir / "endpoints.yml"
     bin_dir = Path(sys.executable).parent
     rasa_port = urlparse(settings.rasa_url).port or 5005
     actions_port = urlparse(settings.action_server_url).port or 5055
@@ -72,7 +75,7 @@ def services(model: Path) -> list[Service]:
                 "--interface",
                 "127.0.0.1",
                 "--endpoints",
-                "bot/endpoints.yml",
+                str(endpoints),
                 "--credentials",
                 "bot/credentials.yml",
             ],
@@ -105,7 +108,9 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    return asyncio.run(supervise(services(args.model)))
+    # Tracker and lock stores follow HOTLINE_TRACKER_STORE_URL / HOTLINE_LOCK_STORE_URL.
+    endpoints = write_endpoints(get_settings())
+    return asyncio.run(supervise(services(args.model, endpoints)))
 
 
 async def supervise(to_start: list[Service]) -> int:

@@ -19,6 +19,7 @@ ASPECTS = (
     "eligibility",
     "online",
 )
+SAMPLE_NOTICE_EN = "This guidance is sample data; the official guide prevails."
 INTENT_ASPECTS = {
     "ask_service_guide": "overview",
     "ask_materials": "materials",
@@ -137,7 +138,7 @@ def _overview(service: Service, english: bool) -> str:
         else "您还可以问我：要带什么材料、收不收费、多久办好、去哪里办。"
     )
     parts.append(
-        f"Source: {service.source}. {service.notice}"
+        f"Source: {service.source}. {SAMPLE_NOTICE_EN}"
         if english
         else f"信息来源：{service.source}。{service.notice}"
     )
@@ -198,7 +199,7 @@ def bundle_answer(bundle: Bundle, lang: str = "zh") -> str:
         head = f"{bundle.name_en}\n{bundle.summary_en}\n\nOne application covers: {'; '.join(services)}."
         tail = f"Apply online: {bundle.online_url}" if bundle.online_url else ""
         return "\n\n".join(
-            p for p in (head, "Steps:\n" + numbered(steps), tail, bundle.notice) if p
+            p for p in (head, "Steps:\n" + numbered(steps), tail, SAMPLE_NOTICE_EN) if p
         )
     head = (
         f"{bundle.name}\n{bundle.summary}\n\n一次申请即可办理：{'、'.join(services)}。"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from knowledge_base import clock, tracking
@@ -86,24 +87,34 @@ def submit_application(
         now.date(),
         lambda n: repository.number_exists(session, n),
     )
-    return repository.add_application(
-        session,
-        Application(
-            number=number,
-            service=service,
-            applicant_name=name,
-            id_number=id_number,
-            phone=phone,
-            district=district,
-            consent=True,
-            status="submitted",
-            channel=request.channel,
-            session_id=request.session_id,
-            idempotency_key=request.idempotency_key,
-            created_at=now,
-            updated_at=now,
-        ),
+    application = Application(
+        number=number,
+        service=service,
+        applicant_name=name,
+        id_number=id_number,
+        phone=phone,
+        district=district,
+        consent=True,
+        status="submitted",
+        channel=request.channel,
+        session_id=request.session_id,
+        idempotency_key=request.idempotency_key,
+        created_at=now,
+        updated_at=now,
     )
+    try:
+        # A savepoint, so that losing a race on the idempotency key leaves the
+        # caller's transaction usable for reading the winner's record.
+        with session.begin_nested():
+            return repository.add_application(session, application)
+    except IntegrityError:
+        if request.idempotency_key:
+            existing = repository.get_by_idempotency_key(
+                session, request.idempotency_key
+            )
+            if existing is not None:
+                return existing
+        raise
 
 
 def next_steps(application: Application, lang: str = "zh") -> str:

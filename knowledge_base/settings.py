@@ -37,6 +37,13 @@ class Settings(BaseSettings):
     wechat_aes_key: str = ""
     wechat_api_base_url: str = "https://api.weixin.qq.com"
     wechat_max_clock_skew_s: int = 300
+    # Production mode is these three (docs/deploy.md). Empty keeps the embedded setup:
+    # Rasa's in-memory tracker and lock stores, and in-process gateway state.
+    tracker_store_url: str = ""  # postgresql://user:password@host:port/db
+    lock_store_url: str = ""  # redis://[:password@]host:port/db
+    redis_url: str = ""  # the gateways' shared state: rate limits, nonces, revisions
+    # How often a gateway asks whether another replica changed the catalogue.
+    catalogue_check_interval_s: float = 5.0
 
     class Config:
         env_prefix = "HOTLINE_"

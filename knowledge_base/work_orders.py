@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from knowledge_base import clock, tracking
@@ -140,7 +141,18 @@ def file_work_order(
     work_order.updates = [
         WorkOrderUpdate(status="registered", actor="hotline-assistant", created_at=now)
     ]
-    return repository.add_work_order(session, work_order)
+    try:
+        # Two concurrent requests with one key: the loser reads the winner's order.
+        with session.begin_nested():
+            return repository.add_work_order(session, work_order)
+    except IntegrityError:
+        if request.idempotency_key:
+            existing = repository.get_by_idempotency_key(
+                session, request.idempotency_key
+            )
+            if existing is not None:
+                return existing
+        raise
 
 
 def find_work_order(session: Session, number: str) -> WorkOrder:

@@ -85,7 +85,13 @@ def live_app(stack, engine):
     from api.rasa_client import RasaClient
     from tests.support.live import serve
 
-    with serve(create_app(engine, rasa=RasaClient(stack.rasa_url))) as url:
+    with serve(
+        create_app(
+            engine,
+            rasa=RasaClient(stack.rasa_url),
+            action_server_url=stack.action_server_url,
+        )
+    ) as url:
         yield url
 
 

@@ -84,7 +84,8 @@ def _handoff_out(db: Session, handoff: Handoff) -> HandoffOut:
 
 @router.get("/handoffs", response_model=HandoffList)
 def list_handoffs(
-    db: Session = Depends(get_db), agent: ApiToken = Depends(require_agent)
+    db: Session = Depends(get_db, scope="function"),
+    agent: ApiToken = Depends(require_agent),
 ) -> HandoffList:
     """Conversations waiting for a person, then those agents are handling, oldest first."""
     return HandoffList(
@@ -97,7 +98,7 @@ def list_handoffs(
 @router.post("/handoffs/{handoff_id}/take", response_model=HandoffOut)
 def take(
     handoff_id: int,
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
     agent: ApiToken = Depends(require_agent),
 ) -> HandoffOut:
     return _handoff_out(db, conversations.take_handoff(db, handoff_id, agent.name))
@@ -107,7 +108,7 @@ def take(
 def transcript(
     handoff_id: int,
     after: int = 0,
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
     agent: ApiToken = Depends(require_agent),
 ) -> MessagesOut:
     """The conversation with personal data masked."""
@@ -136,7 +137,7 @@ def transcript(
 def reply(
     handoff_id: int,
     body: AgentReply,
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
     agent: ApiToken = Depends(require_agent),
 ) -> MessageOut:
     message = conversations.agent_reply(db, handoff_id, agent.name, body.text)
@@ -151,7 +152,7 @@ def reply(
 @router.post("/handoffs/{handoff_id}/return", response_model=HandoffOut)
 def hand_back(
     handoff_id: int,
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
     agent: ApiToken = Depends(require_agent),
 ) -> HandoffOut:
     """The conversation goes back to the assistant."""

@@ -98,7 +98,7 @@ def create_application(
     body: ApplicationCreate,
     request: Request,
     idempotency_key: str | None = IdempotencyKey,
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> ApplicationPublic:
     application = submit_application(
         db,
@@ -118,7 +118,9 @@ def create_application(
 
 
 @router.get("/applications/{number}", response_model=ApplicationPublic)
-def read_application(number: str, db: Session = Depends(get_db)) -> ApplicationPublic:
+def read_application(
+    number: str, db: Session = Depends(get_db, scope="function")
+) -> ApplicationPublic:
     return application_public(find_application(db, number.upper()))
 
 
@@ -127,7 +129,7 @@ def create_work_order(
     body: WorkOrderCreate,
     request: Request,
     idempotency_key: str | None = IdempotencyKey,
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
     search: SearchEngine = Depends(get_search),
 ) -> WorkOrderPublic:
     order = file_work_order(
@@ -151,7 +153,9 @@ def create_work_order(
 
 
 @router.get("/work-orders/{number}", response_model=WorkOrderPublic)
-def read_work_order(number: str, db: Session = Depends(get_db)) -> WorkOrderPublic:
+def read_work_order(
+    number: str, db: Session = Depends(get_db, scope="function")
+) -> WorkOrderPublic:
     return work_order_public(find_work_order(db, number.upper()))
 
 
@@ -159,7 +163,7 @@ def read_work_order(number: str, db: Session = Depends(get_db)) -> WorkOrderPubl
 def update_work_order(
     number: str,
     body: WorkOrderUpdateIn,
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
     agent: ApiToken = Depends(require_agent),
 ) -> WorkOrderPublic:
     return work_order_public(
@@ -169,7 +173,9 @@ def update_work_order(
 
 @router.post("/feedback", response_model=FeedbackOut, status_code=201)
 def create_feedback(
-    body: FeedbackCreate, request: Request, db: Session = Depends(get_db)
+    body: FeedbackCreate,
+    request: Request,
+    db: Session = Depends(get_db, scope="function"),
 ) -> FeedbackOut:
     feedback = record_feedback(
         db,

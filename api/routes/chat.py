@@ -36,7 +36,7 @@ async def chat(
 def poll_messages(
     session_id: SessionId,
     after: int = Query(0, ge=0, description="id of the last message already shown"),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
 ) -> MessagesOut:
     """Messages after ``after``, agents' replies included, and the hand-off state."""
     found = messages(db, session_id, after_id=after)

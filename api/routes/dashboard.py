@@ -59,7 +59,7 @@ def read_dashboard(
         None, description="Shanghai calendar day, YYYY-MM-DD; today by default"
     ),
     top: int = Query(10, ge=1, le=50),
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
     agent: ApiToken = Depends(require_agent),
 ) -> DashboardOut:
     """Volume, hourly traffic, top intents, hand-offs, unanswered questions, ratings."""

@@ -31,7 +31,9 @@ def search_services(
 
 @router.get("/{code}", response_model=ServicePublic)
 def read_service(
-    code: str, lang: str = Query("zh", regex="^(zh|en)$"), db: Session = Depends(get_db)
+    code: str,
+    lang: str = Query("zh", regex="^(zh|en)$"),
+    db: Session = Depends(get_db, scope="function"),
 ) -> ServicePublic:
     service = get_service(db, code)
     if service is None:
@@ -43,7 +45,7 @@ def read_service(
 def create_service(
     record: ServiceRecord,
     background: BackgroundTasks,
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
     search: SearchEngine = Depends(get_search),
     admin: ApiToken = Depends(require_admin),
 ) -> ServicePublic:
@@ -61,7 +63,7 @@ def replace_service(
     code: str,
     record: ServiceRecord,
     background: BackgroundTasks,
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
     search: SearchEngine = Depends(get_search),
     admin: ApiToken = Depends(require_admin),
 ) -> ServicePublic:
@@ -78,7 +80,7 @@ def replace_service(
 def remove_service(
     code: str,
     background: BackgroundTasks,
-    db: Session = Depends(get_db),
+    db: Session = Depends(get_db, scope="function"),
     search: SearchEngine = Depends(get_search),
     admin: ApiToken = Depends(require_admin),
 ) -> Response:

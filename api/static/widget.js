@@ -373,7 +373,7 @@
 
   function renderItem(item) {
     if (item.who === "notice") {
-      return h("div", { class: "hw-notice" }, [h("span", { text: item.text })]);
+      return h("div", { class: item.tone === "ok" ? "hw-notice hw-notice-ok" : "hw-notice" }, [h("span", { text: item.text })]);
     }
     var bubble = h("div", { class: "hw-bubble" });
     renderText(bubble, item.text);
@@ -395,7 +395,10 @@
     buttons.forEach(function (button) {
       group.appendChild(h("button", {
         type: "button", class: "hw-chip", text: button.title,
-        onclick: function () { send(button.payload, button.title); },
+        onclick: function () {
+          send(button.payload, button.title);
+          input.focus(); // the clicked button is gone: keep the keyboard in the widget
+        },
       }));
     });
     return group;
@@ -412,7 +415,10 @@
     if (!state.items.length) {
       var chips = h("div", { class: "hw-quick hw-suggest", role: "group", "aria-label": t("tryAsking") });
       t("suggestions").forEach(function (question) {
-        chips.appendChild(h("button", { type: "button", class: "hw-chip", text: question, onclick: function () { send(question); } }));
+        chips.appendChild(h("button", {
+          type: "button", class: "hw-chip", text: question,
+          onclick: function () { send(question); input.focus(); },
+        }));
       });
       box.appendChild(chips);
     }
@@ -550,11 +556,11 @@
       if (!body) return;
       (body.messages || []).forEach(function (message) {
         if (message.id > state.lastId) state.lastId = message.id;
-        if (message.sender === "agent") addItem({ who: "agent", text: message.text });
+        if (message.sender === "agent") scrollToQuestion(addItem({ who: "agent", text: message.text }));
       });
       if (body.handoff === "active" && !state.agentJoined) {
         state.agentJoined = true;
-        addItem({ who: "notice", text: t("agentJoined") });
+        addItem({ who: "notice", tone: "ok", text: t("agentJoined") });
       }
       if (body.handoff === "waiting" || body.handoff === "active") {
         state.handoffSeen = true;
@@ -617,7 +623,7 @@
       if (pollTimer) { window.clearInterval(pollTimer); pollTimer = null; }
       state.ended = true;
       dropQuickReplies();
-      addItem({ who: "notice", text: t("thanks") });
+      addItem({ who: "notice", tone: "ok", text: t("thanks") });
       applyTexts();
       endButton.focus();
     }).catch(function () {

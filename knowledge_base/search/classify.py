@@ -17,6 +17,9 @@ from knowledge_base.search.text import Segmenter, normalise
 
 FALLBACK_CATEGORY = "other"
 BM25_WEIGHT = 0.5
+# The catch-all's words ("建议", "不作为") turn up in complaints of every kind: it wins
+# only when no specific category has comparable evidence.
+FALLBACK_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class ComplaintClassifier:
         self._vocabulary = {token for tokens in corpus for token in tokens}
         self._bm25 = bm25s.BM25()
         self._bm25.index(corpus, show_progress=False)
+        self._weights = np.array([FALLBACK_WEIGHT if c.code == FALLBACK_CATEGORY else 1.0 for c in self.categories])
 
     def evidence(self, text: str) -> np.ndarray:
         """Score of every category for ``text``, in the order of ``categories``."""
@@ -78,7 +82,7 @@ class ComplaintClassifier:
         tokens = [t for t in self.segmenter.tokens(text) if t in self._vocabulary]
         if tokens:
             scores += BM25_WEIGHT * self._bm25.get_scores(tokens)
-        return scores
+        return scores * self._weights
 
     def classify(self, text: str) -> Classification:
         scores = self.evidence(text)

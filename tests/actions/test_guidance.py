@@ -100,3 +100,18 @@ def test_fallback_offers_three_closest_services_and_none_of_these(dispatcher):
     buttons = dispatcher.messages[0]["buttons"]
     assert len(buttons) == 4
     assert buttons[-1]["payload"] == "/deny"
+
+
+def test_returning_citizen_is_welcomed_back_with_the_service_in_context(dispatcher):
+    from actions.session import ActionSessionStart
+
+    tracker = make_tracker(slots={"service": "passport", "language": "zh"})
+    events = ActionSessionStart().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_welcome_back"
+    assert dispatcher.messages[0]["service"] == "普通护照申领"
+    assert {
+        "event": "slot",
+        "name": "service",
+        "value": "passport",
+        "timestamp": None,
+    } in events

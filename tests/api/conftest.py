@@ -4,12 +4,18 @@ import httpx
 import pytest
 
 from api.main import create_app
+from api.rasa_client import RasaClient
 from tests.support.live import serve
+from tests.support.servers import free_port
 
 
 @pytest.fixture(scope="session")
 def base_url(engine):
-    with serve(create_app(engine)) as url:
+    # Nothing listens on these ports: the gateway without Rasa, as when Rasa is down.
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    with serve(
+        create_app(engine, rasa=RasaClient(nowhere), action_server_url=nowhere)
+    ) as url:
         yield url
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 
-def test_healthz_reports_database_and_catalogue(client):
+def test_healthz_names_the_missing_dependency_when_rasa_is_down(client):
     response = client.get("/healthz")
-    assert response.status_code == 200
+    assert response.status_code == 503
     body = response.json()
-    assert body["status"] == "ok"
+    assert body["status"] == "degraded"
     assert body["checks"]["database"] == "ok"
+    assert body["checks"]["catalogue"].endswith("services")
+    assert body["checks"]["model"] == "rasa unavailable"
 
 
 def test_search_puts_residence_permit_first_for_newcomer_question(client):

@@ -1,4 +1,4 @@
-"""Real PostgreSQL (and later Redis) servers for the tests, on loopback and throw-away dirs.
+"""Real PostgreSQL and Redis servers for the tests, on loopback and throw-away dirs.
 
 PostgreSQL refuses to run as root, so as root the server runs as the ``postgres`` system
 user that Debian's package creates.
@@ -15,6 +15,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -45,9 +46,66 @@ def _as_server_user(command: list[str]) -> list[str]:
     return command
 
 
+@dataclass
+class PostgresCluster:
+    """A throw-away cluster: its URL, and what fault tests need to restart it."""
+
+    url: str
+    data: Path
+    port: int
+    bin_dir: Path
+    log: Path
+
+    def restart(self) -> None:
+        """``pg_ctl restart -m fast``: every open connection is cut, as in a failover."""
+        self._pg_ctl("-m", "fast", "-w", "restart", "-o", self._options())
+
+    def create_database(self, name: str) -> str:
+        """Create another database on this server; returns its SQLAlchemy URL."""
+        subprocess.run(
+            _as_server_user(
+                [
+                    str(self.bin_dir / "createdb"),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(self.port),
+                    "-U",
+                    "hotline",
+                    name,
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
+        return self.url.rsplit("/", 1)[0] + f"/{name}"
+
+    def _options(self) -> str:
+        return (
+            f"-p {self.port} -k {self.data.parent} -c listen_addresses=127.0.0.1"
+            " -c fsync=off -c max_connections=300"
+        )
+
+    def _pg_ctl(self, *arguments: str) -> None:
+        subprocess.run(
+            _as_server_user(
+                [
+                    str(self.bin_dir / "pg_ctl"),
+                    "-D",
+                    str(self.data),
+                    "-l",
+                    str(self.log),
+                ]
+                + list(arguments)
+            ),
+            check=True,
+            capture_output=True,
+        )
+
+
 @contextmanager
-def postgres_server() -> Iterator[str]:
-    """Start a fresh PostgreSQL cluster; yield a SQLAlchemy URL to its ``hotline`` database."""
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """Start a fresh PostgreSQL cluster with a ``hotline`` database; stop and remove it."""
     bin_dir = postgres_bin_dir()
     if bin_dir is None:
         raise RuntimeError(
@@ -75,41 +133,17 @@ def postgres_server() -> Iterator[str]:
         check=True,
         capture_output=True,
     )
-    subprocess.run(
-        _as_server_user(
-            [
-                str(bin_dir / "pg_ctl"),
-                "-D",
-                str(data),
-                "-l",
-                str(root / "server.log"),
-                "-w",
-                "-o",
-                f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off",
-                "start",
-            ]
-        ),
-        check=True,
-        capture_output=True,
+    cluster = PostgresCluster(
+        url=f"postgresql+psycopg2://hotline@127.0.0.1:{port}/hotline",
+        data=data,
+        port=port,
+        bin_dir=bin_dir,
+        log=root / "server.log",
     )
+    cluster._pg_ctl("-w", "-o", cluster._options(), "start")
     try:
-        subprocess.run(
-            _as_server_user(
-                [
-                    str(bin_dir / "createdb"),
-                    "-h",
-                    "127.0.0.1",
-                    "-p",
-                    str(port),
-                    "-U",
-                    "hotline",
-                    "hotline",
-                ]
-            ),
-            check=True,
-            capture_output=True,
-        )
-        yield f"postgresql+psycopg2://hotline@127.0.0.1:{port}/hotline"
+        cluster.create_database("hotline")
+        yield cluster
     finally:
         subprocess.run(
             _as_server_user(
@@ -117,4 +151,52 @@ def postgres_server() -> Iterator[str]:
             ),
             capture_output=True,
         )
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@contextmanager
+def postgres_server() -> Iterator[str]:
+    """Start a fresh PostgreSQL cluster; yield a SQLAlchemy URL to its ``hotline`` database."""
+    with postgres_cluster() as cluster:
+        yield cluster.url
+
+
+@contextmanager
+def redis_server() -> Iterator[str]:
+    """Start a throw-away Redis on loopback with no persistence; yield ``redis://…/0``."""
+    executable = shutil.which("redis-server")
+    if executable is None:
+        raise RuntimeError(
+            "Redis is not installed: run `make test` (it installs it with apt-get)"
+        )
+    root = Path(tempfile.mkdtemp(prefix="hotline-redis-"))
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            executable,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(root),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--logfile",
+            str(root / "redis.log"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
         shutil.rmtree(root, ignore_errors=True)

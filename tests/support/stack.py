@@ -7,6 +7,7 @@ the same data reuses it.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import subprocess
@@ -18,6 +19,8 @@ from pathlib import Path
 
 import yaml
 
+from knowledge_base.rasa_endpoints import write_endpoints
+from knowledge_base.settings import Settings
 from tests.support.servers import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,9 +70,16 @@ def train_test_model() -> Path:
     fingerprint = digest.hexdigest()[:16]
     out = ROOT / "var" / "test-models"
     model = out / f"{fingerprint}.tar.gz"
-    if model.exists():
-        return model
     out.mkdir(parents=True, exist_ok=True)
+    # Concurrent test sessions wait for one training instead of each training the same model.
+    with open(out / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not model.exists():
+            _train(config, fingerprint, out)
+    return model
+
+
+def _train(config: dict, fingerprint: str, out: Path) -> None:
     config_path = out / f"{fingerprint}-config.yml"
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     subprocess.run(
@@ -94,7 +104,6 @@ def train_test_model() -> Path:
         check=True,
         env=_environment(),
     )
-    return model
 
 
 def _environment(**extra: str) -> dict[str, str]:
@@ -125,6 +134,10 @@ def rasa_stack(model: Path, database_url: str, logs: Path) -> Iterator[Stack]:
     environment = _environment(
         HOTLINE_DATABASE_URL=database_url, HOTLINE_ACTION_SERVER_URL=action_server_url
     )
+    # Written from the settings as `hotline run` does (HOTLINE_TRACKER_STORE_URL, ...).
+    endpoints = write_endpoints(
+        Settings(action_server_url=action_server_url), logs / "endpoints.yml"
+    )
     processes: dict[str, subprocess.Popen] = {}
     try:
         processes["actions"] = _start(
@@ -154,7 +167,7 @@ def rasa_stack(model: Path, database_url: str, logs: Path) -> Iterator[Stack]:
                 "--interface",
                 "127.0.0.1",
                 "--endpoints",
-                "bot/endpoints.yml",
+                str(endpoints),
                 "--credentials",
                 "bot/credentials.yml",
             ],

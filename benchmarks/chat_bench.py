@@ -1,0 +1,430 @@
+"""Chat latency and throughput of the production topology, and what each process costs.
+
+Starts the two-replica topology (tests/production/topology.py: PostgreSQL, Redis, one
+action server, two Rasa + gateway replicas) plus a plain ``rasa run`` with the same model
+(in-memory stores, no gateway) for comparison, then measures in one run:
+
+- chat through the gateway at 1, 10 and 50 concurrent sessions, one replica and two
+  (each message to either gateway: no sticky sessions); closed loop, no think time, each
+  session a guidance conversation (question, then elliptic follow-ups);
+- the same conversations on Rasa's REST channel directly: a replica's Rasa (SQL tracker
+  store, Redis lock store) and the plain one;
+- agent suggestions (``POST /api/v1/agent/suggest``) and NLU parsing (``/model/parse``);
+- what the gateway's extra tracker GET costs, for a short and a long conversation;
+- resident memory (now and peak) of every process, from /proc;
+- knowledge-base search at 3,622 services, from benchmarks/results/search.json;
+- model training time of the real config.yml: timed here with ``--train``, otherwise
+  carried over from the previous ``--train`` run (the table says which).
+
+``--with-proposed-fix`` adds one more Rasa with the project's settings whose custom-action
+responses are validated by a cached validator (see ``_cached_action_validation``).
+
+    python benchmarks/chat_bench.py [--duration 20] [--levels 1,10,50] [--train]
+        [--model PATH] [--with-proposed-fix]
+
+Prints a table and writes ``benchmarks/results/chat.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import itertools
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "benchmarks" / "results" / "chat.json"
+SEARCH_RESULTS = ROOT / "benchmarks" / "results" / "search.json"
+TARGETS = {
+    "chat_p95_ms_at_10": 200,
+    "msgs_per_s_per_replica": 50,
+    "suggest_p95_ms": 50,
+    "rss_mb_per_replica": 1536,
+}
+CONVERSATIONS = [
+    ["刚来上海工作，居住证要怎么办", "那要带啥？", "要多久？", "在哪办"],
+    ["护照怎么办理", "要带什么材料", "要交钱吗", "多久能拿到"],
+    ["结婚登记需要什么", "要带户口本吗", "在哪里办", "要钱吗"],
+    ["公积金租房提取怎么弄", "需要啥证件", "要多久啊", "能网上办吗"],
+]
+SUGGEST_TEXTS = [
+    "市民来电问刚来上海工作居住证怎么办理",
+    "来电人想了解护照办理需要哪些材料",
+    "楼上半夜装修电钻声很吵",
+    "公积金租房提取要多久能到账",
+    "小区门口共享单车乱停放",
+]
+UNAVAILABLE_PREFIX = "抱歉，系统暂时繁忙"
+
+Send = Callable[[httpx.AsyncClient, str, str], Awaitable[tuple[int, bool]]]
+
+
+# --- what one message is, per target ---------------------------------------------
+
+
+def gateway_chat(urls: list[str]) -> Send:
+    cycle = itertools.cycle(urls)
+
+    async def send(client: httpx.AsyncClient, session: str, text: str):
+        answer = await client.post(
+            f"{next(cycle)}/api/v1/chat", json={"session_id": session, "text": text}
+        )
+        degraded = answer.status_code == 200 and any(
+            r["text"].startswith(UNAVAILABLE_PREFIX) for r in answer.json()["replies"]
+        )
+        return answer.status_code, degraded
+
+    return send
+
+
+def rasa_rest(url: str) -> Send:
+    async def send(client: httpx.AsyncClient, session: str, text: str):
+        answer = await client.post(
+            f"{url}/webhooks/rest/webhook", json={"sender": session, "message": text}
+        )
+        return answer.status_code, answer.status_code == 200 and not answer.json()
+
+    return send
+
+
+def suggest(url: str, token: str) -> Send:
+    texts = itertools.cycle(SUGGEST_TEXTS)
+
+    async def send(client: httpx.AsyncClient, session: str, text: str):
+        answer = await client.post(
+            f"{url}/api/v1/agent/suggest",
+            json={"text": next(texts)},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        return answer.status_code, False
+
+    return send
+
+
+def nlu_parse(url: str) -> Send:
+    async def send(client: httpx.AsyncClient, session: str, text: str):
+        answer = await client.post(f"{url}/model/parse", json={"text": text})
+        return answer.status_code, False
+
+    return send
+
+
+# --- the closed loop ----------------------------------------------------------------
+
+
+async def closed_loop(send: Send, concurrency: int, duration_s: float) -> dict:
+    """``concurrency`` sessions each send the next message as soon as one is answered."""
+    latencies: list[float] = []
+    errors = degraded = 0
+    deadline = time.monotonic() + duration_s
+
+    async def session_worker(client: httpx.AsyncClient, number: int) -> None:
+        nonlocal errors, degraded
+        for turn in itertools.count():
+            conversation = CONVERSATIONS[(number + turn // 4) % len(CONVERSATIONS)]
+            if turn % 4 == 0:
+                session = f"bench-{uuid.uuid4().hex[:12]}"
+            if time.monotonic() >= deadline:
+                return
+            started = time.perf_counter()
+            try:
+                status, was_degraded = await send(
+                    client, session, conversation[turn % 4]
+                )
+            except httpx.HTTPError:
+                status, was_degraded = 599, False
+            latencies.append((time.perf_counter() - started) * 1000)
+            errors += status >= 400
+            degraded += was_degraded
+
+    limits = httpx.Limits(max_connections=concurrency + 5)
+    started = time.monotonic()
+    async with httpx.AsyncClient(timeout=120, limits=limits) as client:
+        await asyncio.gather(*(session_worker(client, n) for n in range(concurrency)))
+    elapsed = time.monotonic() - started
+    return {
+        "concurrency": concurrency,
+        "messages": len(latencies),
+        "errors": errors,
+        "degraded": degraded,
+        "per_s": round(len(latencies) / elapsed, 1),
+        **_percentiles(latencies),
+    }
+
+
+def _percentiles(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values) or [float("nan")]
+
+    def at(p: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))], 1)
+
+    return {"p50_ms": at(50), "p95_ms": at(95), "p99_ms": at(99)}
+
+
+# --- extra measurements -------------------------------------------------------------
+
+
+def tracker_get_cost(rasa_url: str, turns: int, samples: int = 20) -> dict:
+    """The gateway's second call per message, for a conversation of ``turns`` messages."""
+    session = f"bench-tracker-{uuid.uuid4().hex[:8]}"
+    with httpx.Client(base_url=rasa_url, timeout=120) as client:
+        for turn in range(turns):
+            text = CONVERSATIONS[0][turn % 4]
+            client.post(
+                "/webhooks/rest/webhook", json={"sender": session, "message": text}
+            )
+        latencies = []
+        for _ in range(samples):
+            started = time.perf_counter()
+            client.get(
+                f"/conversations/{session}/tracker", params={"include_events": "NONE"}
+            )
+            latencies.append((time.perf_counter() - started) * 1000)
+    return {"turns": turns, **_percentiles(latencies)}
+
+
+def training_time(train: bool) -> dict:
+    if not train:
+        previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+        found = previous.get("training")
+        if found:
+            return {**found, "source": f"carried over from {found.get('measured_at')}"}
+        return {"seconds": None, "source": "not measured (run with --train)"}
+    out = Path(tempfile.mkdtemp(prefix="hotline-train-"))
+    started = time.monotonic()
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "rasa"),
+            "train",
+            "--data",
+            "nlu_data",
+            "bot/rules",
+            "bot/stories",
+            "--domain",
+            "domain.yml",
+            "--config",
+            "config.yml",
+            "--out",
+            str(out),
+            "--fixed-model-name",
+            "bench",
+            "--quiet",
+        ],
+        cwd=ROOT,
+        check=True,
+        env={
+            **os.environ,
+            "RASA_MAX_CACHE_SIZE": "0",
+            "TF_CPP_MIN_LOG_LEVEL": "3",
+            "PYTHONPATH": str(ROOT),
+        },
+        capture_output=True,
+    )
+    return {
+        "seconds": round(time.monotonic() - started, 1),
+        "config": "config.yml (the real one), RASA_MAX_CACHE_SIZE=0",
+        "measured_at": dt.datetime.now().isoformat(timespec="seconds"),
+        "source": "timed in this run",
+    }
+
+
+def search_at_scale() -> dict:
+    if not SEARCH_RESULTS.exists():
+        return {"source": "benchmarks/results/search.json missing: run search_bench"}
+    for row in json.loads(SEARCH_RESULTS.read_text())["results"]:
+        if row["scenario"] == "synthetic":
+            return {
+                "documents": row["documents"],
+                **{f"{k}_ms": v for k, v in row["search_ms"].items()},
+                "source": "benchmarks/results/search.json (search_bench.py, one core)",
+            }
+    return {"source": "no synthetic scenario in search.json"}
+
+
+def agent_token(database_url: str) -> str:
+    from knowledge_base.auth import create_token
+    from knowledge_base.db import make_engine, session_scope
+
+    engine = make_engine(database_url)
+    try:
+        with session_scope(engine) as session:
+            return create_token(session, "agent", "chat-bench")
+    finally:
+        engine.dispose()
+
+
+# --- the run --------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace) -> dict:
+    from tests.production.topology import production_topology
+    from tests.support.stack import train_test_model
+
+    real_model = ROOT / "models" / "hotline.tar.gz"
+    model = args.model or (real_model if real_model.exists() else train_test_model())
+    logs = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
+    launcher = [sys.executable, str(Path(__file__).resolve()), "--as-patched-rasa"]
+
+    def comparisons(topology) -> None:
+        topology.add_rasa_only("plain", plain=True)
+        if args.with_proposed_fix:
+            topology.add_rasa_only("proposed-fix", launcher=launcher)
+
+    print(f"model {model}; logs in {logs}; starting the topology …", flush=True)
+    started = time.monotonic()
+    with production_topology(model, logs, also=comparisons) as topology:
+        startup_s = round(time.monotonic() - started, 1)
+        print(f"ready after {startup_s} s", flush=True)
+        one, two = topology.replicas
+        extra = {r.name: r for r in topology.extra}
+        token = agent_token(topology.database_url)
+        scenarios: list[tuple[str, Send, list[int]]] = [
+            ("gateway, 1 replica", gateway_chat([one.gateway_url]), args.levels),
+            (
+                "gateway, 2 replicas",
+                gateway_chat([one.gateway_url, two.gateway_url]),
+                args.levels,
+            ),
+            ("rasa REST, replica (SQL+Redis)", rasa_rest(one.rasa_url), args.levels),
+            (
+                "rasa REST, plain rasa run",
+                rasa_rest(extra["plain"].rasa_url),
+                args.levels,
+            ),
+        ]
+        if "proposed-fix" in extra:
+            scenarios.append(
+                (
+                    "rasa REST, replica + proposed fix",
+                    rasa_rest(extra["proposed-fix"].rasa_url),
+                    args.levels,
+                )
+            )
+        scenarios += [
+            ("agent suggest", suggest(one.gateway_url, token), [1, 10]),
+            ("NLU /model/parse", nlu_parse(one.rasa_url), [1, 10]),
+        ]
+        # Warm up every target: indexes are built and TensorFlow traced on first use.
+        for _, send, _ in scenarios:
+            asyncio.run(closed_loop(send, 2, 3))
+        rows = []
+        for name, send, levels in scenarios:
+            for level in levels:
+                row = {
+                    "scenario": name,
+                    **asyncio.run(closed_loop(send, level, args.duration)),
+                }
+                rows.append(row)
+                _print_row(row)
+        tracker = [tracker_get_cost(one.rasa_url, turns) for turns in (4, 40)]
+        memory = topology.rss_mb()
+    return {
+        "measured_at": dt.datetime.now().isoformat(timespec="seconds"),
+        "machine": f"{os.cpu_count()} cores, load average {os.getloadavg()}",
+        "model": str(model.relative_to(ROOT) if model.is_relative_to(ROOT) else model),
+        "duration_s_per_level": args.duration,
+        "startup_s": startup_s,
+        "rows": rows,
+        "tracker_get": tracker,
+        "rss_mb": memory,
+        "search_3622": search_at_scale(),
+        "training": training_time(args.train),
+        "targets": TARGETS,
+    }
+
+
+def _print_row(row: dict) -> None:
+    print(
+        f"{row['scenario']:<34}{row['concurrency']:>5}{row['messages']:>8}"
+        f"{row['per_s']:>8}{row['p50_ms']:>9}{row['p95_ms']:>9}{row['p99_ms']:>9}"
+        f"{row['errors']:>6}{row['degraded']:>6}",
+        flush=True,
+    )
+
+
+def print_report(report: dict) -> None:
+    print(f"\nmeasured {report['measured_at']} on {report['machine']}")
+    print(f"model {report['model']}; topology ready after {report['startup_s']} s\n")
+    print(
+        f"{'scenario':<34}{'conc':>5}{'msgs':>8}{'msg/s':>8}{'p50':>9}{'p95':>9}"
+        f"{'p99':>9}{'err':>6}{'degr':>6}   (ms)"
+    )
+    for row in report["rows"]:
+        _print_row(row)
+    print("\ntracker GET (the gateway's second call per message):")
+    for row in report["tracker_get"]:
+        print(
+            f"  after {row['turns']:>3} turns: p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms"
+        )
+    print("\nresident memory, MB (now / peak):")
+    for name, row in report["rss_mb"].items():
+        print(f"  {name:<22}{row['rss']:>9}{row['peak']:>9}")
+    search = report["search_3622"]
+    print(f"\nsearch at 3,622 services: {search}")
+    print(f"training (real config): {report['training']}")
+    print(f"targets: {report['targets']}")
+
+
+def _cached_action_validation() -> None:
+    """Rasa 3.6 validates each action server answer with ``jsonschema.validate``.
+
+    That checks the schema itself against the draft 2020-12 meta-schema on every call,
+    which profiling shows is most of Rasa's CPU per message here. A validator built once
+    gives the same verdict without that.
+    """
+    import functools
+
+    from jsonschema import Draft202012Validator
+    from rasa.core.actions import action
+
+    @functools.cache
+    def validator(cls: type) -> Draft202012Validator:
+        return Draft202012Validator(cls.action_response_format_spec())
+
+    def validate(self, result: dict) -> bool:
+        error = next(iter(validator(type(self)).iter_errors(result)), None)
+        if error is not None:
+            raise error
+        return True
+
+    action.RemoteAction._validate_action_result = validate
+
+
+def main() -> int:
+    if sys.argv[1:2] == ["--as-patched-rasa"]:
+        _cached_action_validation()
+        from rasa.__main__ import main as rasa_main
+
+        sys.argv = ["rasa", *sys.argv[2:]]
+        rasa_main()
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--duration", type=float, default=20.0, help="s per level")
+    parser.add_argument(
+        "--levels", type=lambda s: [int(x) for x in s.split(",")], default=[1, 10, 50]
+    )
+    parser.add_argument("--model", type=Path)
+    parser.add_argument("--train", action="store_true", help="time a real training")
+    parser.add_argument("--with-proposed-fix", action="store_true")
+    args = parser.parse_args()
+    report = run(args)
+    print_report(report)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

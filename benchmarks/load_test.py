@@ -1,0 +1,497 @@
+"""Load test: simulated citizens hold real conversations with the gateway for a fixed time.
+
+Each citizen is an asyncio task that, until the time is up, starts one conversation after
+another, picked at random:
+
+- guidance: a question about a service, then elliptic follow-ups ("那要带啥？");
+- an application through ``POST /api/v1/applications`` with an ``Idempotency-Key``,
+  sometimes retried with the same key, one after the other or both at once;
+- an application through the chat form (name, ID number, phone, district, consent);
+- a complaint through ``POST /api/v1/work-orders`` with an ``Idempotency-Key``, retried
+  the same ways.
+
+Every message goes to a gateway chosen at random: no sticky sessions. Afterwards the
+database is checked: every acknowledged application and work order is stored exactly
+once, and no idempotency key is stored twice. Loopback only; stops by itself.
+
+    python benchmarks/load_test.py [--citizens 200] [--duration 60]
+        [--gateway URL --gateway URL --database-url URL]   # against running servers
+
+Without ``--gateway`` it starts the two-replica production topology itself (PostgreSQL,
+Redis, action server, two Rasa + gateway replicas; see tests/production/topology.py).
+Prints a table and writes ``benchmarks/results/load.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import re
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "benchmarks" / "results" / "load.json"
+
+GUIDANCE = [
+    ("刚来上海工作，居住证要怎么办", ["那要带啥？", "要多久？", "在哪办"]),
+    ("护照怎么办理", ["要带什么材料", "要交钱吗", "多久能拿到"]),
+    ("公积金租房提取怎么弄", ["需要啥证件", "要多久啊"]),
+    ("结婚登记需要什么", ["要带户口本吗", "在哪里办"]),
+    ("How do I apply for a passport?", ["What documents do I need?"]),
+    ("孩子上小学怎么报名", ["需要准备哪些材料", "什么时候办"]),
+    ("驾驶证到期了怎么换", ["要多少钱", "能网上办吗"]),
+]
+APPLICATION_SERVICES = ["residence-permit", "passport", "marriage-registration"]
+NAMES = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄强"]
+DISTRICTS = ["徐汇区", "静安区", "浦东新区", "闵行区", "杨浦区", "长宁区"]
+VALID_ID_NUMBER = "310104199001011233"
+PHONE = "13812345678"
+TRACKING = re.compile(r"(?:SQ|GD)\d{14}")
+# How the gateway apologises when Rasa is too slow or down (knowledge_base/answers.py).
+UNAVAILABLE_PREFIX = "抱歉，系统暂时繁忙"
+
+
+def complaint_texts() -> list[str]:
+    data = yaml.safe_load((ROOT / "tests" / "data" / "complaints.yml").read_text())
+    return [item["text"] for item in data["complaints"]]
+
+
+@dataclass
+class Report:
+    """What the citizens sent and what the gateways acknowledged."""
+
+    citizens: int = 0
+    duration_s: float = 0.0
+    statuses: Counter = field(default_factory=Counter)
+    # chat answers that were the gateway's polite "busy, please retry"
+    degraded: int = 0
+    transport_errors: Counter = field(default_factory=Counter)
+    latencies_ms: dict[str, list[float]] = field(default_factory=dict)
+    conversations: Counter = field(default_factory=Counter)
+    # idempotency key -> tracking numbers the gateway answered for it (one, if correct)
+    api_applications: dict[str, set[str]] = field(default_factory=dict)
+    api_work_orders: dict[str, set[str]] = field(default_factory=dict)
+    retries: Counter = field(default_factory=Counter)
+    # chat session id -> the number the bot announced (None: the form did not finish)
+    chat_applications: dict[str, str | None] = field(default_factory=dict)
+
+    def record(self, kind: str, status: int, elapsed_s: float) -> None:
+        self.statuses[status] += 1
+        self.latencies_ms.setdefault(kind, []).append(elapsed_s * 1000)
+
+    @property
+    def server_errors(self) -> int:
+        return sum(n for status, n in self.statuses.items() if status >= 500)
+
+    def summary(self) -> dict:
+        def acknowledged(found: dict[str, set[str]]) -> int:
+            return sum(1 for numbers in found.values() if numbers)
+
+        return {
+            "citizens": self.citizens,
+            "duration_s": round(self.duration_s, 1),
+            "requests": sum(self.statuses.values()),
+            "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+            "server_errors": self.server_errors,
+            "chat_degraded": self.degraded,
+            "transport_errors": dict(self.transport_errors),
+            "conversations": dict(self.conversations),
+            "latency_ms": {
+                kind: _percentiles(values)
+                for kind, values in sorted(self.latencies_ms.items())
+            },
+            "applications_api": {
+                "sent": len(self.api_applications),
+                "acknowledged": acknowledged(self.api_applications),
+                "retries": self.retries["application"],
+            },
+            "applications_chat": {
+                "sent": len(self.chat_applications),
+                "acknowledged": sum(
+                    1 for n in self.chat_applications.values() if n is not None
+                ),
+            },
+            "work_orders_api": {
+                "sent": len(self.api_work_orders),
+                "acknowledged": acknowledged(self.api_work_orders),
+                "retries": self.retries["work_order"],
+            },
+        }
+
+
+class Citizen:
+    def __init__(
+        self,
+        number: int,
+        client: httpx.AsyncClient,
+        gateways: list[str],
+        report: Report,
+        rng: random.Random,
+        complaints: list[str],
+        think_s: tuple[float, float],
+    ) -> None:
+        self.number = number
+        self.client = client
+        self.gateways = gateways
+        self.report = report
+        self.rng = rng
+        self.complaints = complaints
+        self.think_s = think_s
+        self.run_id = uuid.uuid4().hex[:8]
+
+    async def live(self, deadline: float) -> None:
+        behaviours = (
+            (self.guidance, 5),
+            (self.api_application, 2),
+            (self.chat_application, 2),
+            (self.api_work_order, 2),
+        )
+        choices = [b for b, _ in behaviours]
+        weights = [w for _, w in behaviours]
+        while time.monotonic() < deadline:
+            behaviour = self.rng.choices(choices, weights)[0]
+            self.report.conversations[behaviour.__name__] += 1
+            await behaviour(deadline)
+
+    # --- conversations -------------------------------------------------------------
+
+    async def guidance(self, deadline: float) -> None:
+        session = self._session_id()
+        question, follow_ups = self.rng.choice(GUIDANCE)
+        await self.say(session, question)
+        for text in follow_ups[: self.rng.randint(1, len(follow_ups))]:
+            if time.monotonic() >= deadline:
+                return
+            await self.say(session, text)
+
+    async def chat_application(self, deadline: float) -> None:
+        session = self._session_id()
+        self.report.chat_applications[session] = None
+        answers = [
+            "我要在线申请居住证",
+            self.rng.choice(NAMES),
+            VALID_ID_NUMBER,
+            PHONE,
+            self.rng.choice(DISTRICTS),
+            "同意",
+        ]
+        for text in answers:
+            if time.monotonic() >= deadline:
+                return
+            reply = await self.say(session, text)
+            found = TRACKING.search(reply)
+            if found:
+                self.report.chat_applications[session] = found.group(0)
+                return
+
+    async def api_application(self, deadline: float) -> None:
+        body = {
+            "service_code": self.rng.choice(APPLICATION_SERVICES),
+            "applicant_name": self.rng.choice(NAMES),
+            "id_number": VALID_ID_NUMBER,
+            "phone": PHONE,
+            "district": self.rng.choice(DISTRICTS),
+            "consent": True,
+            "session_id": self._session_id(),
+        }
+        await self._create("application", "/api/v1/applications", body)
+
+    async def api_work_order(self, deadline: float) -> None:
+        body = {
+            "description": self.rng.choice(self.complaints),
+            "district": self.rng.choice(DISTRICTS),
+            "anonymous": self.rng.random() < 0.5,
+            "session_id": self._session_id(),
+        }
+        if not body["anonymous"]:
+            body |= {"contact_name": self.rng.choice(NAMES), "contact_phone": PHONE}
+        await self._create("work_order", "/api/v1/work-orders", body)
+
+    # --- requests ------------------------------------------------------------------
+
+    async def say(self, session: str, text: str) -> str:
+        await self._think()
+        answer = await self._post(
+            "chat", "/api/v1/chat", {"session_id": session, "text": text}
+        )
+        if answer is None or answer.status_code != 200:
+            return ""
+        texts = [r["text"] for r in answer.json()["replies"]]
+        if any(text.startswith(UNAVAILABLE_PREFIX) for text in texts):
+            self.report.degraded += 1
+        return "\n".join(texts)
+
+    async def _create(self, kind: str, path: str, body: dict) -> None:
+        """Create with a key; a third of the time retry it, sequentially or racing."""
+        key = f"load-{self.run_id}-{uuid.uuid4().hex}"
+        found = (
+            self.report.api_applications
+            if kind == "application"
+            else self.report.api_work_orders
+        )
+        found[key] = set()
+        await self._think()
+        headers = {"Idempotency-Key": key}
+        roll = self.rng.random()
+        if roll < 0.15:
+            # Two at once, as a client retrying on a slow network would.
+            self.report.retries[kind] += 1
+            answers = await asyncio.gather(
+                self._post(kind, path, body, headers),
+                self._post(kind, path, body, headers),
+            )
+        else:
+            answers = [await self._post(kind, path, body, headers)]
+            if roll < 0.35:
+                self.report.retries[kind] += 1
+                answers.append(await self._post(kind, path, body, headers))
+        for answer in answers:
+            if answer is not None and answer.status_code == 201:
+                found[key].add(answer.json()["number"])
+
+    async def _post(
+        self, kind: str, path: str, body: dict, headers: dict | None = None
+    ) -> httpx.Response | None:
+        gateway = self.rng.choice(self.gateways)
+        started = time.perf_counter()
+        try:
+            answer = await self.client.post(
+                gateway + path, json=body, headers=headers or {}
+            )
+        except httpx.HTTPError as exc:
+            self.report.transport_errors[type(exc).__name__] += 1
+            return None
+        self.report.record(kind, answer.status_code, time.perf_counter() - started)
+        return answer
+
+    async def _think(self) -> None:
+        await asyncio.sleep(self.rng.uniform(*self.think_s))
+
+    def _session_id(self) -> str:
+        return f"load-{self.run_id}-{self.number}-{uuid.uuid4().hex[:8]}"
+
+
+async def run_load(
+    gateways: list[str],
+    citizens: int = 200,
+    duration_s: float = 60.0,
+    *,
+    think_s: tuple[float, float] = (2.0, 8.0),
+    timeout_s: float = 60.0,
+    seed: int = 12345,
+) -> Report:
+    """Run ``citizens`` concurrent citizens against ``gateways`` for ``duration_s``.
+
+    Conversations under way when the time is up are finished; the whole run is cut off
+    at ``duration_s + 2 * timeout_s`` at the latest.
+    """
+    report = Report(citizens=citizens)
+    complaints = complaint_texts()
+    limits = httpx.Limits(
+        max_connections=2 * citizens + 10, max_keepalive_connections=2 * citizens
+    )
+    started = time.monotonic()
+    deadline = started + duration_s
+    async with httpx.AsyncClient(timeout=timeout_s, limits=limits) as client:
+        crowd = [
+            Citizen(
+                n,
+                client,
+                gateways,
+                report,
+                random.Random(seed + n),
+                complaints,
+                think_s,
+            )
+            for n in range(citizens)
+        ]
+        tasks = [asyncio.create_task(c.live(deadline)) for c in crowd]
+        done, pending = await asyncio.wait(tasks, timeout=duration_s + 2 * timeout_s)
+        for task in pending:
+            task.cancel()
+        report.transport_errors["cancelled_at_cut_off"] += len(pending)
+        for task in done:
+            if task.exception() is not None:
+                report.transport_errors[type(task.exception()).__name__] += 1
+    report.duration_s = time.monotonic() - started
+    return report
+
+
+def verify_exactly_once(database_url: str, report: Report) -> dict:
+    """Compare what was acknowledged with what the database holds.
+
+    Returns:
+        ``stored`` counts and every problem found (``problems`` empty when correct).
+    """
+    from sqlalchemy import func, select
+
+    from knowledge_base.db import make_engine
+    from knowledge_base.models import Application, WorkOrder
+
+    problems: list[str] = []
+    stored: Counter = Counter()
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            for kind, model, sent in (
+                ("applications_api", Application, report.api_applications),
+                ("work_orders_api", WorkOrder, report.api_work_orders),
+            ):
+                rows = _rows_by_key(connection, model, list(sent))
+                for key, numbers in sent.items():
+                    found = rows.get(key, [])
+                    if len(found) > 1:
+                        problems.append(f"{kind}: key {key} stored {len(found)} times")
+                    if len(numbers) > 1:
+                        problems.append(f"{kind}: key {key} answered {numbers}")
+                    if numbers and set(found) != numbers:
+                        problems.append(f"{kind}: {numbers} acknowledged, {found} kept")
+                    if numbers and found:
+                        stored[kind] += 1
+            sessions = list(report.chat_applications)
+            by_session: dict[str, list[str]] = {}
+            for chunk in _chunks(sessions, 500):
+                for session_id, number in connection.execute(
+                    select(Application.session_id, Application.number).where(
+                        Application.session_id.in_(chunk)
+                    )
+                ):
+                    by_session.setdefault(session_id, []).append(number)
+            for session_id, number in report.chat_applications.items():
+                found = by_session.get(session_id, [])
+                if len(found) > 1:
+                    problems.append(f"chat {session_id}: {len(found)} applications")
+                if number is not None:
+                    if found == [number]:
+                        stored["applications_chat"] += 1
+                    else:
+                        problems.append(
+                            f"chat {session_id}: said {number}, kept {found}"
+                        )
+            for model in (Application, WorkOrder):
+                duplicates = connection.execute(
+                    select(model.idempotency_key)
+                    .where(model.idempotency_key.is_not(None))
+                    .group_by(model.idempotency_key)
+                    .having(func.count() > 1)
+                ).all()
+                problems.extend(
+                    f"{model.__tablename__}: key {key} twice" for (key,) in duplicates
+                )
+    finally:
+        engine.dispose()
+    return {"stored": dict(stored), "problems": problems}
+
+
+def _rows_by_key(connection, model, keys: list[str]) -> dict[str, list[str]]:
+    from sqlalchemy import select
+
+    found: dict[str, list[str]] = {}
+    for chunk in _chunks(keys, 500):
+        for key, number in connection.execute(
+            select(model.idempotency_key, model.number).where(
+                model.idempotency_key.in_(chunk)
+            )
+        ):
+            found.setdefault(key, []).append(number)
+    return found
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _percentiles(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    if not ordered:
+        return {}
+
+    def at(p: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))], 1)
+
+    return {"n": len(ordered), "p50": at(50), "p95": at(95), "p99": at(99)}
+
+
+def print_table(summary: dict, check: dict) -> None:
+    print(
+        f"\n{summary['citizens']} citizens for {summary['duration_s']} s: "
+        f"{summary['requests']} requests, statuses {summary['statuses']}, "
+        f"5xx {summary['server_errors']}, transport errors {summary['transport_errors']}"
+    )
+    print(f"chat answers that were the polite 'busy' text: {summary['chat_degraded']}")
+    print(f"conversations started: {summary['conversations']}")
+    print(f"\n{'created through':<22}{'sent':>8}{'acknowledged':>14}{'stored':>8}")
+    for kind in ("applications_api", "applications_chat", "work_orders_api"):
+        row = summary[kind]
+        print(
+            f"{kind:<22}{row['sent']:>8}{row['acknowledged']:>14}"
+            f"{check['stored'].get(kind, 0):>8}"
+        )
+    print(f"\n{'request':<14}{'n':>7}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}")
+    for kind, row in summary["latency_ms"].items():
+        print(
+            f"{kind:<14}{row['n']:>7}{row['p50']:>10}{row['p95']:>10}{row['p99']:>10}"
+        )
+    print(f"\nexactly-once problems: {check['problems'] or 'none'}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--citizens", type=int, default=200)
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds")
+    parser.add_argument(
+        "--think",
+        type=lambda s: tuple(float(x) for x in s.split(",")),
+        default=(2.0, 8.0),
+        help="seconds a citizen takes to write each message: min,max",
+    )
+    parser.add_argument("--gateway", action="append", default=[])
+    parser.add_argument("--database-url", help="needed with --gateway")
+    parser.add_argument("--model", type=Path, help="default: the test model")
+    args = parser.parse_args()
+    if args.gateway:
+        if not args.database_url:
+            parser.error("--database-url is needed to check what was stored")
+        return _run(args.gateway, args.database_url, args)
+    from tests.production.topology import production_topology
+    from tests.support.stack import train_test_model
+
+    model = args.model or train_test_model()
+    logs = Path(tempfile.mkdtemp(prefix="hotline-load-"))
+    print(f"starting the two-replica topology (logs in {logs}) …", flush=True)
+    with production_topology(model, logs) as topology:
+        gateways = [r.gateway_url for r in topology.replicas]
+        code = _run(gateways, topology.database_url, args)
+        print(f"resident memory (MB): {topology.rss_mb()}")
+        return code
+
+
+def _run(gateways: list[str], database_url: str, args: argparse.Namespace) -> int:
+    report = asyncio.run(
+        run_load(gateways, args.citizens, args.duration, think_s=args.think)
+    )
+    summary = report.summary()
+    check = verify_exactly_once(database_url, report)
+    print_table(summary, check)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(
+        json.dumps({**summary, **check}, ensure_ascii=False, indent=2) + "\n"
+    )
+    return 0 if summary["server_errors"] == 0 and not check["problems"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

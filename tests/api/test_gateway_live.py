@@ -1,0 +1,334 @@
+"""The gateway over real HTTP with the real Rasa server, action server and trained model."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.slow
+VALID_ID = "310104199001011233"
+
+
+@pytest.fixture
+def api(live_app):
+    with httpx.Client(base_url=live_app, timeout=60) as client:
+        yield client
+
+
+@pytest.fixture
+def agent(live_app, agent_token):
+    with httpx.Client(
+        base_url=live_app,
+        timeout=60,
+        headers={"Authorization": f"Bearer {agent_token}"},
+    ) as client:
+        yield client
+
+
+def _session() -> str:
+    return f"web-{uuid.uuid4().hex}"
+
+
+def _text(body) -> str:
+    """Rasa's REST channel sends a long answer as one reply per paragraph."""
+    return "\n\n".join(reply["text"] for reply in body["replies"])
+
+
+def _chat(api, session_id, text, **extra):
+    response = api.post(
+        "/api/v1/chat", json={"session_id": session_id, "text": text, **extra}
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_healthz_is_ok_when_model_and_action_server_are_up(api):
+    response = api.get("/healthz")
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["status"] == "ok"
+    assert (
+        body["checks"]["model"] == "loaded" and body["checks"]["action_server"] == "ok"
+    )
+
+
+def test_chat_answers_guidance_and_names_the_service(api):
+    session = _session()
+    body = _chat(api, session, "刚来上海工作，居住证要怎么办")
+    assert body["service"] == {"code": "residence-permit", "name": "上海市居住证办理"}
+    assert body["intent"]["name"] == "ask_service_guide"
+    assert "办理步骤" in _text(body)
+    follow_up = _chat(api, session, "那要带啥？")
+    assert follow_up["service"]["code"] == "residence-permit"
+    assert "材料" in _text(follow_up)
+
+
+def test_chat_in_english_is_answered_in_english(api):
+    body = _chat(
+        api,
+        _session(),
+        "What documents do I need for a foreigner work permit?",
+        lang="en",
+    )
+    assert _text(body).startswith("Documents for")
+
+
+def test_handoff_round_trip_between_citizen_and_agent(api, agent):
+    session = _session()
+    _chat(api, session, "我的手机号是13812345678，身份证310104199001011233")
+    body = _chat(api, session, "转人工")
+    assert body["handoff"] is True
+    queue = agent.get("/api/v1/agent/handoffs").json()["handoffs"]
+    handoff = next(h for h in queue if h["session_id"] == session)
+    assert handoff["status"] == "waiting"
+    assert (
+        agent.post(f"/api/v1/agent/handoffs/{handoff['id']}/take").json()["status"]
+        == "active"
+    )
+    transcript = agent.get(f"/api/v1/agent/handoffs/{handoff['id']}/transcript").json()[
+        "messages"
+    ]
+    shown = json.dumps(transcript, ensure_ascii=False)
+    assert (
+        "138****5678" in shown and "13812345678" not in shown and VALID_ID not in shown
+    )
+    quiet = _chat(api, session, "请问还要等多久")
+    assert quiet["handoff"] is True and "人工" in _text(quiet)
+    agent.post(
+        f"/api/v1/agent/handoffs/{handoff['id']}/reply",
+        json={"text": "您好，我是12345话务员小王，请讲。"},
+    )
+    messages = api.get(f"/api/v1/chat/{session}/messages").json()
+    assert messages["handoff"] == "active"
+    assert any(
+        m["sender"] == "agent" and "小王" in m["text"] for m in messages["messages"]
+    )
+    last = messages["messages"][-1]["id"]
+    assert (
+        api.get(f"/api/v1/chat/{session}/messages", params={"after": last}).json()[
+            "messages"
+        ]
+        == []
+    )
+    assert (
+        agent.post(f"/api/v1/agent/handoffs/{handoff['id']}/return").json()["status"]
+        == "returned"
+    )
+    assert _chat(api, session, "护照怎么办")["handoff"] is False
+
+
+def test_agent_suggest_gives_readable_answers_and_routes_complaints(agent):
+    started = time.perf_counter()
+    body = agent.post(
+        "/api/v1/agent/suggest", json={"text": "来电人问办护照要带什么材料", "top_k": 3}
+    ).json()
+    assert time.perf_counter() - started < 5
+    first = body["suggestions"][0]
+    assert (
+        first["service_code"] == "passport" and first["materials"] and first["answer"]
+    )
+    complaint = agent.post(
+        "/api/v1/agent/suggest", json={"text": "楼下饭店油烟太大，熏得窗户都不能开"}
+    ).json()
+    assert complaint["work_order"]["category"] == "pollution"
+
+
+def test_agent_endpoints_require_a_valid_token(api):
+    assert api.post("/api/v1/agent/suggest", json={"text": "护照"}).status_code == 401
+    bad = api.get(
+        "/api/v1/agent/handoffs", headers={"Authorization": "Bearer not-a-token"}
+    )
+    assert bad.status_code == 401 and bad.json()["error"] == "unauthorized"
+
+
+def test_application_is_created_once_per_idempotency_key_and_read_back_masked(api):
+    body = {
+        "service_code": "passport",
+        "applicant_name": "李娜",
+        "id_number": VALID_ID,
+        "phone": "13912345678",
+        "district": "浦东",
+        "consent": True,
+    }
+    key = {"Idempotency-Key": uuid.uuid4().hex}
+    first = api.post("/api/v1/applications", json=body, headers=key)
+    second = api.post("/api/v1/applications", json=body, headers=key)
+    assert first.status_code == second.status_code == 201
+    assert first.json()["number"] == second.json()["number"]
+    read = api.get(f"/api/v1/applications/{first.json()['number']}").json()
+    assert (
+        read["district"] == "浦东新区"
+        and read["phone"] == "139****5678"
+        and read["applicant_name"] == "李*"
+    )
+
+
+def test_application_with_bad_id_number_is_a_clear_422(api):
+    body = {
+        "service_code": "passport",
+        "applicant_name": "李娜",
+        "id_number": "310104199001011234",
+        "phone": "13912345678",
+        "district": "浦东",
+        "consent": True,
+    }
+    response = api.post("/api/v1/applications", json=body)
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("id_number")
+
+
+def test_work_order_lifecycle_with_agent_status_changes(api, agent):
+    key = {"Idempotency-Key": uuid.uuid4().hex}
+    body = {
+        "description": "小区门口共享单车乱停，盲道都被占了",
+        "district": "杨浦区",
+        "address": "国权路",
+        "contact_phone": "13700001111",
+    }
+    created = api.post("/api/v1/work-orders", json=body, headers=key).json()
+    assert re.fullmatch(r"GD\d{14}", created["number"]) and created["department"]
+    assert (
+        api.post("/api/v1/work-orders", json=body, headers=key).json()["number"]
+        == created["number"]
+    )
+    number = created["number"]
+    assert (
+        api.patch(
+            f"/api/v1/work-orders/{number}", json={"status": "dispatched"}
+        ).status_code
+        == 401
+    )
+    moved = agent.patch(
+        f"/api/v1/work-orders/{number}", json={"status": "dispatched", "note": "已派单"}
+    ).json()
+    assert moved["status"] == "dispatched" and [
+        h["status"] for h in moved["history"]
+    ] == ["registered", "dispatched"]
+    agent.patch(f"/api/v1/work-orders/{number}", json={"status": "closed"})
+    reopened = agent.patch(
+        f"/api/v1/work-orders/{number}", json={"status": "in_progress"}
+    )
+    assert reopened.status_code == 422
+    assert (
+        api.get(f"/api/v1/work-orders/{number}").json()["contact_phone"]
+        == "137****1111"
+    )
+
+
+def test_feedback_is_stored_and_validated(api):
+    assert (
+        api.post(
+            "/api/v1/feedback", json={"rating": 5, "comment": "很耐心"}
+        ).status_code
+        == 201
+    )
+    assert api.post("/api/v1/feedback", json={"rating": 6}).status_code == 422
+    assert api.post("/api/v1/feedback", json={"rating": "5"}).status_code == 422
+
+
+def test_admin_manages_services_and_search_sees_them(
+    live_app, admin_token, agent_token
+):
+    record = {
+        "code": "test-boat-licence",
+        "name": "游船驾驶证核发",
+        "department": "transport",
+        "category": "交通出行",
+        "aliases": ["游船驾照"],
+        "summary": "游船驾驶人员申领驾驶证。",
+        "source": "测试",
+        "notice": "以官方指南为准",
+        "updated_at": "2026-11-01",
+    }
+    with httpx.Client(base_url=live_app, timeout=30) as client:
+        as_agent = {"Authorization": f"Bearer {agent_token}"}
+        as_admin = {"Authorization": f"Bearer {admin_token}"}
+        assert (
+            client.post("/api/v1/services", json=record, headers=as_agent).status_code
+            == 403
+        )
+        assert (
+            client.post("/api/v1/services", json=record, headers=as_admin).status_code
+            == 201
+        )
+        assert (
+            client.post("/api/v1/services", json=record, headers=as_admin).status_code
+            == 409
+        )
+        hits = client.get("/api/v1/services", params={"q": "游船驾照怎么办"}).json()[
+            "results"
+        ]
+        assert hits[0]["code"] == "test-boat-licence"
+        changed = client.put(
+            "/api/v1/services/test-boat-licence",
+            json={**record, "name": "游艇驾驶证核发"},
+            headers=as_admin,
+        )
+        assert changed.json()["name"] == "游艇驾驶证核发"
+        assert (
+            client.delete(
+                "/api/v1/services/test-boat-licence", headers=as_admin
+            ).status_code
+            == 204
+        )
+        assert client.get("/api/v1/services/test-boat-licence").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"session_id": "s1", "text": ""}, 422),
+        ({"session_id": "s1", "text": "居" * 20000}, 422),
+        ({"session_id": "s1", "text": 12345}, 422),
+        ({"session_id": "bad id with spaces", "text": "你好"}, 422),
+        ({"session_id": "s1", "text": "你好", "lang": "fr"}, 422),
+        ({"text": "你好"}, 422),
+    ],
+)
+def test_bad_chat_bodies_get_clear_4xx_json(api, body, status):
+    response = api.post("/api/v1/chat", json=body)
+    assert response.status_code == status
+    assert response.json()["error"] == "invalid_request"
+
+
+def test_invalid_json_and_oversized_bodies_are_refused(api):
+    broken = api.post(
+        "/api/v1/chat",
+        content=b'{"session_id": "s1", "text": ',
+        headers={"Content-Type": "application/json"},
+    )
+    assert broken.status_code == 422 and broken.json()["error"] == "invalid_request"
+    huge = api.post(
+        "/api/v1/chat",
+        content=b"x" * 200_000,
+        headers={"Content-Type": "application/json"},
+    )
+    assert huge.status_code == 413 and huge.json()["error"] == "payload_too_large"
+    wrong_encoding = api.post(
+        "/api/v1/chat",
+        content='{"session_id":"s1","text":"居住证"}'.encode("gbk"),
+        headers={"Content-Type": "application/json"},
+    )
+    assert wrong_encoding.status_code in (400, 422) and wrong_encoding.json()[
+        "error"
+    ] in ("bad_request", "invalid_request")
+
+
+def test_unknown_session_and_handoff_are_handled(api, agent):
+    assert api.get("/api/v1/chat/never-seen/messages").json() == {
+        "messages": [],
+        "handoff": "none",
+    }
+    assert agent.post("/api/v1/agent/handoffs/999999/take").status_code == 404
+
+
+def test_metrics_count_intents_and_requests(api):
+    _chat(api, _session(), "你好")
+    text = api.get("/metrics").text
+    assert 'hotline_intents_total{intent="greet"}' in text
+    assert "hotline_http_request_seconds_bucket" in text

@@ -1,0 +1,79 @@
+"""One clean entity per span out of three overlapping extractors."""
+
+from __future__ import annotations
+
+from bot.components.entity_resolver import resolve_entities
+
+
+def _entity(kind, text, part, extractor="DIETClassifier", value=None):
+    start = text.index(part)
+    return {
+        "entity": kind,
+        "start": start,
+        "end": start + len(part),
+        "value": value or part,
+        "extractor": extractor,
+    }
+
+
+def test_rule_based_district_wins_over_diet_span_covering_the_address():
+    text = "投诉群租，地址是浦东新区锦绣路2580弄"
+    entities = [
+        _entity("district", text, "浦东新区", "ZhEntityExtractor"),
+        _entity("address", text, "锦绣路2580弄", "ZhEntityExtractor"),
+        _entity("district", text, "浦东新区锦绣路2580弄"),
+        _entity("category", text, "群租"),
+    ]
+    kept = {(e["entity"], e["value"]) for e in resolve_entities(text, entities)}
+    assert kept == {
+        ("district", "浦东新区"),
+        ("address", "锦绣路2580弄"),
+        ("category", "群租"),
+    }
+
+
+def test_diet_fragments_split_by_spaces_are_joined():
+    text = "I'd like to submit a work permit application now"
+    entities = [_entity("service", text, "work"), _entity("service", text, "permit")]
+    assert [e["value"] for e in resolve_entities(text, entities)] == ["work permit"]
+
+
+def test_regex_phone_replaces_diet_pieces():
+    text = "My phone number is 139 1234 5678"
+    entities = [
+        _entity("phone", text, "139 1234 5678", "RegexEntityExtractor"),
+        _entity("phone", text, "139 "),
+        _entity("phone", text, "1234 "),
+        _entity("phone", text, "5678"),
+    ]
+    assert [(e["value"], e["extractor"]) for e in resolve_entities(text, entities)] == [
+        ("139 1234 5678", "RegexEntityExtractor")
+    ]
+
+
+def test_whitespace_is_trimmed_and_single_characters_dropped_except_ratings():
+    text = "补 foreign 驾照，评分2"
+    entities = [
+        _entity("service", text, "补"),
+        _entity("service", text, "foreign "),
+        _entity("rating", text, "2"),
+    ]
+    assert [(e["entity"], e["value"]) for e in resolve_entities(text, entities)] == [
+        ("service", "foreign"),
+        ("rating", "2"),
+    ]
+
+
+def test_identical_duplicates_from_two_extractors_become_one():
+    text = "徐汇社区事务受理中心这周六上班吗"
+    entities = [
+        _entity("district", text, "徐汇", "ZhEntityExtractor", value="徐汇区"),
+        _entity("date", text, "这周六", "ZhEntityExtractor", value="2026-11-28"),
+        _entity("district", text, "徐汇"),
+        _entity("date", text, "周六"),
+    ]
+    resolved = resolve_entities(text, entities)
+    assert [(e["entity"], e["value"], e["extractor"]) for e in resolved] == [
+        ("district", "徐汇区", "ZhEntityExtractor"),
+        ("date", "2026-11-28", "ZhEntityExtractor"),
+    ]

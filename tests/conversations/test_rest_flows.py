@@ -1,0 +1,115 @@
+"""Every flow end to end through Rasa's REST channel, with the real action server and database."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+class Citizen:
+    """One conversation with the Rasa server, as a channel would hold it."""
+
+    def __init__(self, rasa_url: str, lang: str | None = None) -> None:
+        self.client = httpx.Client(base_url=rasa_url, timeout=60)
+        self.sender = f"test-{uuid.uuid4().hex[:12]}"
+        self.lang = lang
+
+    def say(self, text: str) -> str:
+        metadata = {"lang": self.lang} if self.lang else {}
+        replies = self.client.post(
+            "/webhooks/rest/webhook",
+            json={"sender": self.sender, "message": text, "metadata": metadata},
+        ).json()
+        self.last = replies
+        return "\n".join(r.get("text", "") for r in replies)
+
+    def buttons(self) -> list[dict]:
+        return [b for r in self.last for b in r.get("buttons", [])]
+
+    def slot(self, name: str):
+        return (
+            self.client.get(f"/conversations/{self.sender}/tracker")
+            .json()["slots"]
+            .get(name)
+        )
+
+
+@pytest.fixture
+def citizen(stack) -> Citizen:
+    return Citizen(stack.rasa_url)
+
+
+def test_guidance_then_elliptic_follow_ups(citizen):
+    assert "上海市居住证办理" in citizen.say("刚来上海工作，居住证要怎么办")
+    assert "需要准备以下材料" in citizen.say("那要带啥？")
+    assert "办理时限" in citizen.say("要多久？")
+    assert citizen.slot("service") == "residence-permit"
+
+
+def test_several_matching_services_are_offered_as_buttons(citizen):
+    citizen.say("公积金提取要什么材料")
+    payloads = [b["payload"] for b in citizen.buttons()]
+    assert len(payloads) >= 2 and all("housing-fund" in p for p in payloads)
+    assert "需要准备以下材料" in citizen.say(payloads[0])
+
+
+def test_application_with_a_fee_question_in_the_middle(citizen):
+    assert "姓名" in citizen.say("我要在线申请居住证")
+    assert "身份证" in citizen.say("张伟")
+    assert "不对" in citizen.say("310104199001011234")
+    assert "手机" in citizen.say("310104199001011233")
+    assert "哪个区" in citizen.say("13812345678")
+    fee_answer = citizen.say("办这个要交钱吗")
+    assert "收费标准" in fee_answer and "哪个区" in fee_answer
+    assert "同意" in citizen.say("徐汇区")
+    reply = citizen.say("同意")
+    number = re.search(r"SQ\d{14}", reply).group(0)
+    assert "当前状态" in citizen.say(f"查一下{number}的进度")
+
+
+def test_complaint_with_a_corrected_district_becomes_a_work_order(citizen):
+    assert "噪音扰民" in citizen.say("楼上每天半夜装修，电钻声吵得人睡不着")
+    assert "哪个区" in citizen.say("对")
+    assert "位置" in citizen.say("静安区")
+    citizen.say("不对，是徐汇区")
+    assert citizen.slot("district") == "徐汇区"
+    citizen.say("漕溪北路1200号")
+    citizen.say("每天晚上十点以后")
+    reply = citizen.say("匿名")
+    assert re.search(r"GD\d{14}", reply) and "生态环境局" in reply
+
+
+def test_cancelling_a_form_submits_nothing(citizen):
+    citizen.say("我要申请护照")
+    assert "已为您取消" in citizen.say("算了，不办了")
+    assert citizen.slot("requested_slot") is None
+
+
+def test_handoff_in_chinese_and_english(stack):
+    assert "转接人工" in Citizen(stack.rasa_url).say("转人工")
+    assert "hotline agent" in Citizen(stack.rasa_url).say(
+        "I want to talk to a real person"
+    )
+
+
+def test_feedback_in_chinese_and_english(stack):
+    assert "感谢您的评价" in Citizen(stack.rasa_url).say("给你打5分，服务很好")
+    assert "Thank you for your rating" in Citizen(stack.rasa_url).say(
+        "five stars, very helpful"
+    )
+
+
+def test_english_guidance_is_answered_in_english(stack):
+    reply = Citizen(stack.rasa_url).say("How do I apply for a passport?")
+    assert "passport" in reply.lower() and not re.search(
+        r"[\u4e00-\u9fff]{6,}", reply.split("Source:")[0]
+    )
+
+
+def test_gibberish_gets_the_fallback_not_silence(citizen):
+    assert citizen.say("qwzx blorp 嗯嗯啊啊") != ""

@@ -66,7 +66,12 @@ class ComplaintClassifier:
         self._vocabulary = {token for tokens in corpus for token in tokens}
         self._bm25 = bm25s.BM25()
         self._bm25.index(corpus, show_progress=False)
-        self._weights = np.array([FALLBACK_WEIGHT if c.code == FALLBACK_CATEGORY else 1.0 for c in self.categories])
+        self._weights = np.array(
+            [
+                FALLBACK_WEIGHT if c.code == FALLBACK_CATEGORY else 1.0
+                for c in self.categories
+            ]
+        )
 
     def evidence(self, text: str) -> np.ndarray:
         """Score of every category for ``text``, in the order of ``categories``."""

@@ -55,7 +55,7 @@ def answer(
                 else f"{name}：无需额外提交材料，带好本人身份证件即可。"
             )
         lines = [_material_line(m, english) for m in materials]
-        head = f"Documents for {name}:" if english else f"办理{name}需要准备以下材料："
+        head = f"Documents for {name}:" if english else f"{name}需要准备以下材料："
         return f"{head}\n{numbered(lines)}"
     if aspect == "fee":
         fees = (service.fees_en or service.fees) if english else service.fees

@@ -58,8 +58,10 @@ def submit_application(
         ValidationFailed: a field is missing or invalid (named in the error).
         NotFoundError: the service does not exist.
     """
-    if request.idempotency_key:
-        existing = repository.get_by_idempotency_key(session, request.idempotency_key)
+    # A blank key is no key: it must not make every later blank-keyed request a retry.
+    key = (request.idempotency_key or "").strip() or None
+    if key:
+        existing = repository.get_by_idempotency_key(session, key)
         if existing is not None:
             return existing
     if not request.consent:
@@ -98,7 +100,7 @@ def submit_application(
         status="submitted",
         channel=request.channel,
         session_id=request.session_id,
-        idempotency_key=request.idempotency_key,
+        idempotency_key=key,
         created_at=now,
         updated_at=now,
     )
@@ -108,10 +110,8 @@ def submit_application(
         with session.begin_nested():
             return repository.add_application(session, application)
     except IntegrityError:
-        if request.idempotency_key:
-            existing = repository.get_by_idempotency_key(
-                session, request.idempotency_key
-            )
+        if key:
+            existing = repository.get_by_idempotency_key(session, key)
             if existing is not None:
                 return existing
         raise

@@ -87,8 +87,10 @@ def file_work_order(
     Raises:
         ValidationFailed: the description is empty or too long, or a contact detail is invalid.
     """
-    if request.idempotency_key:
-        existing = repository.get_by_idempotency_key(session, request.idempotency_key)
+    # A blank key is no key: it must not make every later blank-keyed request a retry.
+    key = (request.idempotency_key or "").strip() or None
+    if key:
+        existing = repository.get_by_idempotency_key(session, key)
         if existing is not None:
             return existing
     description = (request.description or "").strip()
@@ -134,7 +136,7 @@ def file_work_order(
         due_date=add_working_days(now.date(), category.time_limit_days),
         channel=request.channel,
         session_id=request.session_id,
-        idempotency_key=request.idempotency_key,
+        idempotency_key=key,
         created_at=now,
         updated_at=now,
     )
@@ -146,10 +148,8 @@ def file_work_order(
         with session.begin_nested():
             return repository.add_work_order(session, work_order)
     except IntegrityError:
-        if request.idempotency_key:
-            existing = repository.get_by_idempotency_key(
-                session, request.idempotency_key
-            )
+        if key:
+            existing = repository.get_by_idempotency_key(session, key)
             if existing is not None:
                 return existing
         raise

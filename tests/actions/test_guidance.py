@@ -27,7 +27,7 @@ def test_elliptic_follow_up_uses_service_in_context(dispatcher):
         text="那要带啥？", intent="ask_materials", slots={"service": "passport"}
     )
     ActionServiceGuidance().run(dispatcher, tracker, {})
-    assert dispatcher.messages[0]["text"].startswith("办理普通护照")
+    assert dispatcher.messages[0]["text"].startswith("普通护照申领需要准备以下材料")
 
 
 def test_location_answer_names_the_district_centre_when_known(dispatcher):

@@ -48,7 +48,7 @@ class MaterialRecord(_Record):
     name_en: str | None = None
     required: bool = True
     form: Literal["original", "copy", "original_and_copy", "electronic"] = "original"
-    count: conint(ge=1) = 1
+    count: conint(ge=1, le=1000) = 1
     notes: str | None = None
 
 
@@ -72,8 +72,8 @@ class ServiceRecord(_Record):
     fees: str = ""
     fees_en: str | None = None
     is_free: bool = True
-    statutory_days: conint(ge=0) | None = None
-    promised_days: conint(ge=0) | None = None
+    statutory_days: conint(ge=0, le=3650) | None = None
+    promised_days: conint(ge=0, le=3650) | None = None
     time_limit_note: str | None = None
     online_url: str | None = None
     online_available: bool = False
@@ -145,7 +145,7 @@ class WorkOrderCategoryRecord(_Record):
     name: Text
     name_en: Text
     department: Code
-    time_limit_days: conint(ge=1)
+    time_limit_days: conint(ge=1, le=365)
     keywords: list[Text] = Field(min_items=1)
     description: str = ""
 

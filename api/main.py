@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.logging_setup import install_masking
@@ -141,6 +142,19 @@ def _install_error_handlers(app: FastAPI) -> None:
         ]
         return JSONResponse(
             {"error": "invalid_request", "detail": detail}, status_code=422
+        )
+
+    @app.exception_handler(DataError)
+    async def unstorable_value(request: Request, exc: DataError) -> JSONResponse:
+        # PostgreSQL refuses what the schema's types cannot hold (an integer out of
+        # range, a string over its column's length): the request's fault, not ours.
+        logger.warning("a value did not fit the database on %s", request.url.path)
+        return JSONResponse(
+            {
+                "error": "invalid_request",
+                "detail": "a value is out of range or too long to be stored",
+            },
+            status_code=422,
         )
 
     @app.exception_handler(HotlineError)

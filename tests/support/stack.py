@@ -174,8 +174,8 @@ def rasa_stack(model: Path, database_url: str, logs: Path) -> Iterator[Stack]:
             environment,
             logs,
         )
-        wait_for_port(actions_port, timeout=120)
-        wait_for_port(rasa_port, timeout=300)
+        wait_for_port(actions_port, timeout=300)
+        wait_for_port(rasa_port, timeout=600)
         yield Stack(f"http://127.0.0.1:{rasa_port}", action_server_url, processes, logs)
     finally:
         for process in processes.values():

@@ -23,7 +23,7 @@ venv: $(INSTALLED)
 # Reinstalled only when the dependency list or the constraints change.
 $(INSTALLED): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || "$$(scripts/find-python310.sh)" -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade "pip<25" wheel
+	$(BIN)/pip install -q -c constraints.txt --upgrade "pip<25" wheel
 	$(BIN)/pip install -q -c constraints.txt -e ".[dev]"
 	$(BIN)/pip check
 	@touch $@

@@ -531,6 +531,8 @@ _PARTS_OF_DAY = (
 )
 _NIGHT = ("晚上", "晚间", "夜里", "夜间", "深夜", "半夜", "午夜")
 _VAGUE = "前几天|这几天|前阵子|前段时间|这段时间|上半年|下半年"
+# Holidays name a period the citizen means (春节期间): the mention is the holiday itself.
+_HOLIDAYS = "春节|除夕|大年三十|元旦|清明节|清明|五一|劳动节|端午节|端午|中秋节|中秋|国庆节|国庆"
 
 # One mention: a day (or a vaguer period), then a part of the day, then a clock time,
 # each optional; _is_date_mention decides which combinations are dates.
@@ -544,7 +546,7 @@ _DATE_PATTERN = re.compile(
         (?P<month>(?<!\d)\d{{1,2}}|十[一二]?|[一二三四五六七八九])月份?
         (?:(?P<day>{_NUM})[日号])?
       | (?P<month_word>上个?月|下个?月|这个月|本月)(?:(?P<month_day>{_NUM})[日号])?
-      | (?P<week_word>上上|上|下下|下|这|本)?个?
+      | (?:(?P<week_word>上上|上|下下|下|这|本)个?)?
         (?<![一二两三四五六七八九十几每\d])(?:星期|礼拜|周)
         (?:(?P<weekday>[一二三四五六日天])(?![次回遍趟个气])|(?P<weekend>末)|(?![围边到全]))
       | (?P<count>\d{{1,2}}|[一二两三四五六七八九十]{{1,3}}|半|几)个?
@@ -552,7 +554,9 @@ _DATE_PATTERN = re.compile(
       | (?P<bare_day>(?<![\d弄路号栋幢楼#\-\]〕）)])(?:[12]\d|3[01]|0?[1-9]|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]))号
         (?![\d线楼门栋幢床房室口车位窗院台柜机站弄])
       | (?P<vague>{_VAGUE})
-    )(?:的)?)?
+      | (?P<holiday>{_HOLIDAYS})(?![路号弄站])
+      | (?P<year_alone>{_alternatives(_YEAR_OFFSETS)})(?![\d零〇一二三四五六七八九十]+月)
+    )(?:的(?=(?:{_PARTS_OF_DAY})|{_NUM}[点时]))?)?
     (?P<part>{_PARTS_OF_DAY})?
     (?:
         (?P<hour>{_NUM})[点时](?P<oclock>钟)?
@@ -589,6 +593,8 @@ def _is_date_mention(match: re.Match[str]) -> bool:
             "unit",
             "bare_day",
             "vague",
+            "holiday",
+            "year_alone",
         )
     )
     if has_day:
@@ -674,7 +680,7 @@ def _day_of(match: re.Match[str], today: date) -> tuple[date | None, bool]:
         return _counted_day(match, today), True
     if match["bare_day"]:
         return today.replace(day=_number(match["bare_day"])), True
-    if match["vague"]:
+    if match["vague"] or match["holiday"] or match["year_alone"]:
         return None, True
     return today, False
 

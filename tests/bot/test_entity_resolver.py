@@ -77,3 +77,55 @@ def test_identical_duplicates_from_two_extractors_become_one():
         ("district", "徐汇区", "ZhEntityExtractor"),
         ("date", "2026-11-28", "ZhEntityExtractor"),
     ]
+
+
+TERMS = [
+    "驾照",
+    "驾照换证",
+    "港澳签注",
+    "公租房",
+    "居住证",
+    "居住证积分",
+    "work permit",
+]
+
+
+def test_service_span_with_a_leading_verb_snaps_onto_the_catalogue_name():
+    text = "换驾照要带啥"
+    entities = [_entity("service", text, "换驾照")]
+    assert [e["value"] for e in resolve_entities(text, entities, TERMS)] == ["驾照"]
+
+
+def test_service_span_cut_short_or_overrunning_snaps_onto_the_whole_name():
+    for text, predicted in [
+        ("那港澳签注呢，怎么办", "港澳"),
+        ("港澳签注签一次多少钱", "港澳签注签"),
+        ("非沪籍能申请公租房吗", "租房"),
+    ]:
+        entities = [_entity("service", text, predicted)]
+        resolved = resolve_entities(text, entities, TERMS)
+        assert [e["value"] for e in resolved] == [
+            next(t for t in TERMS if t in text and len(t) > 2)
+        ], text
+
+
+def test_service_span_that_is_already_an_alias_is_kept_whole():
+    text = "驾照换证收不收费"
+    entities = [_entity("service", text, "驾照换证")]
+    assert [e["value"] for e in resolve_entities(text, entities, TERMS)] == ["驾照换证"]
+
+
+def test_service_span_matching_no_catalogue_name_is_left_alone():
+    text = "居住正要带什么"
+    entities = [_entity("service", text, "居住正")]
+    assert [e["value"] for e in resolve_entities(text, entities, TERMS)] == ["居住正"]
+
+
+def test_dates_come_from_the_rules_only():
+    text = "从三月份就开始了，晚上也吵"
+    entities = [
+        _entity("date", text, "三月份", "ZhEntityExtractor"),
+        _entity("date", text, "开始"),
+        _entity("date", text, "晚上"),
+    ]
+    assert [e["value"] for e in resolve_entities(text, entities, TERMS)] == ["三月份"]

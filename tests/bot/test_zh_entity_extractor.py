@@ -150,6 +150,11 @@ def test_zh_entity_extractor_finds_no_place_in_plain_words(
         ("前几天", "前几天", "前几天"),
         ("这周末", "这周末", "这周末"),
         ("2月30日", "2月30日", "2月30日"),
+        ("小孩明年上小学", "明年", "明年"),
+        ("国庆节期间办证大厅开不开", "国庆节", "国庆节"),
+        ("春节期间有人值班吗", "春节", "春节"),
+        ("帮我订个周末的酒店", "周末", "周末"),
+        ("上周的会", "上周", "上周"),
     ],
 )
 def test_zh_entity_extractor_normalises_dates(
@@ -162,7 +167,10 @@ def test_zh_entity_extractor_normalises_dates(
     assert found(text, process(extractor, text)) == [("date", mention, value)]
 
 
-@pytest.mark.parametrize("text", ["有一点吵", "提两点建议", "每周一次", "坐3号线"])
+@pytest.mark.parametrize(
+    "text",
+    ["有一点吵", "提两点建议", "每周一次", "坐3号线", "五一路上", "都一个礼拜了"],
+)
 def test_zh_entity_extractor_finds_no_date_in_plain_words(
     create_or_load_extractor: Callable[..., ZhEntityExtractor], text: str
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import json
+import sys
 
 import pytest
 
@@ -21,6 +22,8 @@ def _load_test_module():
         "load_test", ROOT / "benchmarks" / "load_test.py"
     )
     module = importlib.util.module_from_spec(spec)
+    # Its dataclasses look their module up while the class is being built.
+    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
 

@@ -16,13 +16,15 @@ _NUMERALS = {
     "three": 3,
     "four": 4,
     "five": 5,
+    "满分": 5,
+    "full marks": 5,
 }
 
 
 def parse_rating(text: str) -> int | None:
     text = (text or "").lower()
     match = re.search(r"(?<!\d)([1-5])(?!\d)", text) or re.search(
-        r"(一|二|两|三|四|五|one|two|three|four|five)", text
+        r"(满分|full marks|一|二|两|三|四|五|one|two|three|four|five)", text
     )
     if not match:
         return None

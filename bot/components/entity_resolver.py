@@ -4,18 +4,21 @@ Three extractors look at every message: the RegexEntityExtractor (phone, ID and 
 numbers), the rule-based ZhEntityExtractor (districts, addresses, dates) and DIET
 (everything it was trained on). They overlap: DIET splits "139 1234 5678" into three
 phones and "work permit" into two services, and finds "徐汇区" next to the rule-based
-district; its service spans are often a character off ("换驾照", "港澳签注签"). This
-component keeps the rule-based entity where rules are authoritative, leaves dates to the
-rules alone, snaps DIET's service spans onto the catalogue names it learned from the
-lookup table, joins fragments, trims whitespace and drops one-character noise, so
-actions and slots see one clean entity per span.
+district; its service spans are often a character off ("换驾照", "港澳签注签"), and now
+and then it calls a plain word a service ("宝宝", "小店"). This component keeps the
+rule-based entity where rules are authoritative, leaves dates to the rules alone, snaps
+DIET's service spans onto the service vocabulary (written or sounding alike), drops
+those that name nothing in it and adds catalogue names written in full that DIET
+missed, keeps only ratings that are ratings and starts them at their number, joins fragments, trims
+whitespace and drops one-character noise, so actions and slots see one clean entity per
+span.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -29,10 +32,15 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
     EXTRACTOR,
+    INTENT,
+    INTENT_NAME_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from knowledge_base.ratings import parse_rating
+from knowledge_base.search.phonetic import HomophoneRepairer
 
 RULE_EXTRACTORS = ("RegexEntityExtractor", "ZhEntityExtractor")
 # Where rules know better than a statistical model.
@@ -48,31 +56,114 @@ AUTHORITATIVE = {
 RULES_ONLY = {"date"}
 SHORT_ALLOWED = ("rating",)
 SERVICE = "service"
+RATING = "rating"
 _DIGITS = re.compile(r"\d")
+# Where a rating's number starts: "评分2" is the rating 2, "打4分" is 4分.
+_RATING_NUMBER = re.compile(r"[0-9一二两三四五]")
+
+
+class ServiceVocabulary:
+    """The words a service span may be, as written or sounding alike ("架照" for
+    "驾照", as speech recognition writes it).
+
+    Args:
+        catalogue: catalogue names and aliases, including phrases kept for search
+            ("身份证丢了", "办居住证").
+        annotated: the spans the training data annotates as services ("驾照",
+            "身份证"): how the assistant names services, preferred where a message
+            holds several overlapping terms.
+    """
+
+    def __init__(self, catalogue: Iterable[str] = (), annotated: Iterable[str] = ()):
+        self.annotated = _words(annotated)
+        self.terms = sorted({*_words(catalogue), *self.annotated})
+        self._sounds = HomophoneRepairer(self.terms)
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Every stretch of ``text`` that is a term or sounds like one."""
+        return sorted(
+            set(_term_spans(text, self.terms)) | set(self._sounds.spans(text))
+        )
+
+    def names_written(self, text: str) -> list[tuple[int, int]]:
+        """Terms written in ``text``, best first: annotated names, then the longest."""
+        lowered = text.lower()
+        return sorted(
+            _term_spans(text, self.terms),
+            key=lambda span: (
+                lowered[span[0] : span[1]] not in self.annotated,
+                span[0] - span[1],
+            ),
+        )
+
+
+def _words(terms: Iterable[str]) -> set[str]:
+    return {t.strip().lower() for t in terms if len(t.strip()) >= 2}
 
 
 def resolve_entities(
-    text: str, entities: list[dict[str, Any]], service_terms: Sequence[str] = ()
+    text: str,
+    entities: list[dict[str, Any]],
+    vocabulary: ServiceVocabulary | None = None,
+    add_written_services: bool = False,
 ) -> list[dict[str, Any]]:
     """Trimmed, snapped, joined, de-duplicated entities in text order.
 
     Args:
         text: the message text the entities' offsets refer to.
         entities: entities from every extractor, as Rasa passes them.
-        service_terms: catalogue names and aliases that service spans snap onto.
+        vocabulary: what service spans snap onto; without one they are kept as found.
+        add_written_services: whether a name of the vocabulary written in the text
+            becomes a service when no extractor found one (for questions about a
+            service, not for "我身份证310115…", which gives a number).
     """
-    found_terms = _term_spans(text, service_terms)
+    found_terms = vocabulary.spans(text) if vocabulary else None
     trimmed = [
-        _snap_service(text, e, found_terms)
+        e
         for e in (_trim(text, entity) for entity in entities if _admissible(entity))
         if e is not None and _long_enough(e)
     ]
-    joined = _join_fragments(text, sorted(trimmed, key=_position))
+    snapped = [
+        e
+        for e in (_snap_service(text, entity, found_terms) for entity in trimmed)
+        if e is not None
+    ]
+    joined = [
+        _start_rating_at_number(text, e)
+        for e in _join_fragments(text, sorted(snapped, key=_position))
+    ]
     kept: list[dict[str, Any]] = []
     for entity in sorted(joined, key=_priority):
         if _well_formed(entity) and not any(_overlaps(entity, other) for other in kept):
             kept.append(entity)
+    if (
+        vocabulary
+        and add_written_services
+        and not any(e[ENTITY_ATTRIBUTE_TYPE] == SERVICE for e in kept)
+    ):
+        kept += _written_services(text, vocabulary, kept)
     return sorted(kept, key=_position)
+
+
+def _written_services(
+    text: str, vocabulary: ServiceVocabulary, kept: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Names of the vocabulary written out where DIET saw no service ("身份证丢了")."""
+    found: list[dict[str, Any]] = []
+    for start, end in vocabulary.names_written(text):
+        entity = {
+            ENTITY_ATTRIBUTE_TYPE: SERVICE,
+            ENTITY_ATTRIBUTE_START: start,
+            ENTITY_ATTRIBUTE_END: end,
+            ENTITY_ATTRIBUTE_VALUE: text[start:end],
+            EXTRACTOR: EntityResolver.__name__,
+        }
+        if not any(_overlaps(entity, other) for other in (*kept, *found)):
+            found.append(entity)
+    return found
 
 
 def _admissible(entity: dict[str, Any]) -> bool:
@@ -83,28 +174,44 @@ def _admissible(entity: dict[str, Any]) -> bool:
 
 
 def _term_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
-    """Where catalogue terms occur in the text, case-insensitively, overlaps included."""
+    """Where terms occur in the text, case-insensitively, overlaps included.
+
+    An English term must stand as whole words: "id" is not in "valid".
+    """
     lowered = text.lower()
     spans = []
     for term in terms:
         start = lowered.find(term)
         while start != -1:
-            spans.append((start, start + len(term)))
+            end = start + len(term)
+            if not term.isascii() or _whole_words(lowered, start, end):
+                spans.append((start, end))
             start = lowered.find(term, start + 1)
     return spans
 
 
+def _whole_words(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isascii() and before.isalnum()) and not (
+        after.isascii() and after.isalnum()
+    )
+
+
 def _snap_service(
-    text: str, entity: dict[str, Any], terms: list[tuple[int, int]]
-) -> dict[str, Any]:
-    """A statistical service span moved onto the catalogue term it overlaps most.
+    text: str, entity: dict[str, Any], terms: list[tuple[int, int]] | None
+) -> dict[str, Any] | None:
+    """A statistical service span moved onto the vocabulary term it overlaps most.
 
     "换驾照" becomes "驾照" and "港澳" in "港澳签注" becomes "港澳签注", so the synonym
     mapper can turn the span into a service code. Ties go to the term closest to
-    the original span; a span that overlaps no term is left alone.
+    the original span, so a span that is a name stays as it is. A span that overlaps no term names no service the assistant
+    knows: it is dropped, so the actions search with the whole message instead.
+    Without a vocabulary (``terms`` is None) every span is kept.
     """
     if (
-        entity[ENTITY_ATTRIBUTE_TYPE] != SERVICE
+        terms is None
+        or entity[ENTITY_ATTRIBUTE_TYPE] != SERVICE
         or entity.get(EXTRACTOR) in RULE_EXTRACTORS
         or ENTITY_ATTRIBUTE_START not in entity
     ):
@@ -118,7 +225,7 @@ def _snap_service(
 
     overlapping = [t for t in terms if t[0] < end and start < t[1]]
     if not overlapping:
-        return entity
+        return None
     best = max(overlapping, key=closeness)
     if best == (start, end):
         return entity
@@ -127,6 +234,21 @@ def _snap_service(
         ENTITY_ATTRIBUTE_START: best[0],
         ENTITY_ATTRIBUTE_END: best[1],
         ENTITY_ATTRIBUTE_VALUE: text[best[0] : best[1]],
+    }
+
+
+def _start_rating_at_number(text: str, entity: dict[str, Any]) -> dict[str, Any]:
+    """A rating starts at its number: "评分2" is the rating "2"."""
+    if entity[ENTITY_ATTRIBUTE_TYPE] != RATING or ENTITY_ATTRIBUTE_START not in entity:
+        return entity
+    start, end = entity[ENTITY_ATTRIBUTE_START], entity[ENTITY_ATTRIBUTE_END]
+    number = _RATING_NUMBER.search(text, start, end)
+    if number is None or number.start() == start:
+        return entity
+    return {
+        **entity,
+        ENTITY_ATTRIBUTE_START: number.start(),
+        ENTITY_ATTRIBUTE_VALUE: text[number.start() : end],
     }
 
 
@@ -223,6 +345,8 @@ def _well_formed(entity: dict[str, Any]) -> bool:
         return len(_DIGITS.findall(value)) >= 11
     if entity[ENTITY_ATTRIBUTE_TYPE] == "id_number":
         return len(re.sub(r"\s", "", value)) == 18
+    if entity[ENTITY_ATTRIBUTE_TYPE] == RATING:
+        return parse_rating(value) is not None  # not "71" in "71路公交车"
     return True
 
 
@@ -232,26 +356,43 @@ def _well_formed(entity: dict[str, Any]) -> bool:
 class EntityResolver(GraphComponent):
     """Runs after every extractor and before the synonym mapper.
 
-    Training only keeps the ``service`` lookup table (generated from the catalogue), so
-    the model carries the names its service spans snap onto.
+    Training keeps the service vocabulary: the ``service`` lookup table (generated
+    from the catalogue) and every span the training examples annotate as a service,
+    so the model carries the names its service spans snap onto.
     """
 
-    TERMS_FILE = "service_terms.json"
+    VOCABULARY_FILE = "service_vocabulary.json"
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """No settings: the preferences are the module's documented rules."""
-        return {}
+        """The component's default config (see parent class for full docstring)."""
+        return {
+            # Intents whose messages are about a service: there a catalogue name
+            # written in full is a service entity even when DIET missed it.
+            "service_intents": [
+                "ask_service_guide",
+                "ask_materials",
+                "ask_fee",
+                "ask_processing_time",
+                "ask_location",
+                "ask_office_hours",
+                "ask_eligibility",
+                "ask_online_handling",
+                "start_application",
+            ],
+        }
 
     def __init__(
         self,
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        service_terms: Sequence[str] = (),
+        vocabulary: ServiceVocabulary | None = None,
     ) -> None:
+        self._service_intents = frozenset(config["service_intents"])
         self._model_storage = model_storage
         self._resource = resource
-        self._service_terms = list(service_terms)
+        self._vocabulary = vocabulary or ServiceVocabulary()
 
     @classmethod
     def create(
@@ -261,21 +402,34 @@ class EntityResolver(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> EntityResolver:
-        return cls(model_storage, resource)
+        return cls({**cls.get_default_config(), **config}, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        self._service_terms = sorted(
-            {
-                element.strip().lower()
-                for table in training_data.lookup_tables
-                if table.get("name") == SERVICE
-                for element in table.get("elements", [])
-                if len(element.strip()) >= 2
-            }
-        )
+        catalogue = [
+            element
+            for table in training_data.lookup_tables
+            if table.get("name") == SERVICE
+            for element in table.get("elements", [])
+        ]
+        annotated = [
+            message.get(TEXT)[
+                entity[ENTITY_ATTRIBUTE_START] : entity[ENTITY_ATTRIBUTE_END]
+            ]
+            for message in training_data.entity_examples
+            for entity in message.get(ENTITIES, [])
+            if entity[ENTITY_ATTRIBUTE_TYPE] == SERVICE
+        ]
+        self._vocabulary = ServiceVocabulary(catalogue, annotated)
         with self._model_storage.write_to(self._resource) as directory:
-            (directory / self.TERMS_FILE).write_text(
-                json.dumps(self._service_terms, ensure_ascii=False), encoding="utf-8"
+            (directory / self.VOCABULARY_FILE).write_text(
+                json.dumps(
+                    {
+                        "terms": self._vocabulary.terms,
+                        "annotated": sorted(self._vocabulary.annotated),
+                    },
+                    ensure_ascii=False,
+                ),
+                encoding="utf-8",
             )
         return self._resource
 
@@ -289,17 +443,26 @@ class EntityResolver(GraphComponent):
         **kwargs: Any,
     ) -> EntityResolver:
         with model_storage.read_from(resource) as directory:
-            terms = json.loads((directory / cls.TERMS_FILE).read_text(encoding="utf-8"))
-        return cls(model_storage, resource, terms)
+            saved = json.loads(
+                (directory / cls.VOCABULARY_FILE).read_text(encoding="utf-8")
+            )
+        vocabulary = ServiceVocabulary(saved["terms"], saved["annotated"])
+        return cls(
+            {**cls.get_default_config(), **config}, model_storage, resource, vocabulary
+        )
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            entities = message.get(ENTITIES, [])
-            if entities:
+            text = message.get(TEXT)
+            if text:
+                intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
                 message.set(
                     ENTITIES,
                     resolve_entities(
-                        message.get(TEXT) or "", entities, self._service_terms
+                        text,
+                        message.get(ENTITIES, []),
+                        self._vocabulary,
+                        add_written_services=intent in self._service_intents,
                     ),
                     add_to_output=True,
                 )

@@ -6,7 +6,7 @@ Three entities, all found without training so that they work from the first mess
   the value is the official Chinese name (徐汇区).
 - `address`: a subdistrict or town (七宝 → value 七宝镇), a road address
   (漕溪北路1200号, 南京西路100弄3号), a town followed by one (张江镇祖冲之路887号),
-  an estate (康健新村, XX小区3号楼) or a crossing (漕溪北路和中山南二路路口); apart
+  an estate (康健新村, XX小区3号楼), a station (莘庄地铁站) or a crossing (漕溪北路和中山南二路路口); apart
   from subdistricts and towns the value is the text as written.
 - `date`: 今天, 下周一, 11月20号, 昨天晚上十点多 …; the value is an ISO date
   (2026-11-20) or date and time (2026-11-20T22:00) counted from the message's time,
@@ -303,6 +303,7 @@ class _Road:
     suffix_end: int
     end: int  # after the house number, if any
     numbered: bool
+    after_place: bool  # a district or town ends where the name starts (静安区万航渡路)
 
 
 def _name_start(text: str, end: int, stops: set[int], max_length: int) -> int | None:
@@ -340,6 +341,8 @@ def _find_roads(text: str, stops: set[int]) -> list[_Road]:
     grammar = _address_grammar()
     roads = []
     for suffix in grammar.road_suffix.finditer(text):
+        if suffix.group() == "街" and text.startswith("道", suffix.end()):
+            continue  # 宝峰街道 is a subdistrict, not a street
         start = _name_start(text, suffix.start(), stops, _MAX_ROAD_NAME)
         if start is None or text[start : suffix.end()].endswith(
             grammar.words.generic_roads
@@ -353,7 +356,12 @@ def _find_roads(text: str, stops: set[int]) -> list[_Road]:
             if start is None:
                 continue
         end = house.end() if house else suffix.end()
-        roads.append(_Road(start, suffix.start(), suffix.end(), end, house is not None))
+        after_place = start in stops
+        roads.append(
+            _Road(
+                start, suffix.start(), suffix.end(), end, house is not None, after_place
+            )
+        )
     return roads
 
 
@@ -398,7 +406,10 @@ def _road_spans(text: str, stops: set[int]) -> list[_Span]:
 def _is_named_road(text: str, road: _Road) -> bool:
     # Without a house number, 路 alone is too common a character (路灯, 走路), so a
     # bare road needs a direction (漕溪北路, 中山南二路), a suffix that is rarely
-    # generic (世纪大道) or a locative after it (华山路附近, 沪闵公路沿线).
+    # generic (世纪大道), a locative after it (华山路附近, 沪闵公路沿线) or a
+    # district or town just before it (静安区万航渡路, 张江镇祖冲之路).
+    if road.after_place:
+        return True
     grammar = _address_grammar()
     if text[road.start : road.suffix_end].endswith(grammar.words.named_road_suffixes):
         return True
@@ -529,6 +540,8 @@ _WEEKDAYS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 
 _PARTS_OF_DAY = (
     "凌晨|清晨|早上|早晨|上午|中午|下午|傍晚|晚上|晚间|夜里|夜间|半夜|深夜|午夜"
 )
+# Words that lead to a clock time: 跳到十点, 过了十二点, 从八点.
+_UNTIL = ("到", "至", "过", "过了", "从")
 _NIGHT = ("晚上", "晚间", "夜里", "夜间", "深夜", "半夜", "午夜")
 _VAGUE = "前几天|这几天|前阵子|前段时间|这段时间|上半年|下半年"
 # Holidays name a period the citizen means (春节期间): the mention is the holiday itself.
@@ -606,9 +619,14 @@ def _is_date_mention(match: re.Match[str]) -> bool:
     if match["part"]:
         return True
     # 一点 is as often "a little" (有一点吵) as one o'clock; without 晚上 or a date,
-    # a Chinese-numeral hour counts only with a marker (十点半, 两点多, 三点钟).
+    # a Chinese-numeral hour counts only with a marker (十点半, 两点多, 三点钟) or
+    # after a word that leads to a time (吵到十点, 过了十二点).
     return bool(
-        match["hour"].isdigit() or match["oclock"] or match["minute"] or match["about"]
+        match["hour"].isdigit()
+        or match["oclock"]
+        or match["minute"]
+        or match["about"]
+        or match.string[: match.start()].endswith(_UNTIL)
     )
 
 

@@ -8,6 +8,7 @@ spelt otherwise.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from knowledge_base.search.text import cjk_runs, normalise
@@ -15,6 +16,7 @@ from knowledge_base.search.text import cjk_runs, normalise
 MIN_TERM_CHARS = 2
 MAX_TERM_CHARS = 8
 _ACCENT_FOLDS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ng", "n"))
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
 def _syllables(text: str) -> list[str]:
@@ -79,4 +81,28 @@ class HomophoneRepairer:
                     match_length = length
                     break
                 start += max(match_length, 1)
+        return found
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where ``text`` spells a term or sounds like one, as offsets into ``text``.
+
+        Every match is returned, overlapping ones included, so a caller can choose
+        among them ("换架照" holds "架照", which sounds like "驾照").
+        """
+        found: list[tuple[int, int]] = []
+        for run in _HAN_RUN.finditer(text):
+            sounds = _syllables(run.group())
+            if len(sounds) != len(run.group()):
+                continue
+            for start in range(len(sounds) - MIN_TERM_CHARS + 1):
+                longest = min(MAX_TERM_CHARS, len(sounds) - start)
+                for length in range(MIN_TERM_CHARS, longest + 1):
+                    span = run.group()[start : start + length]
+                    if (
+                        span in self._terms
+                        or " ".join(sounds[start : start + length]) in self._by_sound
+                    ):
+                        found.append(
+                            (run.start() + start, run.start() + start + length)
+                        )
         return found

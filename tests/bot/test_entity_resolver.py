@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.components.entity_resolver import resolve_entities
+from bot.components.entity_resolver import ServiceVocabulary, resolve_entities
 
 
 def _entity(kind, text, part, extractor="DIETClassifier", value=None):
@@ -79,15 +79,9 @@ def test_identical_duplicates_from_two_extractors_become_one():
     ]
 
 
-TERMS = [
-    "驾照",
-    "驾照换证",
-    "港澳签注",
-    "公租房",
-    "居住证",
-    "居住证积分",
-    "work permit",
-]
+TERMS = ServiceVocabulary(
+    ["驾照", "驾照换证", "港澳签注", "公租房", "居住证", "居住证积分", "work permit"]
+)
 
 
 def test_service_span_with_a_leading_verb_snaps_onto_the_catalogue_name():
@@ -105,7 +99,7 @@ def test_service_span_cut_short_or_overrunning_snaps_onto_the_whole_name():
         entities = [_entity("service", text, predicted)]
         resolved = resolve_entities(text, entities, TERMS)
         assert [e["value"] for e in resolved] == [
-            next(t for t in TERMS if t in text and len(t) > 2)
+            next(t for t in TERMS.terms if t in text and len(t) > 2)
         ], text
 
 
@@ -115,10 +109,37 @@ def test_service_span_that_is_already_an_alias_is_kept_whole():
     assert [e["value"] for e in resolve_entities(text, entities, TERMS)] == ["驾照换证"]
 
 
-def test_service_span_matching_no_catalogue_name_is_left_alone():
+def test_service_span_sounding_like_a_catalogue_name_is_kept_as_written():
     text = "居住正要带什么"
     entities = [_entity("service", text, "居住正")]
     assert [e["value"] for e in resolve_entities(text, entities, TERMS)] == ["居住正"]
+
+
+def test_service_span_with_a_misheard_name_snaps_onto_the_sound_alike():
+    text = "换架照要带啥"
+    entities = [_entity("service", text, "换架照")]
+    assert [e["value"] for e in resolve_entities(text, entities, TERMS)] == ["架照"]
+
+
+def test_service_span_naming_nothing_in_the_vocabulary_is_dropped():
+    text = "宝宝上礼拜刚出生，要办哪些手续啊"
+    entities = [_entity("service", text, "宝宝")]
+    assert resolve_entities(text, entities, TERMS) == []
+
+
+def test_without_a_vocabulary_every_service_span_is_kept():
+    text = "宝宝上礼拜刚出生，要办哪些手续啊"
+    entities = [_entity("service", text, "宝宝")]
+    assert [e["value"] for e in resolve_entities(text, entities)] == ["宝宝"]
+
+
+def test_rating_starts_at_its_number():
+    for text, predicted, rating in [
+        ("评分2，答非所问", "评分2", "2"),
+        ("打4分", "打4分", "4分"),
+    ]:
+        entities = [_entity("rating", text, predicted)]
+        assert [e["value"] for e in resolve_entities(text, entities)] == [rating], text
 
 
 def test_dates_come_from_the_rules_only():
@@ -129,3 +150,56 @@ def test_dates_come_from_the_rules_only():
         _entity("date", text, "晚上"),
     ]
     assert [e["value"] for e in resolve_entities(text, entities, TERMS)] == ["三月份"]
+
+
+def test_rating_that_is_no_score_is_dropped():
+    text = "71路公交车司机态度太差了"
+    assert resolve_entities(text, [_entity("rating", text, "71")]) == []
+
+
+def test_fragments_of_a_rating_are_joined_then_start_at_the_number():
+    text = "评分2，答非所问"
+    entities = [_entity("rating", text, "评分"), _entity("rating", text, "2")]
+    assert [e["value"] for e in resolve_entities(text, entities)] == ["2"]
+
+
+def test_name_written_in_a_service_question_is_a_service_when_diet_saw_none():
+    text = "那个居住证丢了，徐汇哪里补"
+    entities = [_entity("district", text, "徐汇", "ZhEntityExtractor", "徐汇区")]
+    resolved = resolve_entities(text, entities, TERMS, add_written_services=True)
+    assert [(e["entity"], e["value"], e["extractor"]) for e in resolved] == [
+        ("service", "居住证", "EntityResolver"),
+        ("district", "徐汇区", "ZhEntityExtractor"),
+    ]
+
+
+def test_written_names_prefer_how_the_training_data_names_a_service():
+    vocabulary = ServiceVocabulary(
+        catalogue=["身份证丢了", "身份证", "居住证积分"],
+        annotated=["身份证", "居住证积分"],
+    )
+    for text, name in [
+        ("身份证丢了怎么补", "身份证"),
+        ("居住证积分怎么算", "居住证积分"),
+    ]:
+        resolved = resolve_entities(text, [], vocabulary, add_written_services=True)
+        assert [e["value"] for e in resolved] == [name], text
+
+
+def test_written_names_are_left_alone_outside_service_questions():
+    text = "我身份证310115198512153027"
+    assert resolve_entities(text, [], ServiceVocabulary(["身份证"])) == []
+
+
+def test_written_names_are_not_added_beside_a_service_diet_found():
+    text = "我有居住证，想问居住证积分"
+    entities = [_entity("service", text, "居住证积分")]
+    resolved = resolve_entities(text, entities, TERMS, add_written_services=True)
+    assert [e["value"] for e in resolved] == ["居住证积分"]
+
+
+def test_english_names_match_whole_words_only():
+    vocabulary = ServiceVocabulary(["id card", "permit"])
+    for text, names in [("my permits expired", []), ("lost my ID card", ["ID card"])]:
+        resolved = resolve_entities(text, [], vocabulary, add_written_services=True)
+        assert [e["value"] for e in resolved] == names, text

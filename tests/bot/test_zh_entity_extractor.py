@@ -93,6 +93,13 @@ def found(text: str, entities: list[dict[str, Any]]) -> Found:
         ),
         ("浦东南路100号", [("address", "浦东南路100号", "浦东南路100号")]),
         ("华山路附近在修路", [("address", "华山路", "华山路")]),
+        ("我在莘庄地铁站附近", [("address", "莘庄地铁站", "莘庄地铁站")]),
+        (
+            "闵行区沪闵路上有人乱停车",
+            [("district", "闵行区", "闵行区"), ("address", "沪闵路", "沪闵路")],
+        ),
+        ("七宝镇新镇路有人乱倒垃圾", [("address", "七宝镇新镇路", "七宝镇新镇路")]),
+        ("虹桥火车站出租车乱收费", [("address", "虹桥火车站", "虹桥火车站")]),
     ],
 )
 def test_zh_entity_extractor_finds_places(
@@ -123,6 +130,17 @@ def test_zh_entity_extractor_finds_no_place_in_plain_words(
 
 
 @pytest.mark.parametrize(
+    "text",
+    ["浦东新区路灯坏了", "静安区马路上有坑", "徐汇区道路积水", "徐汇区发现路边有垃圾"],
+)
+def test_zh_entity_extractor_reads_no_road_into_road_words_after_a_district(
+    create_or_load_extractor: Callable[..., ZhEntityExtractor], text: str
+) -> None:
+    entities = process(create_or_load_extractor(), text)
+    assert [e["entity"] for e in entities] == ["district"]
+
+
+@pytest.mark.parametrize(
     "text, mention, value",
     [
         ("今天", "今天", "2026-11-20"),
@@ -145,6 +163,8 @@ def test_zh_entity_extractor_finds_no_place_in_plain_words(
         ("昨天晚上", "昨天晚上", "2026-11-19"),
         ("昨天晚上十二点", "昨天晚上十二点", "2026-11-20T00:00"),
         ("10:30到的", "10:30", "2026-11-20T10:30"),
+        ("广场舞跳到十点", "十点", "2026-11-20T10:00"),
+        ("过了十二点还在吵", "十二点", "2026-11-20T12:00"),
         # No single day: the text is the value.
         ("上个月", "上个月", "上个月"),
         ("前几天", "前几天", "前几天"),

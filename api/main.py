@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.logging_setup import install_masking
 from api.middleware import BodySizeLimit, Metrics, RateLimits, RejectInvalidText
 from api.rasa_client import RasaClient
-from api.routes import agent, cases, chat, health, services, wechat
+from api.routes import agent, cases, chat, dashboard, health, pages, services, wechat
 from knowledge_base.db import get_engine
 from knowledge_base.errors import (
     CatalogueError,
@@ -69,8 +69,10 @@ def create_app(
         services.router,
         chat.router,
         agent.router,
+        dashboard.router,
         cases.router,
         wechat.router,
+        pages.router,
     ):
         app.include_router(router)
 

@@ -3,8 +3,10 @@
 NLU: every held-out example is parsed by the trained model; intents (retrieval intents
 with their response key, e.g. ``faq/hotline_hours``) give accuracy and macro-F1, and the
 final merged entities (whatever extractor found them) give precision, recall and F1,
-strict (same type and span) and lenient (same type, overlapping span). Core: Rasa's own
-``rasa test core`` over the test stories, which must all pass.
+strict (same type and span) and lenient (same type, overlapping span). Rasa's own
+``rasa test nlu`` on the same file is the cross-check: its intent macro-F1, and its
+token-level entity F1 for each extractor (which cannot show the merged result the
+actions see). Core: ``rasa test core`` over the test stories, which must all pass.
 """
 
 from __future__ import annotations
@@ -189,6 +191,45 @@ def _merged_entities(parsed: dict) -> set[tuple[str, int, int]]:
     }
 
 
+def rasa_test_nlu(model: Path, held_out: Path, out: Path) -> dict:
+    """``rasa test nlu`` on the held-out file: Rasa's own intent and entity reports."""
+    out.mkdir(parents=True, exist_ok=True)
+    process = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "rasa"),
+            "test",
+            "nlu",
+            "--model",
+            str(model),
+            "--nlu",
+            str(held_out),
+            "--out",
+            str(out),
+            "--no-plot",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    intents = _json_or_empty(out / "intent_report.json")
+    entities = {
+        path.name.removesuffix("_report.json"): round(
+            _json_or_empty(path).get("micro avg", {}).get("f1-score", 0.0), 4
+        )
+        for path in sorted(out.glob("*_report.json"))
+        if path.name not in ("intent_report.json", "response_selection_report.json")
+    }
+    return {
+        "intent_macro_f1": round(intents.get("macro avg", {}).get("f1-score", 0.0), 4),
+        "intent_accuracy": round(intents.get("accuracy", 0.0), 4),
+        "entity_f1_by_extractor": entities,
+        "returncode": process.returncode,
+    }
+
+
+def _json_or_empty(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
 def evaluate_core(model: Path, stories: Path, out: Path) -> dict:
     """``rasa test core``; returns how many stories and actions were predicted correctly."""
     out.mkdir(parents=True, exist_ok=True)
@@ -225,8 +266,7 @@ def evaluate_core(model: Path, stories: Path, out: Path) -> dict:
             for p in stories.glob("test_*.yml")
         )
     )
-    report_path = out / "story_report.json"
-    report = json.loads(report_path.read_text()) if report_path.exists() else {}
+    report = _json_or_empty(out / "story_report.json")
     return {
         "stories": total,
         "failed_stories": failed,

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 
 from tests.support.live import serve
 
@@ -24,24 +23,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-def with_pages(app: FastAPI) -> FastAPI:
-    """Add the page and dashboard routers unless the app already has them."""
-    from api.routes import dashboard, pages
-
-    paths = {getattr(route, "path", None) for route in app.routes}
-    if "/widget.js" not in paths:
-        app.include_router(pages.router)
-    if "/api/v1/agent/dashboard" not in paths:
-        app.include_router(dashboard.router)
-    return app
-
-
 @pytest.fixture(scope="session")
 def site_url(engine) -> Iterator[str]:
     """The gateway with its pages, without Rasa: enough for pages, headers and dashboard."""
     from api.main import create_app
 
-    with serve(with_pages(create_app(engine))) as url:
+    with serve(create_app(engine)) as url:
         yield url
 
 

@@ -18,7 +18,6 @@ from knowledge_base import clock
 from knowledge_base.conversations import record_message
 from knowledge_base.db import session_scope
 from knowledge_base.models import Feedback
-from tests.pages.conftest import with_pages
 from tests.support.live import serve
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -39,7 +38,7 @@ def live_site(stack, engine):
     from api.main import create_app
     from api.rasa_client import RasaClient
 
-    with serve(with_pages(create_app(engine, rasa=RasaClient(stack.rasa_url)))) as url:
+    with serve(create_app(engine, rasa=RasaClient(stack.rasa_url))) as url:
         yield url
 
 

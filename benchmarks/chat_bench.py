@@ -16,11 +16,11 @@ action server, two Rasa + gateway replicas) plus a plain ``rasa run`` with the s
 - model training time of the real config.yml: timed here with ``--train``, otherwise
   carried over from the previous ``--train`` run (the table says which).
 
-``--with-proposed-fix`` adds one more Rasa with the project's settings whose custom-action
-responses are validated by a cached validator (see ``_cached_action_validation``).
+The replicas run Rasa as the project does (``bot/rasa_server.py``: action answers
+validated by a compiled validator); the plain ``rasa run`` is Rasa's own command.
 
     python benchmarks/chat_bench.py [--duration 20] [--levels 1,10,50] [--train]
-        [--model PATH] [--with-proposed-fix]
+        [--model PATH]
 
 Prints a table and writes ``benchmarks/results/chat.json``.
 """
@@ -275,12 +275,9 @@ def run(args: argparse.Namespace) -> dict:
     real_model = ROOT / "models" / "hotline.tar.gz"
     model = args.model or (real_model if real_model.exists() else train_test_model())
     logs = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
-    launcher = [sys.executable, str(Path(__file__).resolve()), "--as-patched-rasa"]
 
     def comparisons(topology) -> None:
         topology.add_rasa_only("plain", plain=True)
-        if args.with_proposed_fix:
-            topology.add_rasa_only("proposed-fix", launcher=launcher)
 
     print(f"model {model}; logs in {logs}; starting the topology …", flush=True)
     started = time.monotonic()
@@ -304,14 +301,6 @@ def run(args: argparse.Namespace) -> dict:
                 args.levels,
             ),
         ]
-        if "proposed-fix" in extra:
-            scenarios.append(
-                (
-                    "rasa REST, replica + proposed fix",
-                    rasa_rest(extra["proposed-fix"].rasa_url),
-                    args.levels,
-                )
-            )
         scenarios += [
             ("agent suggest", suggest(one.gateway_url, token), [1, 10]),
             ("NLU /model/parse", nlu_parse(one.rasa_url), [1, 10]),
@@ -377,39 +366,7 @@ def print_report(report: dict) -> None:
     print(f"targets: {report['targets']}")
 
 
-def _cached_action_validation() -> None:
-    """Rasa 3.6 validates each action server answer with ``jsonschema.validate``.
-
-    That checks the schema itself against the draft 2020-12 meta-schema on every call,
-    which profiling shows is most of Rasa's CPU per message here. A validator built once
-    gives the same verdict without that.
-    """
-    import functools
-
-    from jsonschema import Draft202012Validator
-    from rasa.core.actions import action
-
-    @functools.cache
-    def validator(cls: type) -> Draft202012Validator:
-        return Draft202012Validator(cls.action_response_format_spec())
-
-    def validate(self, result: dict) -> bool:
-        error = next(iter(validator(type(self)).iter_errors(result)), None)
-        if error is not None:
-            raise error
-        return True
-
-    action.RemoteAction._validate_action_result = validate
-
-
 def main() -> int:
-    if sys.argv[1:2] == ["--as-patched-rasa"]:
-        _cached_action_validation()
-        from rasa.__main__ import main as rasa_main
-
-        sys.argv = ["rasa", *sys.argv[2:]]
-        rasa_main()
-        return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=float, default=20.0, help="s per level")
     parser.add_argument(
@@ -417,7 +374,6 @@ def main() -> int:
     )
     parser.add_argument("--model", type=Path)
     parser.add_argument("--train", action="store_true", help="time a real training")
-    parser.add_argument("--with-proposed-fix", action="store_true")
     args = parser.parse_args()
     report = run(args)
     print_report(report)

@@ -65,7 +65,9 @@ def services(model: Path, endpoints: Path | None = None) -> list[Service]:
         Service(
             "rasa",
             [
-                str(bin_dir / "rasa"),
+                sys.executable,
+                "-m",
+                "bot.rasa_server",
                 "run",
                 "--enable-api",
                 "--model",

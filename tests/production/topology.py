@@ -154,24 +154,20 @@ class Topology:
         self.start_gateway(replica)
         return replica
 
-    def add_rasa_only(
-        self, name: str, plain: bool = False, launcher: list[str] | None = None
-    ) -> Replica:
+    def add_rasa_only(self, name: str, plain: bool = False) -> Replica:
         """A Rasa server without a gateway, for comparisons in the benchmarks.
 
         Args:
             name: names its log file.
-            plain: in-memory tracker and lock stores, as ``rasa run`` comes.
-            launcher: what runs ``rasa`` with its arguments; ``bin/rasa`` by default.
+            plain: ``rasa run`` as it comes: Rasa's own command, in-memory tracker and
+                lock stores.
         """
         replica = Replica(name, free_port(), 0)
         self.extra.append(replica)
-        self.start_rasa(replica, plain=plain, launcher=launcher)
+        self.start_rasa(replica, plain=plain)
         return replica
 
-    def start_rasa(
-        self, replica: Replica, plain: bool = False, launcher: list[str] | None = None
-    ) -> None:
+    def start_rasa(self, replica: Replica, plain: bool = False) -> None:
         settings = (
             Settings(action_server_url=self.action_server_url)
             if plain
@@ -183,7 +179,11 @@ class Topology:
         replica.processes["rasa"] = _start(
             f"{replica.name}-rasa",
             [
-                *(launcher or [str(BIN / "rasa")]),
+                *(
+                    [str(BIN / "rasa")]
+                    if plain
+                    else [sys.executable, "-m", "bot.rasa_server"]
+                ),
                 "run",
                 "--enable-api",
                 "--model",

@@ -157,7 +157,9 @@ def rasa_stack(model: Path, database_url: str, logs: Path) -> Iterator[Stack]:
         processes["rasa"] = _start(
             "rasa",
             [
-                str(BIN / "rasa"),
+                sys.executable,
+                "-m",
+                "bot.rasa_server",
                 "run",
                 "--enable-api",
                 "--model",

@@ -53,10 +53,13 @@ lint: venv
 pytest: venv
 	$(BIN)/pytest
 
-bench: venv
+# Each prints a table and writes JSON to benchmarks/results/; chat_bench times a real
+# training (--train) and needs search_bench's results, so it runs after it.
+bench: venv model
 	$(BIN)/python benchmarks/search_bench.py
 	$(BIN)/python benchmarks/classify_tipdm.py
-	$(BIN)/python benchmarks/chat_bench.py
+	$(BIN)/python benchmarks/chat_bench.py --train --model $(MODEL)
+	$(BIN)/python benchmarks/load_test.py --model $(MODEL)
 
 clean:
 	rm -rf var models .pytest_cache

@@ -8,7 +8,9 @@ another, picked at random:
   sometimes retried with the same key, one after the other or both at once;
 - an application through the chat form (name, ID number, phone, district, consent);
 - a complaint through ``POST /api/v1/work-orders`` with an ``Idempotency-Key``, retried
-  the same ways.
+  the same ways;
+- a complaint through the chat form, answering whatever the form asks next (category,
+  district, place, time, contact).
 
 Every message goes to a gateway chosen at random: no sticky sessions. Afterwards the
 database is checked: every acknowledged application and work order is stored exactly
@@ -59,6 +61,19 @@ DISTRICTS = ["徐汇区", "静安区", "浦东新区", "闵行区", "杨浦区",
 VALID_ID_NUMBER = "310104199001011233"
 PHONE = "13812345678"
 TRACKING = re.compile(r"(?:SQ|GD)\d{14}")
+WORK_ORDER = re.compile(r"GD\d{14}")
+# What a citizen answers to each question of the complaint form (domain.yml's
+# utter_ask_*), keyed by words of the question; checked in this order.
+COMPLAINT_ANSWERS = (
+    ("对吗", "对"),
+    ("哪个区", None),  # a district, picked at random
+    ("什么位置", "漕溪北路1200号"),
+    ("什么时候", "每天晚上十点以后"),
+    ("匿名", "匿名"),
+    ("具体描述", "情况一直没有改善，影响正常生活"),
+)
+# Turns a complaint through the chat may take before it counts as not filed.
+MAX_COMPLAINT_TURNS = 8
 # How the gateway apologises when Rasa is too slow or down (knowledge_base/answers.py).
 UNAVAILABLE_PREFIX = "抱歉，系统暂时繁忙"
 
@@ -86,6 +101,7 @@ class Report:
     retries: Counter = field(default_factory=Counter)
     # chat session id -> the number the bot announced (None: the form did not finish)
     chat_applications: dict[str, str | None] = field(default_factory=dict)
+    chat_work_orders: dict[str, str | None] = field(default_factory=dict)
 
     def record(self, kind: str, status: int, elapsed_s: float) -> None:
         self.statuses[status] += 1
@@ -128,6 +144,12 @@ class Report:
                 "acknowledged": acknowledged(self.api_work_orders),
                 "retries": self.retries["work_order"],
             },
+            "work_orders_chat": {
+                "sent": len(self.chat_work_orders),
+                "acknowledged": sum(
+                    1 for n in self.chat_work_orders.values() if n is not None
+                ),
+            },
         }
 
 
@@ -157,6 +179,7 @@ class Citizen:
             (self.api_application, 2),
             (self.chat_application, 2),
             (self.api_work_order, 2),
+            (self.chat_complaint, 2),
         )
         choices = [b for b, _ in behaviours]
         weights = [w for _, w in behaviours]
@@ -195,6 +218,22 @@ class Citizen:
             if found:
                 self.report.chat_applications[session] = found.group(0)
                 return
+
+    async def chat_complaint(self, deadline: float) -> None:
+        session = self._session_id()
+        self.report.chat_work_orders[session] = None
+        reply = await self.say(session, self.rng.choice(self.complaints))
+        for _ in range(MAX_COMPLAINT_TURNS):
+            found = WORK_ORDER.search(reply)
+            if found:
+                self.report.chat_work_orders[session] = found.group(0)
+                return
+            answer = next(
+                (a for asked, a in COMPLAINT_ANSWERS if asked in reply), "匿名"
+            )
+            if time.monotonic() >= deadline:
+                return
+            reply = await self.say(session, answer or self.rng.choice(DISTRICTS))
 
     async def api_application(self, deadline: float) -> None:
         body = {
@@ -360,26 +399,22 @@ def verify_exactly_once(database_url: str, report: Report) -> dict:
                         problems.append(f"{kind}: {numbers} acknowledged, {found} kept")
                     if numbers and found:
                         stored[kind] += 1
-            sessions = list(report.chat_applications)
-            by_session: dict[str, list[str]] = {}
-            for chunk in _chunks(sessions, 500):
-                for session_id, number in connection.execute(
-                    select(Application.session_id, Application.number).where(
-                        Application.session_id.in_(chunk)
-                    )
-                ):
-                    by_session.setdefault(session_id, []).append(number)
-            for session_id, number in report.chat_applications.items():
-                found = by_session.get(session_id, [])
-                if len(found) > 1:
-                    problems.append(f"chat {session_id}: {len(found)} applications")
-                if number is not None:
-                    if found == [number]:
-                        stored["applications_chat"] += 1
-                    else:
-                        problems.append(
-                            f"chat {session_id}: said {number}, kept {found}"
-                        )
+            for kind, model, said in (
+                ("applications_chat", Application, report.chat_applications),
+                ("work_orders_chat", WorkOrder, report.chat_work_orders),
+            ):
+                by_session = _rows_by_session(connection, model, list(said))
+                for session_id, number in said.items():
+                    found = by_session.get(session_id, [])
+                    if len(found) > 1:
+                        problems.append(f"{kind} {session_id}: {len(found)} stored")
+                    if number is not None:
+                        if found == [number]:
+                            stored[kind] += 1
+                        else:
+                            problems.append(
+                                f"{kind} {session_id}: said {number}, kept {found}"
+                            )
             for model in (Application, WorkOrder):
                 duplicates = connection.execute(
                     select(model.idempotency_key)
@@ -409,6 +444,18 @@ def _rows_by_key(connection, model, keys: list[str]) -> dict[str, list[str]]:
     return found
 
 
+def _rows_by_session(connection, model, sessions: list[str]) -> dict[str, list[str]]:
+    from sqlalchemy import select
+
+    found: dict[str, list[str]] = {}
+    for chunk in _chunks(sessions, 500):
+        for session_id, number in connection.execute(
+            select(model.session_id, model.number).where(model.session_id.in_(chunk))
+        ):
+            found.setdefault(session_id, []).append(number)
+    return found
+
+
 def _chunks(items: list, size: int):
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -434,7 +481,12 @@ def print_table(summary: dict, check: dict) -> None:
     print(f"chat answers that were the polite 'busy' text: {summary['chat_degraded']}")
     print(f"conversations started: {summary['conversations']}")
     print(f"\n{'created through':<22}{'sent':>8}{'acknowledged':>14}{'stored':>8}")
-    for kind in ("applications_api", "applications_chat", "work_orders_api"):
+    for kind in (
+        "applications_api",
+        "applications_chat",
+        "work_orders_api",
+        "work_orders_chat",
+    ):
         row = summary[kind]
         print(
             f"{kind:<22}{row['sent']:>8}{row['acknowledged']:>14}"

@@ -173,13 +173,13 @@ def _f1(precision: float, recall: float) -> float:
 
 
 def _full_intent(parsed: dict) -> str:
+    """The intent with its response key for retrieval intents ("faq/hotline_hours")."""
     intent = parsed["intent"]["name"]
-    selector = (parsed.get("response_selector") or {}).get(intent)
-    if selector:
-        key = selector.get("response", {}).get("intent_response_key")
-        if key:
-            return key
-    return intent
+    selectors = parsed.get("response_selector") or {}
+    # One selector for every retrieval intent answers under "default".
+    selector = selectors.get(intent) or selectors.get("default") or {}
+    key = selector.get("response", {}).get("intent_response_key") or ""
+    return key if key.startswith(f"{intent}/") else intent
 
 
 def _merged_entities(parsed: dict) -> set[tuple[str, int, int]]:

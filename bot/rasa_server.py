@@ -1,12 +1,21 @@
-"""``rasa`` with one fix on its hot path; takes the same arguments as the ``rasa`` command.
+"""``rasa`` with two fixes to its cost; takes the same arguments as the ``rasa`` command.
 
     python -m bot.rasa_server run --enable-api --model models/hotline.tar.gz ...
 
-Rasa 3.6 checks every answer of the action server with ``jsonschema.validate``, which
-first checks the response schema itself against the JSON Schema meta-schema: about
-40 ms of CPU per custom action on these machines, and every message here runs at
-least two (slot validation, then the answer). A validator built once for the schema
-gives the same verdict in under a millisecond. Everything else is Rasa as it comes.
+- Rasa 3.6 checks every answer of the action server with ``jsonschema.validate``, which
+  first checks the response schema itself against the JSON Schema meta-schema: about
+  40 ms of CPU per custom action on these machines, and every message here runs at
+  least two (slot validation, then the answer). A validator built once for the schema
+  gives the same verdict in under a millisecond.
+- To load a TensorFlow model (DIET, the response selector, TED) Rasa 3.6 first trains
+  it for one step on an example so that its weights exist, then overwrites them with
+  the trained ones. That step builds the whole training graph and optimiser state:
+  about 650 MB of a replica's memory that prediction never uses. Loading the weights
+  first and building the model by predicting the example restores every weight the
+  same way (TensorFlow restores a variable when it is created) and gives identical
+  predictions (``tests/bot/test_rasa_server.py``).
+
+Everything else is Rasa as it comes.
 """
 
 from __future__ import annotations
@@ -38,8 +47,44 @@ def validate_action_results_once_compiled() -> None:
     RemoteAction._validate_action_result = validate
 
 
+def load_models_without_a_training_step() -> None:
+    """Makes ``RasaModel.load`` build a model for prediction only."""
+    from rasa.utils.tensorflow.models import RasaModel
+
+    original = RasaModel.load.__func__
+
+    def load(
+        cls: type[RasaModel],
+        model_file_name: str,
+        model_data_example: Any,
+        predict_data_example: Any = None,
+        finetune_mode: bool = False,
+        *args: Any,
+        **kwargs: Any,
+    ) -> RasaModel:
+        if finetune_mode or predict_data_example is None:
+            # Further training needs the optimiser state the training step builds.
+            return original(
+                cls,
+                model_file_name,
+                model_data_example,
+                predict_data_example,
+                finetune_mode,
+                *args,
+                **kwargs,
+            )
+        model = cls(*args, **kwargs)
+        # Only the optimiser's slots stay unrestored: prediction has none.
+        model.load_weights(model_file_name).expect_partial()
+        model.run_inference(predict_data_example)
+        return model
+
+    RasaModel.load = classmethod(load)
+
+
 def main() -> None:
     validate_action_results_once_compiled()
+    load_models_without_a_training_step()
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *sys.argv[1:]]

@@ -95,6 +95,10 @@ def services(model: Path, endpoints: Path | None = None) -> list[Service]:
                 settings.host,
                 "--port",
                 str(settings.port),
+                # Longer than any client's or load balancer's idle timeout, so a
+                # connection is never closed under a request that is being sent.
+                "--timeout-keep-alive",
+                "75",
                 "--log-level",
                 "warning",
             ],

@@ -1,13 +1,26 @@
-"""Rasa with action answers validated by a validator compiled once."""
+"""Rasa with its two fixes: action answers validated once compiled, models loaded for
+prediction only."""
 
 from __future__ import annotations
+
+import asyncio
+from pathlib import Path
 
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
 
-from bot.rasa_server import validate_action_results_once_compiled
+from bot.rasa_server import (
+    load_models_without_a_training_step,
+    validate_action_results_once_compiled,
+)
 
+CONVERSATION = [
+    "刚来上海工作，居住证要怎么办",
+    "那要带啥？",
+    "楼上装修太吵了",
+    "转人工",
+]
 ANSWERS = [
     {"events": [], "responses": []},
     {
@@ -52,3 +65,45 @@ def test_compiled_validator_gives_the_verdict_of_jsonschema_validate(patched, an
 def test_invalid_answer_still_names_the_custom_actions_documentation(patched):
     with pytest.raises(jsonschema.ValidationError, match="custom-actions"):
         patched._validate_action_result({"events": "not a list"})
+
+
+def _predictions(model: Path) -> dict:
+    """What NLU and TED make of a short conversation, rounded past float noise."""
+    from rasa.core.agent import Agent
+    from rasa.core.channels import UserMessage
+    from rasa.core.policies.ted_policy import TEDPolicy
+
+    agent = Agent.load(str(model))
+    nodes = agent.processor.graph_runner._instantiated_nodes.values()
+    ted = next(n._component for n in nodes if isinstance(n._component, TEDPolicy))
+
+    async def converse() -> dict:
+        parsed, probabilities = [], []
+        for text in CONVERSATION:
+            parse = await agent.parse_message(text)
+            parsed.append(
+                (
+                    parse["intent"]["name"],
+                    round(parse["intent"]["confidence"], 5),
+                    [(e["entity"], e["start"], e["end"]) for e in parse["entities"]],
+                )
+            )
+            await agent.processor.log_message(UserMessage(text, sender_id="same"))
+            tracker = await agent.processor.fetch_tracker_and_update_session("same")
+            prediction = ted.predict_action_probabilities(tracker, agent.domain)
+            probabilities.append([round(p, 5) for p in prediction.probabilities])
+        return {"nlu": parsed, "ted": probabilities}
+
+    return asyncio.run(converse())
+
+
+@pytest.mark.slow
+def test_models_loaded_without_a_training_step_predict_exactly_the_same(
+    trained_model, monkeypatch
+):
+    from rasa.utils.tensorflow.models import RasaModel
+
+    as_rasa_loads = _predictions(trained_model)
+    monkeypatch.setattr(RasaModel, "load", RasaModel.load)
+    load_models_without_a_training_step()
+    assert _predictions(trained_model) == as_rasa_loads

@@ -220,6 +220,8 @@ class Topology:
                 "127.0.0.1",
                 "--port",
                 str(replica.gateway_port),
+                "--timeout-keep-alive",
+                "75",
                 "--log-level",
                 "warning",
             ],

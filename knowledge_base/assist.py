@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -41,20 +42,24 @@ def suggest(
     classifier: ComplaintClassifier,
     text: str,
     top_k: int = 3,
-    intent: str | None = None,
+    intent_of: Callable[[], str | None] = lambda: None,
 ) -> tuple[list[Suggestion], WorkOrderHint | None]:
     """Answers an agent can read out as they are, best first, and the routing of a complaint.
 
     Args:
-        intent: what the NLU made of the text; it picks the aspect to answer (materials,
-            fees, …) and whether a work order is wanted.
+        intent_of: what the NLU made of the text; it picks the aspect to answer
+            (materials, fees, …) and whether a work order is wanted. Asked for only
+            once the catalogue has been searched and read, so the NLU can run
+            meanwhile: the agent is waiting for both.
     """
-    aspect = INTENT_ASPECTS.get(intent or "", "overview")
     hits = index.search(text, limit=top_k)
     services = {
         s.code: s
         for s in get_services(session, [h.code for h in hits if h.kind == "service"])
     }
+    classification = classifier.classify(text)
+    intent = intent_of()
+    aspect = INTENT_ASPECTS.get(intent or "", "overview")
     suggestions = []
     for hit in hits:
         if hit.kind == "bundle":
@@ -78,7 +83,6 @@ def suggest(
             )
         )
     work_order = None
-    classification = classifier.classify(text)
     if intent == COMPLAINT_INTENT or (
         intent is None and not hits and classification.score > 0
     ):

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import QueuePool
 
 from knowledge_base.settings import get_settings
 
@@ -22,10 +23,16 @@ def make_engine(url: str) -> Engine:
     """Build an engine; SQLite gets foreign keys and a busy timeout, as PostgreSQL has."""
     if url.startswith("sqlite"):
         database = url.removeprefix("sqlite:///")
-        if database and database != ":memory:":
+        on_disk = bool(database) and database != ":memory:"
+        if on_disk:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url, future=True, connect_args={"check_same_thread": False, "timeout": 30}
+            url,
+            future=True,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            # SQLAlchemy 1.4 opens a new file connection per session (NullPool); a pool,
+            # 2.0's default, saves the open and the pragmas on every request.
+            **({"poolclass": QueuePool} if on_disk else {}),
         )
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
         return engine

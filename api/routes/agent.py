@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+
+from anyio import from_thread
 from fastapi import APIRouter, Depends, HTTPException, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -37,16 +40,19 @@ async def suggest_answers(
     search: SearchEngine = Depends(get_search),
     agent: ApiToken = Depends(require_agent),
 ) -> SuggestResponse:
-    """Answers for what the caller just said; the NLU's intent picks the aspect."""
-    intent = None
-    try:
-        parsed = await rasa.parse(body.text)
-        intent = {
-            "name": parsed["intent"]["name"],
-            "confidence": round(float(parsed["intent"]["confidence"]), 4),
-        }
-    except (ExternalServiceError, KeyError, TypeError):
-        pass
+    """Answers for what the caller just said; the NLU's intent picks the aspect.
+
+    The NLU runs while the catalogue is searched and read.
+    """
+    parsing = asyncio.ensure_future(_intent(rasa, body.text))
+
+    async def parsed() -> dict | None:
+        return await parsing
+
+    def intent_name() -> str | None:
+        # Called in the worker thread: waits on the event loop for the NLU's answer.
+        intent = from_thread.run(parsed)
+        return intent and intent["name"]
 
     def run():
         with session_scope(request.app.state.engine) as session:
@@ -56,15 +62,27 @@ async def suggest_answers(
                 search.classifier,
                 body.text,
                 body.top_k,
-                intent and intent["name"],
+                intent_name,
             )
 
     suggestions, work_order = await run_in_threadpool(run)
     return SuggestResponse(
-        intent=intent,
+        intent=await parsing,
         suggestions=[s.__dict__ for s in suggestions],
         work_order=work_order.__dict__ if work_order else None,
     )
+
+
+async def _intent(rasa: RasaClient, text: str) -> dict | None:
+    """The NLU's intent, or None when Rasa cannot say: suggestions come without it."""
+    try:
+        parsed = await rasa.parse(text)
+        return {
+            "name": parsed["intent"]["name"],
+            "confidence": round(float(parsed["intent"]["confidence"]), 4),
+        }
+    except (ExternalServiceError, KeyError, TypeError):
+        return None
 
 
 def _handoff_out(db: Session, handoff: Handoff) -> HandoffOut:

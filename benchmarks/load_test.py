@@ -16,7 +16,7 @@ Every message goes to a gateway chosen at random: no sticky sessions. Afterwards
 database is checked: every acknowledged application and work order is stored exactly
 once, and no idempotency key is stored twice. Loopback only; stops by itself.
 
-    python benchmarks/load_test.py [--citizens 200] [--duration 60]
+    python benchmarks/load_test.py [--citizens 200] [--duration 120] [--think 5,15]
         [--gateway URL --gateway URL --database-url URL]   # against running servers
 
 Without ``--gateway`` it starts the two-replica production topology itself (PostgreSQL,
@@ -72,6 +72,10 @@ COMPLAINT_ANSWERS = (
     ("匿名", "匿名"),
     ("具体描述", "情况一直没有改善，影响正常生活"),
 )
+# Long enough for a six-turn form to finish while 200 citizens keep two replicas busy.
+DURATION_S = 120.0
+# Seconds a citizen takes to read a reply and type the next message.
+THINK_S = (5.0, 15.0)
 # Turns a complaint through the chat may take before it counts as not filed.
 MAX_COMPLAINT_TURNS = 8
 # How the gateway apologises when Rasa is too slow or down (knowledge_base/answers.py).
@@ -325,16 +329,17 @@ class Citizen:
 async def run_load(
     gateways: list[str],
     citizens: int = 200,
-    duration_s: float = 60.0,
+    duration_s: float = DURATION_S,
     *,
-    think_s: tuple[float, float] = (2.0, 8.0),
+    think_s: tuple[float, float] = THINK_S,
     timeout_s: float = 60.0,
     seed: int = 12345,
 ) -> Report:
     """Run ``citizens`` concurrent citizens against ``gateways`` for ``duration_s``.
 
-    Conversations under way when the time is up are finished; the whole run is cut off
-    at ``duration_s + 2 * timeout_s`` at the latest.
+    No citizen sends a message once the time is up; answers still on their way are
+    awaited, and the whole run is cut off at ``duration_s + 2 * timeout_s`` at the
+    latest.
     """
     report = Report(citizens=citizens)
     complaints = complaint_texts()
@@ -503,11 +508,11 @@ def print_table(summary: dict, check: dict) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--citizens", type=int, default=200)
-    parser.add_argument("--duration", type=float, default=60.0, help="seconds")
+    parser.add_argument("--duration", type=float, default=DURATION_S, help="seconds")
     parser.add_argument(
         "--think",
         type=lambda s: tuple(float(x) for x in s.split(",")),
-        default=(2.0, 8.0),
+        default=THINK_S,
         help="seconds a citizen takes to write each message: min,max",
     )
     parser.add_argument("--gateway", action="append", default=[])

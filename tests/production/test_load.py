@@ -14,7 +14,6 @@ from tests.support.stack import ROOT
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 CITIZENS = 200
-DURATION_S = 30
 
 
 def _load_test_module():
@@ -31,7 +30,7 @@ def _load_test_module():
 def test_two_hundred_citizens_get_no_5xx_and_everything_is_stored_once(replicas):
     load_test = _load_test_module()
     gateways = [replica.gateway_url for replica in replicas.replicas]
-    report = asyncio.run(load_test.run_load(gateways, CITIZENS, DURATION_S))
+    report = asyncio.run(load_test.run_load(gateways, CITIZENS))
     summary = report.summary()
     check = load_test.verify_exactly_once(replicas.database_url, report)
     load_test.print_table(summary, check)

@@ -8,8 +8,9 @@ variables alone::
     HOTLINE_TRACKER_STORE_URL=postgresql://rasa:secret@db:5432/rasa_tracker
     HOTLINE_LOCK_STORE_URL=redis://redis:6379/1
 
-The keys are those Rasa 3.6 passes to ``SQLTrackerStore`` and ``RedisLockStore``
-(``rasa/core/tracker_store.py``, ``rasa/core/lock_store.py``).
+The tracker store's keys are those Rasa 3.6 passes to ``SQLTrackerStore``
+(``rasa/core/tracker_store.py``); the lock store is ``bot.lock_store``'s, which takes
+the keys of Rasa's ``RedisLockStore``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ import yaml
 from knowledge_base.settings import Settings
 
 _SQL_DIALECTS = {"postgresql", "postgres", "sqlite"}
+# A dotted path: Rasa loads custom lock stores by module path (named here, not imported,
+# since this module is read by processes that do not load Rasa).
+LOCK_STORE_TYPE = "bot.lock_store.AtomicRedisLockStore"
 
 
 def endpoints_config(settings: Settings) -> dict[str, Any]:
@@ -78,13 +82,17 @@ def tracker_store_config(url: str) -> dict[str, Any]:
 
 
 def lock_store_config(url: str) -> dict[str, Any]:
-    """Rasa's ``redis`` lock store for a ``redis://`` URL; ``url`` is the host there."""
+    """Our atomic Redis lock store for a ``redis://`` URL; ``url`` is the host there.
+
+    Rasa's own ``redis`` lock store can let two replicas into one conversation at once
+    (see ``bot/lock_store.py``); this one takes the same settings.
+    """
     parts = urlsplit(url)
     if parts.scheme not in {"redis", "rediss"}:
         raise ValueError(f"lock_store_url must be redis://, not {parts.scheme}://")
     database = parts.path.lstrip("/")
     config: dict[str, Any] = {
-        "type": "redis",
+        "type": LOCK_STORE_TYPE,
         "url": parts.hostname or "localhost",
         "port": parts.port or 6379,
         "db": int(database) if database.isdigit() else 0,

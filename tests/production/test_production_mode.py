@@ -23,7 +23,7 @@ def test_embedded_settings_keep_rasa_in_memory():
     assert config == {"action_endpoint": {"url": "http://127.0.0.1:5055/webhook"}}
 
 
-def test_store_urls_become_rasa_sql_tracker_and_redis_lock_stores():
+def test_store_urls_become_rasa_sql_tracker_and_atomic_redis_lock_stores():
     config = endpoints_config(
         Settings(
             action_server_url="http://hotline-actions:5055/",
@@ -42,7 +42,7 @@ def test_store_urls_become_rasa_sql_tracker_and_redis_lock_stores():
         "password": "p@ss",
     }
     assert config["lock_store"] == {
-        "type": "redis",
+        "type": "bot.lock_store.AtomicRedisLockStore",
         "url": "cache",
         "port": 6380,
         "db": 1,

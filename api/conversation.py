@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import metrics
 from api.rasa_client import BotTurn, RasaClient
-from knowledge_base.answers import UNAVAILABLE, WITH_AGENT
+from knowledge_base.answers import UNAVAILABLE, WITH_AGENT, service_name
 from knowledge_base.conversations import is_with_agent, record_message
 from knowledge_base.db import session_scope
 from knowledge_base.errors import ExternalServiceError
@@ -46,7 +46,7 @@ async def converse(
     with_agent = await run_in_threadpool(_with_agent, engine, session_id)
     if with_agent:
         await run_in_threadpool(
-            _record, engine, session_id, text, BotTurn(handoff=True)
+            _record, engine, session_id, text, BotTurn(handoff=True), language
         )
         return ChatResult(
             session_id,
@@ -65,7 +65,7 @@ async def converse(
         logger.warning("rasa sent no reply to a %s message", channel)
         metrics.FAILURES.labels("rasa_no_reply").inc()
         turn.replies = [{"text": UNAVAILABLE[language], "buttons": []}]
-    service = await run_in_threadpool(_record, engine, session_id, text, turn)
+    service = await run_in_threadpool(_record, engine, session_id, text, turn, language)
     if turn.intent:
         metrics.INTENTS.labels(turn.intent["name"]).inc()
         if turn.intent["name"] == "nlu_fallback":
@@ -86,8 +86,11 @@ def _with_agent(engine: Engine, session_id: str) -> bool:
         return is_with_agent(session, session_id)
 
 
-def _record(engine: Engine, session_id: str, text: str, turn: BotTurn) -> dict | None:
-    """Keep the turn for agents and analytics; return the service the talk is about."""
+def _record(
+    engine: Engine, session_id: str, text: str, turn: BotTurn, language: str
+) -> dict | None:
+    """Keep the turn for agents and analytics; return the service the talk is about,
+    named in the citizen's language."""
     with session_scope(engine) as session:
         intent = turn.intent or {}
         record_message(
@@ -109,5 +112,5 @@ def _record(engine: Engine, session_id: str, text: str, turn: BotTurn) -> dict |
         if turn.service:
             service = get_service(session, turn.service)
             if service is not None:
-                return {"code": service.code, "name": service.name}
+                return {"code": service.code, "name": service_name(service, language)}
     return None

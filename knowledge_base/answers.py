@@ -36,6 +36,11 @@ def service_name(service: Service, lang: str) -> str:
     return service.name_en if lang == "en" and service.name_en else service.name
 
 
+def ended(text: str, stop: str) -> str:
+    """The text as a sentence: the stop is added only when it has none of its own."""
+    return text if text.endswith(("。", "！", "？", ".", "!", "?")) else text + stop
+
+
 def numbered(lines: list[str]) -> str:
     return "\n".join(f"{number}. {line}" for number, line in enumerate(lines, 1))
 
@@ -63,9 +68,9 @@ def answer(
     if aspect == "time":
         limit = time_limit_text(service, lang)
         return (
-            f"{name} — time limit: {limit}."
+            f"{name} — time limit: {ended(limit, '.')}"
             if english
-            else f"{name}的办理时限：{limit}。"
+            else f"{name}的办理时限：{ended(limit, '。')}"
         )
     if aspect == "location":
         return _location(service, english, office)

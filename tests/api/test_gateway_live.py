@@ -68,7 +68,7 @@ def test_chat_answers_guidance_and_names_the_service(api):
     assert "材料" in _text(follow_up)
 
 
-def test_chat_in_english_is_answered_in_english(api):
+def test_chat_in_english_is_answered_in_english_and_names_the_service_in_english(api):
     body = _chat(
         api,
         _session(),
@@ -76,6 +76,10 @@ def test_chat_in_english_is_answered_in_english(api):
         lang="en",
     )
     assert _text(body).startswith("Documents for")
+    assert body["service"] == {
+        "code": "foreigner-work-permit",
+        "name": "Work Permit for Foreigners in China",
+    }
 
 
 def test_handoff_round_trip_between_citizen_and_agent(api, agent):

@@ -11,7 +11,8 @@ action server, two Rasa + gateway replicas) plus a plain ``rasa run`` with the s
   store, Redis lock store) and the plain one;
 - agent suggestions (``POST /api/v1/agent/suggest``) and NLU parsing (``/model/parse``);
 - what the gateway's extra tracker GET costs, for a short and a long conversation;
-- resident memory (now and peak) of every process, from /proc;
+- resident memory (now and peak) of every process, and the CPU time each one spends per
+  message in every scenario (which process bounds the throughput), from /proc;
 - knowledge-base search at 3,622 services, from benchmarks/results/search.json;
 - model training time of the real config.yml: timed here with ``--train``, otherwise
   carried over from the previous ``--train`` run (the table says which).
@@ -176,6 +177,24 @@ def _percentiles(values: list[float]) -> dict[str, float]:
 # --- extra measurements -------------------------------------------------------------
 
 
+def _cpu_s(topology) -> dict[str, float]:
+    """CPU time used so far by every process of the run, this benchmark's client too."""
+    own = os.times()
+    return {**topology.cpu_s(), "benchmark client": own.user + own.system}
+
+
+def _cpu_ms_per_message(
+    before: dict[str, float], after: dict[str, float], messages: int
+) -> dict[str, float]:
+    """Where each message's CPU went: the processes that spent a millisecond or more."""
+    spent = {
+        name: round(1000 * (after[name] - before[name]) / max(messages, 1), 1)
+        for name in after
+    }
+    busy = {name: ms for name, ms in spent.items() if ms >= 1}
+    return {**busy, "all": round(sum(spent.values()), 1)}
+
+
 def tracker_get_cost(rasa_url: str, turns: int, samples: int = 20) -> dict:
     """The gateway's second call per message, for a conversation of ``turns`` messages."""
     session = f"bench-tracker-{uuid.uuid4().hex[:8]}"
@@ -311,10 +330,14 @@ def run(args: argparse.Namespace) -> dict:
         rows = []
         for name, send, levels in scenarios:
             for level in levels:
+                before = _cpu_s(topology)
                 row = {
                     "scenario": name,
                     **asyncio.run(closed_loop(send, level, args.duration)),
                 }
+                row["cpu_ms_per_message"] = _cpu_ms_per_message(
+                    before, _cpu_s(topology), row["messages"]
+                )
                 rows.append(row)
                 _print_row(row)
         tracker = [tracker_get_cost(one.rasa_url, turns) for turns in (4, 40)]
@@ -352,6 +375,11 @@ def print_report(report: dict) -> None:
     )
     for row in report["rows"]:
         _print_row(row)
+    print("\nCPU per message at 10 sessions, ms, by process (2 cores = 2,000 ms/s):")
+    for row in report["rows"]:
+        if row["concurrency"] == 10 and "cpu_ms_per_message" in row:
+            spent = ", ".join(f"{k} {v}" for k, v in row["cpu_ms_per_message"].items())
+            print(f"  {row['scenario']:<34}{spent}")
     print("\ntracker GET (the gateway's second call per message):")
     for row in report["tracker_get"]:
         print(

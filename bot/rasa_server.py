@@ -1,4 +1,4 @@
-"""``rasa`` with two fixes to its cost; takes the same arguments as the ``rasa`` command.
+"""``rasa`` with three fixes to its cost; takes the same arguments as the ``rasa`` command.
 
     python -m bot.rasa_server run --enable-api --model models/hotline.tar.gz ...
 
@@ -14,6 +14,10 @@
   first and building the model by predicting the example restores every weight the
   same way (TensorFlow restores a variable when it is created) and gives identical
   predictions (``tests/bot/test_rasa_server.py``).
+- Every parse and every action prediction runs part of the model's graph, and Rasa
+  works out which nodes that part needs anew each time, by a walk that visits shared
+  nodes once per path: about 5% of a replica's CPU. The prediction graph never
+  changes once loaded, so each part is worked out once.
 
 Everything else is Rasa as it comes.
 """
@@ -82,9 +86,28 @@ def load_models_without_a_training_step() -> None:
     RasaModel.load = classmethod(load)
 
 
+def work_out_each_graph_part_once() -> None:
+    """Makes ``GraphSchema.minimal_graph_schema`` remember its answer per set of targets."""
+    from rasa.engine.graph import GraphSchema
+
+    original = GraphSchema.minimal_graph_schema
+
+    def minimal_graph_schema(
+        self: GraphSchema, targets: list[str] | None = None
+    ) -> GraphSchema:
+        parts = self.__dict__.setdefault("_parts_by_targets", {})
+        key = tuple(targets) if targets else None
+        if key not in parts:
+            parts[key] = original(self, targets)
+        return parts[key]
+
+    GraphSchema.minimal_graph_schema = minimal_graph_schema
+
+
 def main() -> None:
     validate_action_results_once_compiled()
     load_models_without_a_training_step()
+    work_out_each_graph_part_once()
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *sys.argv[1:]]

@@ -1,5 +1,5 @@
-"""Rasa with its two fixes: action answers validated once compiled, models loaded for
-prediction only."""
+"""Rasa with its three fixes: action answers validated once compiled, models loaded for
+prediction only, each part of the prediction graph worked out once."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from rasa.core.actions.action import RemoteAction
 from bot.rasa_server import (
     load_models_without_a_training_step,
     validate_action_results_once_compiled,
+    work_out_each_graph_part_once,
 )
 
 CONVERSATION = [
@@ -97,13 +98,51 @@ def _predictions(model: Path) -> dict:
     return asyncio.run(converse())
 
 
+def test_each_graph_part_is_worked_out_once_and_is_rasas_own(monkeypatch):
+    from rasa.engine.graph import GraphSchema, SchemaNode
+
+    def node(*needs: str) -> SchemaNode:
+        return SchemaNode(
+            needs={f"i{n}": need for n, need in enumerate(needs)},
+            uses=RemoteAction,
+            constructor_name="create",
+            fn="run",
+            config={},
+        )
+
+    # Diamonds over diamonds: Rasa's walk visits "a" once per path to it.
+    schema = GraphSchema(
+        {
+            "a": node(),
+            "b": node("a"),
+            "c": node("a"),
+            "d": node("b", "c"),
+            "e": node("d"),
+            "unused": node("a"),
+        }
+    )
+    as_rasa = {t: schema.minimal_graph_schema(list(t)) for t in [("e",), ("c",)]}
+    monkeypatch.setattr(
+        GraphSchema, "minimal_graph_schema", GraphSchema.minimal_graph_schema
+    )
+    work_out_each_graph_part_once()
+    for targets, expected in as_rasa.items():
+        first = schema.minimal_graph_schema(list(targets))
+        assert first == expected
+        assert schema.minimal_graph_schema(list(targets)) is first
+    assert "unused" not in schema.minimal_graph_schema(["e"]).nodes
+
+
 @pytest.mark.slow
-def test_models_loaded_without_a_training_step_predict_exactly_the_same(
-    trained_model, monkeypatch
-):
+def test_rasa_with_its_fixes_predicts_exactly_as_rasa(trained_model, monkeypatch):
+    from rasa.engine.graph import GraphSchema
     from rasa.utils.tensorflow.models import RasaModel
 
-    as_rasa_loads = _predictions(trained_model)
+    as_rasa_predicts = _predictions(trained_model)
     monkeypatch.setattr(RasaModel, "load", RasaModel.load)
+    monkeypatch.setattr(
+        GraphSchema, "minimal_graph_schema", GraphSchema.minimal_graph_schema
+    )
     load_models_without_a_training_step()
-    assert _predictions(trained_model) == as_rasa_loads
+    work_out_each_graph_part_once()
+    assert _predictions(trained_model) == as_rasa_predicts

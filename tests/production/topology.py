@@ -12,6 +12,7 @@ Used by ``tests/production`` and by ``benchmarks/chat_bench.py`` and
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -263,6 +264,21 @@ class Topology:
                 found[f"{replica.name}-{name}"] = _rss_mb(process.pid)
         return found
 
+    def cpu_s(self) -> dict[str, float]:
+        """CPU time (user + system) each process has used so far, from /proc; the
+        PostgreSQL server counts its backends, which serve the connections."""
+        found = {name: _cpu_s(process.pid) for name, process in self.processes.items()}
+        for replica in [*self.replicas, *self.extra]:
+            for name, process in replica.processes.items():
+                found[f"{replica.name}-{name}"] = _cpu_s(process.pid)
+        postmaster = int((self.postgres.data / "postmaster.pid").read_text().split()[0])
+        found["postgres"] = sum(map(_cpu_s, [postmaster, *_children(postmaster)]))
+        redis_port = self.redis_url.rsplit(":", 1)[1].split("/")[0]
+        found["redis"] = sum(
+            map(_cpu_s, _pids_whose_command_holds(f"127.0.0.1:{redis_port}"))
+        )
+        return found
+
     def close(self) -> None:
         for replica in [*self.replicas, *self.extra]:
             for process in replica.processes.values():
@@ -341,6 +357,37 @@ def _terminate(process: subprocess.Popen | None) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=10)
+
+
+def _cpu_s(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # utime and stime, the 14th and 15th fields, in clock ticks.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == parent:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def _pids_whose_command_holds(text: str) -> list[int]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if text.encode() in cmdline.read_bytes():
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            continue
+    return found
 
 
 def _rss_mb(pid: int) -> dict[str, float]:

@@ -32,7 +32,11 @@ TRAINING_INPUTS = (
     "bot/stories",
     "bot/components",
 )
-TEST_EPOCHS = {"DIETClassifier": 30, "ResponseSelector": 30, "TEDPolicy": 25}
+TEST_EPOCHS = {
+    "DIETClassifier": 30,
+    "bot.components.retrieval_selector.RetrievalResponseSelector": 30,
+    "TEDPolicy": 25,
+}
 BIN = Path(sys.executable).parent
 
 

@@ -32,7 +32,7 @@ def search_services(
 @router.get("/{code}", response_model=ServicePublic)
 def read_service(
     code: str,
-    lang: str = Query("zh", regex="^(zh|en)$"),
+    lang: str = Query("zh", pattern="^(zh|en)$"),
     db: Session = Depends(get_db, scope="function"),
 ) -> ServicePublic:
     service = get_service(db, code)

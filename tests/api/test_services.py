@@ -57,3 +57,11 @@ def test_unknown_service_is_404_json(client):
         "error": "not_found",
         "detail": "service 'no-such-service' not found",
     }
+
+
+def test_service_details_in_an_unknown_language_is_a_clear_422(client):
+    response = client.get(
+        "/api/v1/services/foreigner-work-permit", params={"lang": "fr"}
+    )
+    assert response.status_code == 422
+    assert "lang" in response.text

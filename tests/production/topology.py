@@ -256,21 +256,22 @@ class Topology:
 
     # --- measurements ----------------------------------------------------------------
 
-    def rss_mb(self) -> dict[str, dict[str, float]]:
-        """Resident memory of every process (now and at its peak), from /proc."""
-        found = {name: _rss_mb(process.pid) for name, process in self.processes.items()}
+    def named_processes(self) -> dict[str, subprocess.Popen]:
+        """Every process started here, a replica's named after it ("replica-1-rasa")."""
+        found = dict(self.processes)
         for replica in [*self.replicas, *self.extra]:
             for name, process in replica.processes.items():
-                found[f"{replica.name}-{name}"] = _rss_mb(process.pid)
+                found[f"{replica.name}-{name}"] = process
         return found
+
+    def rss_mb(self) -> dict[str, dict[str, float]]:
+        """Resident memory of every process (now and at its peak), from /proc."""
+        return {name: _rss_mb(p.pid) for name, p in self.named_processes().items()}
 
     def cpu_s(self) -> dict[str, float]:
         """CPU time (user + system) each process has used so far, from /proc; the
         PostgreSQL server counts its backends, which serve the connections."""
-        found = {name: _cpu_s(process.pid) for name, process in self.processes.items()}
-        for replica in [*self.replicas, *self.extra]:
-            for name, process in replica.processes.items():
-                found[f"{replica.name}-{name}"] = _cpu_s(process.pid)
+        found = {name: _cpu_s(p.pid) for name, p in self.named_processes().items()}
         postmaster = int((self.postgres.data / "postmaster.pid").read_text().split()[0])
         found["postgres"] = sum(map(_cpu_s, [postmaster, *_children(postmaster)]))
         redis_port = self.redis_url.rsplit(":", 1)[1].split("/")[0]
@@ -359,22 +360,28 @@ def _terminate(process: subprocess.Popen | None) -> None:
         process.wait(timeout=10)
 
 
+def _stat_after_name(pid: int | str) -> list[str]:
+    """The fields of ``/proc/PID/stat`` after the command name (state, ppid, …)."""
+    # The name is in parentheses and may hold spaces or parentheses itself.
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def _cpu_s(pid: int) -> float:
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = _stat_after_name(pid)
     except OSError:
         return 0.0
-    # utime and stime, the 14th and 15th fields, in clock ticks.
+    # utime and stime, the 14th and 15th fields of the whole line, in clock ticks.
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _children(parent: int) -> list[int]:
     found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for entry in Path("/proc").glob("[0-9]*"):
         try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == parent:
-                found.append(int(stat.parent.name))
-        except (OSError, ValueError):
+            if int(_stat_after_name(entry.name)[1]) == parent:
+                found.append(int(entry.name))
+        except (OSError, ValueError, IndexError):
             continue
     return found
 

@@ -22,7 +22,11 @@ from knowledge_base.applications import (
     submit_application,
 )
 from knowledge_base.errors import NotFoundError, ValidationFailed
-from knowledge_base.identity import normalise_id_number, normalise_phone
+from knowledge_base.identity import (
+    normalise_id_number,
+    normalise_phone,
+    plausible_name,
+)
 from knowledge_base.places import normalise_district
 
 APPLICATION_SLOTS = ("applicant_name", "id_number", "phone", "consent")
@@ -69,11 +73,7 @@ class ValidateApplicationForm(FormValidationAction):
         for prefix in _NAME_PREFIXES:
             if name.lower().startswith(prefix):
                 name = name[len(prefix) :].strip(" :：")
-        return (
-            {"applicant_name": name}
-            if 2 <= len(name) <= 50
-            else {"applicant_name": None}
-        )
+        return {"applicant_name": plausible_name(name)}
 
     def validate_id_number(
         self,

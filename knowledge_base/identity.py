@@ -23,6 +23,20 @@ _NAME_PATTERN = re.compile(
     r"(我叫|我的名字是|我的名字叫|姓名[是为:：]?\s*|联系人[是为:：]?\s*|my name is\s+)([\u4e00-\u9fff]{2,4}|[A-Z][a-z]+(?: [A-Z][a-z]+)?)"
 )
 
+# A person's name as written on an ID card or passport: 2-6 Chinese characters, parts of
+# a minority name joined by "·", or up to five Latin words. A sentence is not a name.
+_PERSON_NAME = re.compile(
+    r"[\u4e00-\u9fff]{2,6}(?:[·•][\u4e00-\u9fff]{1,10}){0,3}"
+    r"|[A-Za-z][A-Za-z'.-]*(?: [A-Za-z][A-Za-z'.-]*){0,4}"
+)
+
+
+def plausible_name(text: str) -> str | None:
+    """The name when the text can be one, else None: a form asks again rather than
+    storing a complaint as the applicant's name."""
+    name = " ".join(text.split())
+    return name if 2 <= len(name) <= 50 and _PERSON_NAME.fullmatch(name) else None
+
 
 def id_check_character(first17: str) -> str:
     return _ID_CHECK[

@@ -68,6 +68,16 @@ def test_id_number_with_wrong_check_digit_is_refused(dispatcher):
     assert dispatcher.messages[0]["response"] == "utter_invalid_id_number"
 
 
+def test_name_is_taken_without_its_lead_in_and_a_sentence_is_asked_again(dispatcher):
+    form = ValidateApplicationForm()
+    assert form.validate_applicant_name("我叫张伟", dispatcher, make_tracker(), {}) == {
+        "applicant_name": "张伟"
+    }
+    assert form.validate_applicant_name(
+        "楼下饭店油烟太大了，我要投诉", dispatcher, make_tracker(), {}
+    ) == {"applicant_name": None}
+
+
 def test_correction_of_district_is_normalised(dispatcher):
     assert ValidateApplicationForm().validate_district(
         "徐汇", dispatcher, make_tracker(), {}

@@ -1,4 +1,4 @@
-"""The gateway's client for the Rasa server (REST channel and HTTP API)."""
+"""The gateway's client for the Rasa server (its gateway channel and HTTP API)."""
 
 from __future__ import annotations
 
@@ -34,20 +34,15 @@ class RasaClient:
     async def send(
         self, session_id: str, text: str, lang: str | None, channel: str
     ) -> BotTurn:
-        """One citizen message through the REST channel, then what Rasa made of it."""
+        """One citizen message through the gateway channel (``bot/gateway_channel.py``)."""
         metadata = {"channel": channel, **({"lang": lang} if lang else {})}
-        messages = await self._request(
+        answer = await self._request(
             "POST",
-            "/webhooks/rest/webhook",
+            "/webhooks/gateway/webhook",
             json={"sender": session_id, "message": text, "metadata": metadata},
         )
-        tracker = await self._request(
-            "GET",
-            f"/conversations/{session_id}/tracker",
-            params={"include_events": "NONE"},
-        )
         turn = BotTurn()
-        for message in messages or []:
+        for message in answer.get("messages") or []:
             custom = message.get("custom") or {}
             if custom.get("handoff"):
                 turn.handoff = True
@@ -64,13 +59,13 @@ class RasaClient:
                         ],
                     }
                 )
-        latest = (tracker or {}).get("latest_message") or {}
-        if latest.get("intent", {}).get("name"):
+        intent = answer.get("intent")
+        if intent:
             turn.intent = {
-                "name": latest["intent"]["name"],
-                "confidence": round(float(latest["intent"].get("confidence") or 0), 4),
+                "name": intent["name"],
+                "confidence": round(float(intent.get("confidence") or 0), 4),
             }
-        turn.service = ((tracker or {}).get("slots") or {}).get("service")
+        turn.service = (answer.get("slots") or {}).get("service")
         return turn
 
     async def parse(self, text: str) -> dict:

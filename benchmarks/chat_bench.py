@@ -10,7 +10,6 @@ action server, two Rasa + gateway replicas) plus a plain ``rasa run`` with the s
 - the same conversations on Rasa's REST channel directly: a replica's Rasa (SQL tracker
   store, Redis lock store) and the plain one;
 - agent suggestions (``POST /api/v1/agent/suggest``) and NLU parsing (``/model/parse``);
-- what the gateway's extra tracker GET costs, for a short and a long conversation;
 - resident memory (now and peak) of every process, and the CPU time each one spends per
   message in every scenario (which process bounds the throughput), from /proc;
 - knowledge-base search at 3,622 services, from benchmarks/results/search.json;
@@ -195,25 +194,6 @@ def _cpu_ms_per_message(
     return {**busy, "all": round(sum(spent.values()), 1)}
 
 
-def tracker_get_cost(rasa_url: str, turns: int, samples: int = 20) -> dict:
-    """The gateway's second call per message, for a conversation of ``turns`` messages."""
-    session = f"bench-tracker-{uuid.uuid4().hex[:8]}"
-    with httpx.Client(base_url=rasa_url, timeout=120) as client:
-        for turn in range(turns):
-            text = CONVERSATIONS[0][turn % 4]
-            client.post(
-                "/webhooks/rest/webhook", json={"sender": session, "message": text}
-            )
-        latencies = []
-        for _ in range(samples):
-            started = time.perf_counter()
-            client.get(
-                f"/conversations/{session}/tracker", params={"include_events": "NONE"}
-            )
-            latencies.append((time.perf_counter() - started) * 1000)
-    return {"turns": turns, **_percentiles(latencies)}
-
-
 def training_time(train: bool) -> dict:
     if not train:
         previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
@@ -340,7 +320,6 @@ def run(args: argparse.Namespace) -> dict:
                 )
                 rows.append(row)
                 _print_row(row)
-        tracker = [tracker_get_cost(one.rasa_url, turns) for turns in (4, 40)]
         memory = topology.rss_mb()
     return {
         "measured_at": dt.datetime.now().isoformat(timespec="seconds"),
@@ -349,7 +328,6 @@ def run(args: argparse.Namespace) -> dict:
         "duration_s_per_level": args.duration,
         "startup_s": startup_s,
         "rows": rows,
-        "tracker_get": tracker,
         "rss_mb": memory,
         "search_3622": search_at_scale(),
         "training": training_time(args.train),
@@ -380,11 +358,6 @@ def print_report(report: dict) -> None:
         if row["concurrency"] == 10 and "cpu_ms_per_message" in row:
             spent = ", ".join(f"{k} {v}" for k, v in row["cpu_ms_per_message"].items())
             print(f"  {row['scenario']:<34}{spent}")
-    print("\ntracker GET (the gateway's second call per message):")
-    for row in report["tracker_get"]:
-        print(
-            f"  after {row['turns']:>3} turns: p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms"
-        )
     print("\nresident memory, MB (now / peak):")
     for name, row in report["rss_mb"].items():
         print(f"  {name:<22}{row['rss']:>9}{row['peak']:>9}")

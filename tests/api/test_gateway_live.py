@@ -89,7 +89,7 @@ def test_handoff_round_trip_between_citizen_and_agent(api, agent):
     assert body["handoff"] is True
     queue = agent.get("/api/v1/agent/handoffs").json()["handoffs"]
     handoff = next(h for h in queue if h["session_id"] == session)
-    assert handoff["status"] == "waiting"
+    assert handoff["status"] == "waiting" and handoff["channel"] == "web"
     assert (
         agent.post(f"/api/v1/agent/handoffs/{handoff['id']}/take").json()["status"]
         == "active"
@@ -124,6 +124,19 @@ def test_handoff_round_trip_between_citizen_and_agent(api, agent):
         == "returned"
     )
     assert _chat(api, session, "护照怎么办")["handoff"] is False
+
+
+def test_each_turn_of_a_form_reports_its_own_intent_and_the_service(api):
+    session = _session()
+    asked = _chat(api, session, "我要在线申请居住证")
+    assert asked["intent"]["name"] == "start_application" and "姓名" in _text(asked)
+    turns = [
+        _chat(api, session, text)
+        for text in ("张伟", "310104199001011233", "13812345678", "办这个要交钱吗")
+    ]
+    assert [t["intent"]["name"] for t in turns[:3]] == ["inform"] * 3
+    assert turns[3]["intent"]["name"] == "ask_fee"
+    assert all(t["service"]["code"] == "residence-permit" for t in turns)
 
 
 def test_agent_suggest_gives_readable_answers_and_routes_complaints(agent):

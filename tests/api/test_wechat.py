@@ -32,7 +32,7 @@ MINI_PROGRAM = "gh_0123456789ab"
 
 
 class FakeRasa:
-    """Answers the REST channel like a tiny bot and remembers what it was sent."""
+    """Answers the gateway channel like a tiny bot and remembers what it was sent."""
 
     def __init__(self) -> None:
         self.received: list[dict] = []
@@ -45,9 +45,6 @@ class FakeRasa:
         return [m["message"] for m in self.received if m["sender"] == sender]
 
     async def _handle(self, request: httpx.Request) -> httpx.Response:
-        if request.url.path.endswith("/tracker"):
-            intent = {"name": "ask_service_guide", "confidence": 0.93}
-            return httpx.Response(200, json={"latest_message": {"intent": intent}})
         body = json.loads(request.content)
         self.received.append(body)
         text = body["message"]
@@ -60,10 +57,15 @@ class FakeRasa:
                 {"title": "办理材料", "payload": "/ask_materials"},
                 {"title": "办理地点", "payload": "/ask_location"},
             ]
-            return httpx.Response(
-                200, json=[{"text": "您想了解哪方面？", "buttons": buttons}]
-            )
-        return httpx.Response(200, json=[{"text": f"已收到：{text}"}])
+            return self._answer([{"text": "您想了解哪方面？", "buttons": buttons}])
+        return self._answer([{"text": f"已收到：{text}"}])
+
+    @staticmethod
+    def _answer(messages: list[dict]) -> httpx.Response:
+        intent = {"name": "ask_service_guide", "confidence": 0.93}
+        return httpx.Response(
+            200, json={"messages": messages, "intent": intent, "slots": {}}
+        )
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,9 @@ from rasa_sdk.events import (
 )
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.applications import APPLICATION_SLOTS
 from actions.common import db_session, language_of
+from actions.complaints import COMPLAINT_SLOTS
 from knowledge_base.answers import service_name
 from knowledge_base.repositories.services import get_service
 
@@ -46,6 +48,15 @@ class ActionSessionStart(Action):
         return [*events, ActionExecuted("action_listen")]
 
 
+HALF_FILLED = (
+    *APPLICATION_SLOTS,
+    *COMPLAINT_SLOTS,
+    "rating",
+    "tracking_number",
+    "requested_slot",
+)
+
+
 class ActionResetForms(Action):
     """Cancelling stops any form and forgets what was half-filled."""
 
@@ -55,20 +66,28 @@ class ActionResetForms(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> list[EventType]:
-        half_filled = (
-            "applicant_name",
-            "id_number",
-            "phone",
-            "consent",
-            "complaint_text",
-            "category",
-            "category_guess",
-            "address",
-            "occurred_at",
-            "contact",
-            "rating",
-            "tracking_number",
-            "requested_slot",
-        )
         dispatcher.utter_message(response="utter_cancelled")
-        return [ActiveLoop(None), *(SlotSet(slot, None) for slot in half_filled)]
+        return [ActiveLoop(None), *(SlotSet(slot, None) for slot in HALF_FILLED)]
+
+
+class ActionSetApplicationAside(Action):
+    """A complaint raised in the middle of an application comes first.
+
+    The half-filled application is dropped, personal details included, so that a
+    later application asks for them again rather than reusing them unseen.
+    """
+
+    def name(self) -> str:
+        return "action_set_application_aside"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_application_set_aside")
+        return [
+            ActiveLoop(None),
+            SlotSet("requested_slot", None),
+            *(SlotSet(slot, None) for slot in APPLICATION_SLOTS),
+            # The complaint form starts from what was just said instead of asking again.
+            SlotSet("complaint_text", tracker.latest_message.get("text")),
+        ]

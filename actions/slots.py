@@ -17,6 +17,24 @@ from knowledge_base.resolution import resolve_subject
 from knowledge_base.tracking import find_numbers, normalise_number
 
 ANONYMOUS = "anonymous"
+# Inside a form these have rules of their own (bot/rules/forms.yml): a question, a
+# complaint or a request for a person is not an attempt at the number the form asked for.
+ANSWERED_BY_A_RULE = frozenset(
+    {
+        "ask_service_guide",
+        "ask_materials",
+        "ask_fee",
+        "ask_processing_time",
+        "ask_location",
+        "ask_office_hours",
+        "ask_eligibility",
+        "ask_online_handling",
+        "file_complaint",
+        "cancel",
+        "request_human",
+        "chitchat",
+    }
+)
 
 
 class ValidateSlotMappings(ValidationAction):
@@ -66,7 +84,7 @@ class ValidateSlotMappings(ValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> dict[str, Any]:
         values = entity_values(tracker, "id_number")
-        if not values and tracker.get_slot("requested_slot") == "id_number":
+        if not values and _asked_for(tracker, "id_number"):
             values = [tracker.latest_message.get("text") or ""]
         for value in values:
             return {"id_number": normalise_id_number(value) or value.strip()}
@@ -76,7 +94,7 @@ class ValidateSlotMappings(ValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> dict[str, Any]:
         values = entity_values(tracker, "phone")
-        if not values and tracker.get_slot("requested_slot") == "phone":
+        if not values and _asked_for(tracker, "phone"):
             values = [tracker.latest_message.get("text") or ""]
         for value in values:
             return {"phone": normalise_phone(value) or value.strip()}
@@ -135,3 +153,11 @@ class ValidateSlotMappings(ValidationAction):
             if rating:
                 return {"rating": float(rating)}
         return {}
+
+
+def _asked_for(tracker: Tracker, slot: str) -> bool:
+    """Whether the message answers the form's question for ``slot``."""
+    intent = tracker.latest_message.get("intent", {}).get("name")
+    return (
+        tracker.get_slot("requested_slot") == slot and intent not in ANSWERED_BY_A_RULE
+    )

@@ -94,6 +94,25 @@ def test_slot_mapping_reads_phone_and_language_from_the_message(dispatcher):
     assert action.extract_language(dispatcher, tracker, {}) == {"language": "en"}
 
 
+def test_at_the_id_prompt_a_complaint_is_not_taken_for_a_wrong_number(dispatcher):
+    action = ValidateSlotMappings()
+
+    def at_id_prompt(text, intent):
+        tracker = make_tracker(
+            text=text,
+            intent=intent,
+            slots={"requested_slot": "id_number"},
+            active_loop="application_form",
+        )
+        return action.extract_id_number(dispatcher, tracker, {})
+
+    assert at_id_prompt("小区门口的路灯坏了一个多月", "file_complaint") == {}
+    assert at_id_prompt("办这个要交钱吗", "ask_fee") == {}
+    assert at_id_prompt("31010419900101123", "inform") == {
+        "id_number": "31010419900101123"
+    }
+
+
 def test_complaint_category_is_guessed_and_offered_with_alternatives(dispatcher):
     tracker = make_tracker(
         slots={"complaint_text": "楼上半夜装修电钻声太吵了"},

@@ -84,6 +84,21 @@ def test_complaint_with_a_corrected_district_becomes_a_work_order(citizen):
     assert re.search(r"GD\d{14}", reply) and "生态环境局" in reply
 
 
+def test_a_complaint_at_the_name_prompt_is_taken_first(citizen):
+    assert "姓名" in citizen.say("我要在线申请居住证")
+    reply = citizen.say("楼上每天半夜装修，电钻声吵得人睡不着")
+    assert "申请先不办了" in reply and "噪音扰民" in reply
+    assert citizen.slot("complaint_text") == "楼上每天半夜装修，电钻声吵得人睡不着"
+
+
+def test_a_complaint_later_in_an_application_drops_the_details_given(citizen):
+    citizen.say("我要申请护照")
+    assert "身份证" in citizen.say("张伟")
+    assert "申请先不办了" in citizen.say("小区门口的路灯坏了一个多月，晚上很黑")
+    assert citizen.slot("applicant_name") is None
+    assert citizen.slot("requested_slot") is not None
+
+
 def test_cancelling_a_form_submits_nothing(citizen):
     citizen.say("我要申请护照")
     assert "已为您取消" in citizen.say("算了，不办了")

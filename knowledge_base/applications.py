@@ -129,7 +129,7 @@ def next_steps(application: Application, lang: str = "zh") -> str:
     if english:
         when = f" within {days} working days" if days else ""
         return f"The department will review it{when} and contact you on the mobile number you gave."
-    when = f"{days}个工作日内" if days else ""
+    when = f"在{days}个工作日内" if days else ""
     return f"承办部门将{when}完成审核，并通过您留的手机号与您联系。"
 
 

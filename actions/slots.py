@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 
 from actions.common import entity_values, language_of, search_engine
+from knowledge_base.answers import INTENT_ASPECTS
 from knowledge_base.identity import normalise_id_number, normalise_phone
 from knowledge_base.language import detect_language
 from knowledge_base.places import normalise_district
@@ -20,20 +21,7 @@ ANONYMOUS = "anonymous"
 # Inside a form these have rules of their own (bot/rules/forms.yml): a question, a
 # complaint or a request for a person is not an attempt at the number the form asked for.
 ANSWERED_BY_A_RULE = frozenset(
-    {
-        "ask_service_guide",
-        "ask_materials",
-        "ask_fee",
-        "ask_processing_time",
-        "ask_location",
-        "ask_office_hours",
-        "ask_eligibility",
-        "ask_online_handling",
-        "file_complaint",
-        "cancel",
-        "request_human",
-        "chitchat",
-    }
+    {*INTENT_ASPECTS, "file_complaint", "cancel", "request_human", "chitchat"}
 )
 
 

@@ -39,6 +39,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from knowledge_base.answers import INTENT_ASPECTS
 from knowledge_base.ratings import parse_rating
 from knowledge_base.search.phonetic import HomophoneRepairer
 
@@ -369,17 +370,7 @@ class EntityResolver(GraphComponent):
         return {
             # Intents whose messages are about a service: there a catalogue name
             # written in full is a service entity even when DIET missed it.
-            "service_intents": [
-                "ask_service_guide",
-                "ask_materials",
-                "ask_fee",
-                "ask_processing_time",
-                "ask_location",
-                "ask_office_hours",
-                "ask_eligibility",
-                "ask_online_handling",
-                "start_application",
-            ],
+            "service_intents": [*INTENT_ASPECTS, "start_application"],
         }
 
     def __init__(

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import re
 
+import yaml
+
 from actions.applications import ActionSubmitApplication, ValidateApplicationForm
 from actions.complaints import ActionAskCategory, ActionFileWorkOrder
 from actions.feedback import ActionRecordFeedback
 from actions.handoff import ActionHandoff
-from actions.slots import ValidateSlotMappings
+from actions.slots import ANSWERED_BY_A_RULE, ValidateSlotMappings
 from actions.status import ActionCheckStatus
 from knowledge_base.db import session_scope
 from knowledge_base.repositories.applications import get_application
 from knowledge_base.repositories.work_orders import get_work_order
 from tests.actions.conftest import make_tracker
+from tests.conftest import TESTS_DIR
+
+ROOT = TESTS_DIR.parent
 
 FORM_RUN = [
     {"event": "active_loop", "name": "application_form", "timestamp": 1700000000.0}
@@ -111,6 +116,19 @@ def test_at_the_id_prompt_a_complaint_is_not_taken_for_a_wrong_number(dispatcher
     assert at_id_prompt("31010419900101123", "inform") == {
         "id_number": "31010419900101123"
     }
+
+
+def test_intents_not_taken_for_a_number_are_those_the_application_rules_answer():
+    rules = yaml.safe_load((ROOT / "bot" / "rules" / "forms.yml").read_text("utf-8"))
+    answered = set()
+    for rule in rules["rules"]:
+        if {"active_loop": "application_form"} not in rule.get("condition", []):
+            continue
+        first = rule["steps"][0]
+        for step in first.get("or", [first]):
+            if "intent" in step:
+                answered.add(step["intent"])
+    assert answered == ANSWERED_BY_A_RULE
 
 
 def test_complaint_category_is_guessed_and_offered_with_alternatives(dispatcher):

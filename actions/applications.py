@@ -69,6 +69,9 @@ class ValidateApplicationForm(FormValidationAction):
         tracker: Tracker,
         domain: dict,
     ) -> dict:
+        if tracker.latest_message.get("intent", {}).get("name") == "start_application":
+            # "我要申请" at the name prompt asks to apply, and would pass for a name.
+            return {"applicant_name": None}
         name = str(value or "").strip().strip("。.!！")
         for prefix in _NAME_PREFIXES:
             if name.lower().startswith(prefix):

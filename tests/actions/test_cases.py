@@ -83,6 +83,18 @@ def test_name_is_taken_without_its_lead_in_and_a_sentence_is_asked_again(dispatc
     ) == {"applicant_name": None}
 
 
+def test_asking_to_apply_at_the_name_prompt_is_not_taken_for_a_name(dispatcher):
+    form = ValidateApplicationForm()
+    asking = make_tracker(text="我要申请", intent="start_application")
+    assert form.validate_applicant_name("我要申请", dispatcher, asking, {}) == {
+        "applicant_name": None
+    }
+    naming = make_tracker(text="王秀英", intent="inform")
+    assert form.validate_applicant_name("王秀英", dispatcher, naming, {}) == {
+        "applicant_name": "王秀英"
+    }
+
+
 def test_correction_of_district_is_normalised(dispatcher):
     assert ValidateApplicationForm().validate_district(
         "徐汇", dispatcher, make_tracker(), {}

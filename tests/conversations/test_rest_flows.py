@@ -84,6 +84,13 @@ def test_complaint_with_a_corrected_district_becomes_a_work_order(citizen):
     assert re.search(r"GD\d{14}", reply) and "生态环境局" in reply
 
 
+def test_asking_to_apply_again_at_the_name_prompt_asks_for_the_name_again(citizen):
+    assert "姓名" in citizen.say("我要在线申请居住证")
+    assert "姓名" in citizen.say("我要申请")
+    assert citizen.slot("applicant_name") is None
+    assert "身份证" in citizen.say("王秀英")
+
+
 def test_a_complaint_at_the_name_prompt_is_taken_first(citizen):
     assert "姓名" in citizen.say("我要在线申请居住证")
     reply = citizen.say("楼上每天半夜装修，电钻声吵得人睡不着")

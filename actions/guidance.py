@@ -61,28 +61,43 @@ class ActionServiceGuidance(Action):
         if not resolution.is_clear:
             dispatcher.utter_message(response="utter_ask_which_service")
             return [SlotSet("aspect", aspect)]
-        with db_session() as session:
-            if resolution.kind == "bundle":
-                dispatcher.utter_message(
-                    text=bundle_answer(get_bundle(session, resolution.code), lang)
-                )
-            else:
-                district = tracker.get_slot("district")
-                service = get_service(session, resolution.code)
-                office = (
-                    next(
-                        (
-                            o
-                            for o in offices_in_district(session, district)
-                            if service in o.services
-                        ),
-                        None,
-                    )
-                    if district
-                    else None
-                )
-                dispatcher.utter_message(text=answer(service, aspect, lang, office))
-        return [SlotSet("service", resolution.code), SlotSet("aspect", None)]
+        code = resolution.code
+        if resolution.kind == "bundle":
+            text = search_engine().remembered(
+                ("bundle", code, lang), lambda: _bundle_text(code, lang)
+            )
+        else:
+            district = tracker.get_slot("district")
+            text = search_engine().remembered(
+                ("service", code, aspect, lang, district),
+                lambda: _service_text(code, aspect, lang, district),
+            )
+        dispatcher.utter_message(text=text)
+        return [SlotSet("service", code), SlotSet("aspect", None)]
+
+
+def _bundle_text(code: str, lang: str) -> str:
+    with db_session() as session:
+        return bundle_answer(get_bundle(session, code), lang)
+
+
+def _service_text(code: str, aspect: str, lang: str, district: str | None) -> str:
+    """The answer about one aspect, at the centre of the citizen's district if known."""
+    with db_session() as session:
+        service = get_service(session, code)
+        office = (
+            next(
+                (
+                    o
+                    for o in offices_in_district(session, district)
+                    if service in o.services
+                ),
+                None,
+            )
+            if district
+            else None
+        )
+        return answer(service, aspect, lang, office)
 
 
 class ActionOfferSearchResults(Action):

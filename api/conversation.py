@@ -15,12 +15,12 @@ from starlette.concurrency import run_in_threadpool
 
 from api import metrics
 from api.rasa_client import BotTurn, RasaClient
-from knowledge_base.answers import UNAVAILABLE, WITH_AGENT, service_name
+from knowledge_base.answers import UNAVAILABLE, WITH_AGENT, localised_name
 from knowledge_base.conversations import is_with_agent, record_message
 from knowledge_base.db import session_scope
 from knowledge_base.errors import ExternalServiceError
 from knowledge_base.language import detect_language
-from knowledge_base.repositories.services import get_service
+from knowledge_base.repositories.services import service_names
 
 logger = logging.getLogger(__name__)
 
@@ -109,8 +109,7 @@ def _record(
                 reply["text"],
                 payload={"buttons": reply["buttons"]} if reply["buttons"] else None,
             )
-        if turn.service:
-            service = get_service(session, turn.service)
-            if service is not None:
-                return {"code": service.code, "name": service_name(service, language)}
+        names = service_names(session, turn.service) if turn.service else None
+        if names is not None:
+            return {"code": turn.service, "name": localised_name(*names, language)}
     return None

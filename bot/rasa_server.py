@@ -1,4 +1,4 @@
-"""``rasa`` with three fixes to its cost; takes the same arguments as the ``rasa`` command.
+"""``rasa`` with five fixes to its cost; takes the same arguments as the ``rasa`` command.
 
     python -m bot.rasa_server run --enable-api --model models/hotline.tar.gz ...
 
@@ -18,15 +18,27 @@
   works out which nodes that part needs anew each time, by a walk that visits shared
   nodes once per path: about 5% of a replica's CPU. The prediction graph never
   changes once loaded, so each part is worked out once.
+- Every call to the action server opened a new HTTP session, so a new TCP connection
+  that the action server then had to accept: two or three per message. One session per
+  endpoint keeps its connections open between calls.
+- To read an event (every event of a conversation, on every message) Rasa looks for its
+  class by walking all the subclasses of ``Event``, tens of them, anew each time. The
+  class found for a type name is remembered.
 
 Everything else is Rasa as it comes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import sys
+import weakref
 from typing import Any
+
+# Under the action server's own keep-alive (Sanic's default is 5 s), so an idle
+# connection is dropped here before the server can close it under a request.
+IDLE_CONNECTION_KEPT_S = 2.0
 
 
 def validate_action_results_once_compiled() -> None:
@@ -104,10 +116,76 @@ def work_out_each_graph_part_once() -> None:
     GraphSchema.minimal_graph_schema = minimal_graph_schema
 
 
+def keep_connections_to_endpoints() -> None:
+    """Makes ``EndpointConfig.request`` reuse one session per endpoint and event loop."""
+    import aiohttp
+    from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
+
+    # Per event loop: endpoint id -> (the endpoint, kept alive so its id stays its own;
+    # its session).
+    kept_by_loop: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    class Borrowed:
+        """``async with`` gives the kept session and leaves it open afterwards."""
+
+        def __init__(self, session: aiohttp.ClientSession) -> None:
+            self._session = session
+
+        async def __aenter__(self) -> aiohttp.ClientSession:
+            return self._session
+
+        async def __aexit__(self, *exc_info: object) -> None:
+            return None
+
+    def session(self: EndpointConfig) -> Borrowed:
+        kept_here = kept_by_loop.setdefault(asyncio.get_running_loop(), {})
+        _, kept = kept_here.get(id(self), (self, None))
+        if kept is None or kept.closed:
+            auth = (
+                aiohttp.BasicAuth(
+                    self.basic_auth["username"], self.basic_auth["password"]
+                )
+                if self.basic_auth
+                else None
+            )
+            kept = aiohttp.ClientSession(
+                headers=self.headers,
+                auth=auth,
+                timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+                connector=aiohttp.TCPConnector(
+                    keepalive_timeout=IDLE_CONNECTION_KEPT_S
+                ),
+            )
+            kept_here[id(self)] = (self, kept)
+        return Borrowed(kept)
+
+    EndpointConfig.session = session
+
+
+def find_each_event_class_once() -> None:
+    """Makes ``Event.resolve_by_type`` remember the class found for each type name."""
+    from rasa.shared.core.events import Event
+
+    original = Event.resolve_by_type
+    found: dict[str, type] = {}
+
+    def resolve_by_type(type_name: str, default: type | None = None) -> type | None:
+        if type_name in found:
+            return found[type_name]
+        cls = original(type_name, default)
+        if cls is not None and getattr(cls, "type_name", None) == type_name:
+            found[type_name] = cls
+        return cls
+
+    Event.resolve_by_type = staticmethod(resolve_by_type)
+
+
 def main() -> None:
     validate_action_results_once_compiled()
     load_models_without_a_training_step()
     work_out_each_graph_part_once()
+    keep_connections_to_endpoints()
+    find_each_event_class_once()
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *sys.argv[1:]]

@@ -33,7 +33,11 @@ INTENT_ASPECTS = {
 
 
 def service_name(service: Service, lang: str) -> str:
-    return service.name_en if lang == "en" and service.name_en else service.name
+    return localised_name(service.name, service.name_en, lang)
+
+
+def localised_name(name: str, name_en: str | None, lang: str) -> str:
+    return name_en if lang == "en" and name_en else name
 
 
 def ended(text: str, stop: str) -> str:

@@ -8,9 +8,9 @@ variables alone::
     HOTLINE_TRACKER_STORE_URL=postgresql://rasa:secret@db:5432/rasa_tracker
     HOTLINE_LOCK_STORE_URL=redis://redis:6379/1
 
-The tracker store's keys are those Rasa 3.6 passes to ``SQLTrackerStore``
-(``rasa/core/tracker_store.py``); the lock store is ``bot.lock_store``'s, which takes
-the keys of Rasa's ``RedisLockStore``.
+The tracker store is ``bot.tracker_store``'s, which takes the keys Rasa 3.6 passes to
+``SQLTrackerStore`` (``rasa/core/tracker_store.py``); the lock store is
+``bot.lock_store``'s, which takes the keys of Rasa's ``RedisLockStore``.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ _SQL_DIALECTS = {"postgresql", "postgres", "sqlite"}
 # A dotted path: Rasa loads custom lock stores by module path (named here, not imported,
 # since this module is read by processes that do not load Rasa).
 LOCK_STORE_TYPE = "bot.lock_store.AtomicRedisLockStore"
+TRACKER_STORE_TYPE = "bot.tracker_store.CountingSQLTrackerStore"
 
 
 def endpoints_config(settings: Settings) -> dict[str, Any]:
@@ -44,7 +45,12 @@ def endpoints_config(settings: Settings) -> dict[str, Any]:
         ValueError: a store URL has a scheme Rasa cannot use here.
     """
     config: dict[str, Any] = {
-        "action_endpoint": {"url": f"{settings.action_server_url.rstrip('/')}/webhook"}
+        "action_endpoint": {
+            "url": f"{settings.action_server_url.rstrip('/')}/webhook",
+            # Without it every call carries the whole domain, which no action reads
+            # but the validators (domain.yml names them).
+            "enable_selective_domain": True,
+        }
     }
     if settings.tracker_store_url:
         config["tracker_store"] = tracker_store_config(settings.tracker_store_url)
@@ -54,7 +60,11 @@ def endpoints_config(settings: Settings) -> dict[str, Any]:
 
 
 def tracker_store_config(url: str) -> dict[str, Any]:
-    """Rasa's ``SQL`` tracker store for a ``postgresql://`` (or ``sqlite:///``) URL."""
+    """Our SQL tracker store for a ``postgresql://`` (or ``sqlite:///``) URL.
+
+    It takes the keys of Rasa's ``SQL`` tracker store and uses its table; it only reads
+    and writes with fewer queries (see ``bot/tracker_store.py``).
+    """
     parts = urlsplit(url)
     # "postgresql+psycopg2" is SQLAlchemy's spelling of the same thing; Rasa's default
     # driver for postgresql is psycopg2 anyway.
@@ -64,9 +74,13 @@ def tracker_store_config(url: str) -> dict[str, Any]:
             f"tracker_store_url must be postgresql:// or sqlite:///, not {dialect}://"
         )
     if dialect == "sqlite":
-        return {"type": "SQL", "dialect": "sqlite", "db": parts.path.removeprefix("/")}
+        return {
+            "type": TRACKER_STORE_TYPE,
+            "dialect": "sqlite",
+            "db": parts.path.removeprefix("/"),
+        }
     config: dict[str, Any] = {
-        "type": "SQL",
+        "type": TRACKER_STORE_TYPE,
         "dialect": "postgresql",
         "url": parts.hostname or "localhost",
         "port": parts.port or 5432,

@@ -24,6 +24,14 @@ def get_service(session: Session, code: str) -> Service | None:
     return session.scalars(statement).first()
 
 
+def service_names(session: Session, code: str) -> tuple[str, str] | None:
+    """The Chinese and English names alone, for a reply that only names the service."""
+    row = session.execute(
+        select(Service.name, Service.name_en).where(Service.code == code)
+    ).first()
+    return (row.name, row.name_en) if row is not None else None
+
+
 def get_services(session: Session, codes: Sequence[str]) -> list[Service]:
     """Services in the order of ``codes``; unknown codes are skipped."""
     found = {

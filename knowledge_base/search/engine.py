@@ -1,7 +1,9 @@
-"""The search index and the complaint classifier, kept in memory for a process.
+"""The search index, the complaint classifier and answers, kept in memory for a process.
 
 Building the index takes a second at the platform's scale, so it is built once, lazily,
-and rebuilt only after the catalogue changes. A change made through this process drops
+and rebuilt only after the catalogue changes. Answers rendered from the catalogue (a
+service's materials, say: four queries and a page of ORM objects each time) are kept
+the same way, up to ``ANSWERS_KEPT`` of them, the least recently used dropped first. A change made through this process drops
 the index at once; with several processes (gateway replicas, the action server) sharing
 a Redis (``HOTLINE_REDIS_URL``), a change also replaces a shared revision token, which
 every process compares at most once every ``catalogue_check_interval_s`` seconds.
@@ -13,8 +15,9 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
-from typing import Protocol
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Protocol, TypeVar
 
 from sqlalchemy.engine import Engine
 
@@ -26,6 +29,8 @@ from knowledge_base.settings import get_settings
 
 logger = logging.getLogger(__name__)
 _NEVER_CHECKED = object()
+ANSWERS_KEPT = 10_000
+T = TypeVar("T")
 
 
 class CatalogueRevision(Protocol):
@@ -94,6 +99,10 @@ class SearchEngine:
         self._lock = threading.Lock()
         self._index: ServiceIndex | None = None
         self._classifier: ComplaintClassifier | None = None
+        self._answers: OrderedDict[Hashable, object] = OrderedDict()
+        # Counts the catalogues forgotten, so an answer worked out from one that was
+        # forgotten meanwhile is not kept.
+        self._generation = 0
         self._revision = revision or shared_revision(settings.redis_url)
         self._interval = (
             settings.catalogue_check_interval_s
@@ -122,15 +131,35 @@ class SearchEngine:
                     self._classifier = build_classifier(session)
             return self._classifier
 
+    def remembered(self, key: Hashable, work_out: Callable[[], T]) -> T:
+        """What ``work_out`` gives from the catalogue, worked out once per catalogue.
+
+        Args:
+            key: names the answer: everything it depends on besides the catalogue.
+            work_out: reads the catalogue; called outside the lock.
+        """
+        with self._lock:
+            self._follow_shared_revision()
+            if key in self._answers:
+                self._answers.move_to_end(key)
+                return self._answers[key]  # type: ignore[return-value]
+            generation = self._generation
+        value = work_out()
+        with self._lock:
+            if generation == self._generation:
+                self._answers[key] = value
+                if len(self._answers) > ANSWERS_KEPT:
+                    self._answers.popitem(last=False)
+        return value
+
     def invalidate(self) -> None:
-        """Forget the built index; the next query rebuilds it from the database.
+        """Forget the built index and answers; the next query rebuilds from the database.
 
         Call it after the change is committed; other processes follow within
         ``check_interval_s``.
         """
         with self._lock:
-            self._index = None
-            self._classifier = None
+            self._forget()
             if self._revision is not None:
                 try:
                     self._seen = self._revision.bump()
@@ -156,5 +185,10 @@ class SearchEngine:
             if self._seen is not _NEVER_CHECKED:
                 logger.info("the catalogue changed elsewhere; rebuilding the index")
             self._seen = current
-            self._index = None
-            self._classifier = None
+            self._forget()
+
+    def _forget(self) -> None:
+        self._index = None
+        self._classifier = None
+        self._answers.clear()
+        self._generation += 1

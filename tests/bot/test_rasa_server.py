@@ -1,5 +1,6 @@
-"""Rasa with its three fixes: action answers validated once compiled, models loaded for
-prediction only, each part of the prediction graph worked out once."""
+"""Rasa with its five fixes: action answers validated once compiled, models loaded for
+prediction only, each part of the prediction graph worked out once, connections to the
+action server kept, event classes found once."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ import pytest
 from rasa.core.actions.action import RemoteAction
 
 from bot.rasa_server import (
+    find_each_event_class_once,
+    keep_connections_to_endpoints,
     load_models_without_a_training_step,
     validate_action_results_once_compiled,
     work_out_each_graph_part_once,
 )
+from tests.support.servers import free_port
 
 CONVERSATION = [
     "刚来上海工作，居住证要怎么办",
@@ -146,3 +150,67 @@ def test_rasa_with_its_fixes_predicts_exactly_as_rasa(trained_model, monkeypatch
     load_models_without_a_training_step()
     work_out_each_graph_part_once()
     assert _predictions(trained_model) == as_rasa_predicts
+
+
+def _client_ports_of_calls(calls: int) -> list[int]:
+    """The client port of each of ``calls`` requests through Rasa's EndpointConfig."""
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    async def run() -> list[int]:
+        ports: list[int] = []
+
+        async def answer(request: web.Request) -> web.Response:
+            ports.append(request.transport.get_extra_info("peername")[1])
+            return web.json_response({"events": [], "responses": []})
+
+        app = web.Application()
+        app.router.add_post("/webhook", answer)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        port = free_port()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        try:
+            endpoint = EndpointConfig(url=f"http://127.0.0.1:{port}/webhook")
+            for _ in range(calls):
+                assert await endpoint.request(json={"next_action": "x"}) == {
+                    "events": [],
+                    "responses": [],
+                }
+        finally:
+            await runner.cleanup()
+        return ports
+
+    return asyncio.run(run())
+
+
+def test_calls_to_the_action_server_share_one_kept_connection(monkeypatch):
+    from rasa.utils.endpoints import EndpointConfig
+
+    assert len(set(_client_ports_of_calls(3))) == 3  # Rasa: a connection per call
+    monkeypatch.setattr(EndpointConfig, "session", EndpointConfig.session)
+    keep_connections_to_endpoints()
+    assert len(set(_client_ports_of_calls(3))) == 1
+
+
+def test_each_event_class_is_found_once_and_is_rasas_own(monkeypatch):
+    from rasa.shared.core.events import Event
+    from rasa.shared.utils import common
+
+    names = ["user", "bot", "action", "slot", "session_started", "active_loop"]
+    as_rasa = {name: Event.resolve_by_type(name) for name in names}
+    monkeypatch.setattr(Event, "resolve_by_type", Event.resolve_by_type)
+    walks = []
+    all_subclasses = common.all_subclasses
+    monkeypatch.setattr(
+        common, "all_subclasses", lambda cls: walks.append(cls) or all_subclasses(cls)
+    )
+    find_each_event_class_once()
+
+    for _ in range(3):
+        assert {name: Event.resolve_by_type(name) for name in names} == as_rasa
+    assert walks.count(Event) == len(names)  # one walk per type name, not per read
+    assert Event.resolve_by_type("topic") is None
+    assert Event.resolve_by_type("no such event", default=Event) is Event
+    with pytest.raises(ValueError, match="Unknown event name"):
+        Event.resolve_by_type("no such event")

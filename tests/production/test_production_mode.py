@@ -20,10 +20,15 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 def test_embedded_settings_keep_rasa_in_memory():
     config = endpoints_config(Settings(action_server_url="http://127.0.0.1:5055"))
-    assert config == {"action_endpoint": {"url": "http://127.0.0.1:5055/webhook"}}
+    assert config == {
+        "action_endpoint": {
+            "url": "http://127.0.0.1:5055/webhook",
+            "enable_selective_domain": True,
+        }
+    }
 
 
-def test_store_urls_become_rasa_sql_tracker_and_atomic_redis_lock_stores():
+def test_store_urls_become_the_counting_sql_tracker_and_atomic_redis_lock_stores():
     config = endpoints_config(
         Settings(
             action_server_url="http://hotline-actions:5055/",
@@ -31,9 +36,12 @@ def test_store_urls_become_rasa_sql_tracker_and_atomic_redis_lock_stores():
             lock_store_url="redis://:secret@cache:6380/1",
         )
     )
-    assert config["action_endpoint"] == {"url": "http://hotline-actions:5055/webhook"}
+    assert config["action_endpoint"] == {
+        "url": "http://hotline-actions:5055/webhook",
+        "enable_selective_domain": True,
+    }
     assert config["tracker_store"] == {
-        "type": "SQL",
+        "type": "bot.tracker_store.CountingSQLTrackerStore",
         "dialect": "postgresql",
         "url": "db",
         "port": 6543,

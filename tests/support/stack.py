@@ -35,7 +35,7 @@ TRAINING_INPUTS = (
 TEST_EPOCHS = {
     "DIETClassifier": 30,
     "bot.components.retrieval_selector.RetrievalResponseSelector": 30,
-    "TEDPolicy": 25,
+    "bot.components.ted_policy.CachedTEDPolicy": 25,
 }
 BIN = Path(sys.executable).parent
 

@@ -1,0 +1,196 @@
+"""The tracker store that saves without counting: the same rows as Rasa's own store."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.tracker_store import CountingSQLTrackerStore
+from tests.support.servers import postgres_cluster
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(ROOT / "domain.yml")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def store_keys(request, tmp_path_factory) -> Iterator[dict]:
+    """The keys the endpoints file gives both stores, on a fresh database."""
+    if request.param == "sqlite":
+        yield {"dialect": "sqlite", "db": str(tmp_path_factory.mktemp("t") / "t.db")}
+        return
+    with postgres_cluster() as cluster:
+        url = urlsplit(cluster.create_database("rasa_tracker"))
+        yield {
+            "dialect": "postgresql",
+            "host": url.hostname,
+            "port": url.port,
+            "db": "rasa_tracker",
+            "username": url.username,
+            "password": url.password,
+        }
+
+
+@pytest.fixture
+def stores(store_keys, domain):
+    return (
+        CountingSQLTrackerStore(domain=domain, **store_keys),
+        SQLTrackerStore(domain=domain, **store_keys),
+    )
+
+
+def _turn(text: str, intent: str, answer: str) -> list:
+    return [
+        UserUttered(text, {"name": intent, "confidence": 0.98}),
+        SlotSet("aspect", "materials"),
+        ActionExecuted("utter_greet"),
+        BotUttered(answer),
+        ActionExecuted("action_listen"),
+    ]
+
+
+def _opening() -> list:
+    return [
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        ActionExecuted("action_listen"),
+    ]
+
+
+def _statements(store) -> list[str]:
+    seen: list[str] = []
+    sa.event.listen(
+        store.engine,
+        "before_cursor_execute",
+        lambda conn, cursor, statement, *rest: seen.append(statement.lower()),
+    )
+    return seen
+
+
+def test_a_conversation_saved_here_reads_back_the_same_through_rasas_own_store(
+    stores, domain
+):
+    ours, rasas = stores
+    sender = f"citizen-{uuid.uuid4().hex[:8]}"
+    tracker = DialogueStateTracker.from_events(
+        sender,
+        [*_opening(), *_turn("护照怎么办", "ask_service_guide", "请带身份证")],
+        slots=domain.slots,
+    )
+    asyncio.run(ours.save(tracker))
+
+    again = asyncio.run(rasas.retrieve(sender))
+    assert again.current_state() == tracker.current_state()
+    assert asyncio.run(ours.retrieve(sender)).current_state() == tracker.current_state()
+
+
+def test_a_loaded_conversation_saves_only_its_new_events_and_counts_nothing(
+    stores, domain
+):
+    ours, rasas = stores
+    sender = f"citizen-{uuid.uuid4().hex[:8]}"
+    first = DialogueStateTracker.from_events(
+        sender,
+        [*_opening(), *_turn("护照怎么办", "ask_service_guide", "a")],
+        slots=domain.slots,
+    )
+    asyncio.run(ours.save(first))
+
+    loaded = asyncio.run(ours.retrieve(sender))
+    for event in _turn("要多久", "ask_time_limit", "b"):
+        loaded.update(event)
+    statements = _statements(ours)
+    asyncio.run(ours.save(loaded))
+
+    assert statements and not [s for s in statements if "count(" in s]
+    stored = asyncio.run(rasas.retrieve(sender))
+    assert [e.as_dict() for e in stored.events] == [e.as_dict() for e in loaded.events]
+
+
+def test_every_save_stores_what_rasas_own_store_stores(stores, domain):
+    """Rasa answers a conversation it failed to read (PostgreSQL restarted) with a new
+    tracker and saves it twice: the stored conversation must come out as with Rasa's
+    store, not with the new tracker's turn appended."""
+    ours, rasas = stores
+    stored_turn = [*_opening(), *_turn("护照怎么办", "ask_service_guide", "a")]
+    fresh_turn = [
+        ActionExecuted("action_listen"),
+        *_opening(),
+        *_turn("要多久", "ask_time_limit", "b"),
+        *_turn("在哪办", "ask_location", "c"),
+    ]
+    outcome = {}
+    for name, store in (("ours", ours), ("rasa's", rasas)):
+        sender = f"citizen-{uuid.uuid4().hex[:8]}"
+        asyncio.run(store.save(DialogueStateTracker.from_events(sender, stored_turn)))
+        loaded = asyncio.run(store.retrieve(sender))
+        asyncio.run(store.save(loaded))  # loaded, saved with nothing new
+        fresh = DialogueStateTracker.from_events(sender, fresh_turn[:1])
+        asyncio.run(store.save(fresh))
+        for event in fresh_turn[1:]:
+            fresh.update(event)
+        asyncio.run(store.save(fresh))
+        asyncio.run(store.save(fresh))
+        outcome[name] = [
+            e.as_dict() for e in asyncio.run(rasas.retrieve_full_tracker(sender)).events
+        ]
+    assert outcome["ours"] == outcome["rasa's"]
+
+
+def test_a_tracker_not_loaded_here_is_counted_and_not_stored_twice(stores, domain):
+    ours, rasas = stores
+    sender = f"citizen-{uuid.uuid4().hex[:8]}"
+    events = [*_opening(), *_turn("护照怎么办", "ask_service_guide", "a")]
+    asyncio.run(rasas.save(DialogueStateTracker.from_events(sender, events)))
+
+    longer = DialogueStateTracker.from_events(
+        sender, [*events, *_turn("要多久", "ask_time_limit", "b")], slots=domain.slots
+    )
+    asyncio.run(ours.save(longer))
+
+    stored = asyncio.run(rasas.retrieve(sender))
+    assert len(stored.events) == len(longer.events)
+
+
+def test_only_the_latest_session_is_loaded_as_rasa_loads_it(stores, domain):
+    ours, rasas = stores
+    sender = f"citizen-{uuid.uuid4().hex[:8]}"
+    events = [
+        *_opening(),
+        *_turn("护照怎么办", "ask_service_guide", "a"),
+        *_opening(),
+        *_turn("结婚登记", "ask_service_guide", "b"),
+    ]
+    asyncio.run(rasas.save(DialogueStateTracker.from_events(sender, events)))
+
+    ours_loaded = asyncio.run(ours.retrieve(sender))
+    rasas_loaded = asyncio.run(rasas.retrieve(sender))
+    assert [e.as_dict() for e in ours_loaded.events] == [
+        e.as_dict() for e in rasas_loaded.events
+    ]
+    assert ours_loaded.events[0] == SessionStarted()
+    assert len(ours_loaded.events) < len(events)
+
+
+def test_an_unknown_conversation_is_none(stores):
+    ours, _ = stores
+    assert asyncio.run(ours.retrieve("nobody-here")) is None

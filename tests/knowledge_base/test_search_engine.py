@@ -1,0 +1,112 @@
+"""What a process keeps of the catalogue, and when it lets go of it."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge_base.search import engine as search_engine
+from knowledge_base.search.engine import SearchEngine
+
+
+class SharedRevision:
+    """The token other processes would change in Redis."""
+
+    def __init__(self) -> None:
+        self.token = "first"
+
+    def current(self) -> str:
+        return self.token
+
+    def bump(self) -> str:
+        self.token += "+"
+        return self.token
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def shared():
+    return SharedRevision()
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def catalogue(engine, shared, clock):
+    return SearchEngine(engine, revision=shared, check_interval_s=5, clock=clock)
+
+
+def _counting(value: str):
+    calls = []
+
+    def work_out() -> str:
+        calls.append(value)
+        return value
+
+    return work_out, calls
+
+
+def test_an_answer_is_worked_out_once_while_the_catalogue_stays(catalogue):
+    work_out, calls = _counting("材料清单")
+    assert catalogue.remembered(("passport", "materials"), work_out) == "材料清单"
+    assert catalogue.remembered(("passport", "materials"), work_out) == "材料清单"
+    assert calls == ["材料清单"]
+
+
+def test_answers_are_worked_out_again_after_a_change_made_here(catalogue):
+    work_out, calls = _counting("旧")
+    catalogue.remembered("key", work_out)
+    catalogue.invalidate()
+    catalogue.remembered("key", work_out)
+    assert calls == ["旧", "旧"]
+
+
+def test_a_change_made_elsewhere_is_followed_at_the_next_check(
+    catalogue, shared, clock
+):
+    work_out, calls = _counting("x")
+    catalogue.remembered("key", work_out)
+    shared.token = "changed by another process"
+    catalogue.remembered("key", work_out)
+    assert len(calls) == 1  # not checked again before the interval
+    clock.now += 5
+    catalogue.remembered("key", work_out)
+    assert len(calls) == 2
+
+
+def test_an_answer_worked_out_while_the_catalogue_changed_is_not_kept(catalogue):
+    calls = []
+
+    def work_out_during_a_change() -> str:
+        calls.append(1)
+        catalogue.invalidate()
+        return "perhaps stale"
+
+    assert catalogue.remembered("key", work_out_during_a_change) == "perhaps stale"
+    catalogue.remembered("key", work_out_during_a_change)
+    assert len(calls) == 2
+
+
+def test_the_least_recently_used_answers_go_first_past_the_limit(
+    catalogue, monkeypatch
+):
+    monkeypatch.setattr(search_engine, "ANSWERS_KEPT", 2)
+    first, first_calls = _counting("a")
+    catalogue.remembered("a", first)
+    catalogue.remembered("b", lambda: "b")
+    catalogue.remembered("a", first)  # used again: now "b" is the oldest
+    catalogue.remembered("c", lambda: "c")
+    catalogue.remembered("a", first)
+    assert first_calls == ["a"]
+    second, second_calls = _counting("b")
+    catalogue.remembered("b", second)
+    assert second_calls == ["b"]

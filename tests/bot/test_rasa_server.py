@@ -9,9 +9,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rasa.core.actions.action import RemoteAction
 
 from bot.rasa_server import (
+    ActionResultChecker,
     find_each_event_class_once,
     keep_connections_to_endpoints,
     load_models_without_a_training_step,
@@ -65,6 +68,82 @@ def test_compiled_validator_gives_the_verdict_of_jsonschema_validate(patched, an
     except jsonschema.ValidationError:
         verdict = False
     assert verdict == _verdict_of_jsonschema(answer)
+
+
+EVENT_NAMES = [
+    b["properties"]["event"]["const"]
+    for b in RemoteAction.action_response_format_spec()["properties"]["events"][
+        "items"
+    ]["oneOf"]
+]
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["name", "text", "value", "x"]), inner)
+    ),
+    max_leaves=6,
+)
+# The fields Rasa's event schemas speak of, and some they do not.
+FIELDS = st.sampled_from(
+    [
+        "name", "value", "text", "timestamp", "metadata", "parse_data", "intent",
+        "entities", "policy", "confidence", "input_channel", "message_id", "data",
+        "date_time", "kill_on_user_msg", "action_text", "hide_rule_turn", "x",
+    ]
+)  # fmt: skip
+
+
+def _events_as_rasa_writes_them() -> list[dict]:
+    from rasa.shared.core import events
+
+    return [
+        e.as_dict()
+        for e in [
+            events.SlotSet("service", "passport"),
+            events.SlotSet("district", None),
+            events.ActionExecuted("action_listen"),
+            events.BotUttered("请问是在哪个区？", {"buttons": [{"title": "徐汇区"}]}),
+            events.UserUttered("护照", {"name": "ask_service_guide", "confidence": 1}),
+            events.ActiveLoop("application_form"),
+            events.ActiveLoop(None),
+            events.FollowupAction("action_listen"),
+            events.SessionStarted(),
+            events.Restarted(),
+            events.AllSlotsReset(),
+            events.ConversationPaused(),
+        ]
+    ]
+
+
+EVENTS = st.builds(
+    lambda name, fields: {**fields, **({} if name is None else {"event": name})},
+    st.sampled_from([*EVENT_NAMES, "no such event", 3, None]),
+    st.dictionaries(FIELDS, JSON_VALUES, max_size=4),
+) | st.sampled_from(_events_as_rasa_writes_them())
+RESULTS = st.one_of(
+    st.builds(
+        lambda events, responses: {"events": events, "responses": responses},
+        st.lists(EVENTS, max_size=4) | JSON_VALUES,
+        st.lists(st.dictionaries(st.sampled_from(["text"]), st.text()), max_size=2)
+        | JSON_VALUES,
+    ),
+    JSON_VALUES,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(RESULTS)
+def test_each_event_checked_against_its_own_kind_is_jsonschemas_verdict(result):
+    checker = ActionResultChecker(RemoteAction.action_response_format_spec())
+    assert checker.is_valid(result) == _verdict_of_jsonschema(result)
+
+
+def test_a_schema_of_another_shape_is_validated_as_a_whole():
+    schema = {"type": "object", "properties": {"events": {"type": "array"}}}
+    checker = ActionResultChecker(schema)
+    assert checker.is_valid({"events": [{"event": "anything"}]})
+    assert not checker.is_valid({"events": "not a list"})
 
 
 def test_invalid_answer_still_names_the_custom_actions_documentation(patched):

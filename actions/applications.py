@@ -12,6 +12,7 @@ from actions.common import (
     db_session,
     form_started_at,
     language_of,
+    latest_intent,
     politely,
     search_engine,
 )
@@ -69,7 +70,7 @@ class ValidateApplicationForm(FormValidationAction):
         tracker: Tracker,
         domain: dict,
     ) -> dict:
-        if tracker.latest_message.get("intent", {}).get("name") == "start_application":
+        if latest_intent(tracker) == "start_application":
             # "我要申请" at the name prompt asks to apply, and would pass for a name.
             return {"applicant_name": None}
         name = str(value or "").strip().strip("。.!！")

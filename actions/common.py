@@ -31,6 +31,10 @@ def language_of(tracker: Tracker) -> str:
     return tracker.get_slot("language") or "zh"
 
 
+def latest_intent(tracker: Tracker) -> str | None:
+    return tracker.latest_message.get("intent", {}).get("name")
+
+
 def entity_values(tracker: Tracker, entity: str) -> list[str]:
     return [str(value) for value in tracker.get_latest_entity_values(entity) if value]
 

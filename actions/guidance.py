@@ -12,6 +12,7 @@ from actions.common import (
     db_session,
     entity_values,
     language_of,
+    latest_intent,
     politely,
     search_engine,
 )
@@ -43,7 +44,7 @@ class ActionServiceGuidance(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> list:
         lang = language_of(tracker)
-        intent = tracker.latest_message.get("intent", {}).get("name")
+        intent = latest_intent(tracker)
         # A button click (inform) answers the question asked before it.
         aspect = INTENT_ASPECTS.get(intent) or tracker.get_slot("aspect") or "overview"
         resolution = resolve_subject(

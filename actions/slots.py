@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 
-from actions.common import entity_values, language_of, search_engine
+from actions.common import entity_values, language_of, latest_intent, search_engine
 from knowledge_base.answers import INTENT_ASPECTS
 from knowledge_base.identity import normalise_id_number, normalise_phone
 from knowledge_base.language import detect_language
@@ -99,7 +99,7 @@ class ValidateSlotMappings(ValidationAction):
                 return {"category": value}
         if tracker.get_slot("requested_slot") != "category":
             return {}
-        intent = tracker.latest_message.get("intent", {}).get("name")
+        intent = latest_intent(tracker)
         if intent == "affirm" and tracker.get_slot("category_guess"):
             return {"category": tracker.get_slot("category_guess")}
         if intent == "deny":
@@ -120,7 +120,7 @@ class ValidateSlotMappings(ValidationAction):
         if tracker.get_slot("requested_slot") != "contact":
             return {}
         text = tracker.latest_message.get("text") or ""
-        intent = tracker.latest_message.get("intent", {}).get("name")
+        intent = latest_intent(tracker)
         if intent == "deny" or any(
             word in text.lower() for word in ("匿名", "不留", "anonymous")
         ):
@@ -135,7 +135,7 @@ class ValidateSlotMappings(ValidationAction):
             rating = parse_rating(value)
             if rating:
                 return {"rating": float(rating)}
-        intent = tracker.latest_message.get("intent", {}).get("name")
+        intent = latest_intent(tracker)
         if tracker.get_slot("requested_slot") == "rating" or intent == "give_feedback":
             rating = parse_rating(tracker.latest_message.get("text") or "")
             if rating:
@@ -145,7 +145,7 @@ class ValidateSlotMappings(ValidationAction):
 
 def _asked_for(tracker: Tracker, slot: str) -> bool:
     """Whether the message answers the form's question for ``slot``."""
-    intent = tracker.latest_message.get("intent", {}).get("name")
+    intent = latest_intent(tracker)
     return (
         tracker.get_slot("requested_slot") == slot and intent not in ANSWERED_BY_A_RULE
     )

@@ -75,15 +75,14 @@ class ActionResultChecker:
         from jsonschema import validators
 
         compiled = validators.validator_for(schema)
-        self._whole = compiled(schema)
-        self._kinds: dict[str, Any] | None = None
         events = schema.get("properties", {}).get("events", {})
         items = events.get("items", {})
         branches = items.get("oneOf", [])
         names = [
             b.get("properties", {}).get("event", {}).get("const") for b in branches
         ]
-        if (
+        self._kinds: dict[str, Any] | None = None
+        if not (
             branches
             and set(items) <= {"type", "properties", "required", "oneOf"}
             and "event" in items.get("required", [])
@@ -91,18 +90,21 @@ class ActionResultChecker:
             and all(isinstance(n, str) for n in names)
             and len(set(names)) == len(names)
         ):
-            outer = {k: v for k, v in events.items() if k != "items"}
-            self._outer = compiled(
-                {**schema, "properties": {**schema["properties"], "events": outer}}
-            )
-            self._item = compiled({k: v for k, v in items.items() if k != "oneOf"})
-            self._kinds = {n: compiled(b) for n, b in zip(names, branches, strict=True)}
+            self._outer = compiled(schema)
+            return
+        # The events' items are checked one by one in is_valid, the rest here.
+        outer = {k: v for k, v in events.items() if k != "items"}
+        self._outer = compiled(
+            {**schema, "properties": {**schema["properties"], "events": outer}}
+        )
+        self._item = compiled({k: v for k, v in items.items() if k != "oneOf"})
+        self._kinds = {n: compiled(b) for n, b in zip(names, branches, strict=True)}
 
     def is_valid(self, result: Any) -> bool:
-        if self._kinds is None:
-            return self._whole.is_valid(result)
         if not self._outer.is_valid(result):
             return False
+        if self._kinds is None:
+            return True
         for event in result.get("events", []):
             if not self._item.is_valid(event):
                 return False

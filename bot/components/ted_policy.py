@@ -9,7 +9,6 @@ message: on these machines that was a quarter of Rasa's time per message.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import Any
 
 from rasa.core.policies.policy import PolicyPrediction, SupportedData
@@ -18,6 +17,8 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import TEXT
+
+from knowledge_base.lru import LeastRecentlyUsed
 
 PREDICTIONS_KEPT = 4096
 
@@ -30,7 +31,9 @@ class CachedTEDPolicy(TEDPolicy):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._predictions: OrderedDict[tuple, PolicyPrediction] = OrderedDict()
+        self._predictions: LeastRecentlyUsed[PolicyPrediction] = LeastRecentlyUsed(
+            PREDICTIONS_KEPT
+        )
 
     def predict_action_probabilities(
         self,
@@ -50,11 +53,7 @@ class CachedTEDPolicy(TEDPolicy):
             known = super().predict_action_probabilities(
                 tracker, domain, rule_only_data, **kwargs
             )
-            self._predictions[key] = known
-            if len(self._predictions) > PREDICTIONS_KEPT:
-                self._predictions.popitem(last=False)
-        else:
-            self._predictions.move_to_end(key)
+            self._predictions.put(key, known)
         return self._prediction(
             list(known.probabilities),
             is_end_to_end_prediction=known.is_end_to_end_prediction,

@@ -3,8 +3,8 @@
 Building the index takes a second at the platform's scale, so it is built once, lazily,
 and rebuilt only after the catalogue changes. Answers rendered from the catalogue (a
 service's materials, say: four queries and a page of ORM objects each time) are kept
-the same way, up to ``ANSWERS_KEPT`` of them, the least recently used dropped first. A change made through this process drops
-the index at once; with several processes (gateway replicas, the action server) sharing
+the same way, up to ``ANSWERS_KEPT`` of them, the least recently used dropped first.
+A change made through this process drops the index at once; with several processes (gateway replicas, the action server) sharing
 a Redis (``HOTLINE_REDIS_URL``), a change also replaces a shared revision token, which
 every process compares at most once every ``catalogue_check_interval_s`` seconds.
 """
@@ -15,13 +15,13 @@ import logging
 import threading
 import time
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Protocol, TypeVar
 
 from sqlalchemy.engine import Engine
 
 from knowledge_base.db import session_scope
+from knowledge_base.lru import LeastRecentlyUsed
 from knowledge_base.search.build import build_classifier, build_service_index
 from knowledge_base.search.classify import ComplaintClassifier
 from knowledge_base.search.ranking import ServiceIndex
@@ -85,6 +85,7 @@ class SearchEngine:
             set, else none (one process sees only its own changes).
         check_interval_s: how often the shared revision is read, at most.
         clock: monotonic seconds, injectable for tests.
+        answers_kept: how many answers ``remembered`` keeps at most.
     """
 
     def __init__(
@@ -93,13 +94,14 @@ class SearchEngine:
         revision: CatalogueRevision | None = None,
         check_interval_s: float | None = None,
         clock: Callable[[], float] = time.monotonic,
+        answers_kept: int = ANSWERS_KEPT,
     ) -> None:
         settings = get_settings()
         self._engine = engine
         self._lock = threading.Lock()
         self._index: ServiceIndex | None = None
         self._classifier: ComplaintClassifier | None = None
-        self._answers: OrderedDict[Hashable, object] = OrderedDict()
+        self._answers: LeastRecentlyUsed[object] = LeastRecentlyUsed(answers_kept)
         # Counts the catalogues forgotten, so an answer worked out from one that was
         # forgotten meanwhile is not kept.
         self._generation = 0
@@ -140,16 +142,14 @@ class SearchEngine:
         """
         with self._lock:
             self._follow_shared_revision()
-            if key in self._answers:
-                self._answers.move_to_end(key)
-                return self._answers[key]  # type: ignore[return-value]
+            known = self._answers.get(key)
+            if known is not None:
+                return known  # type: ignore[return-value]
             generation = self._generation
         value = work_out()
         with self._lock:
             if generation == self._generation:
-                self._answers[key] = value
-                if len(self._answers) > ANSWERS_KEPT:
-                    self._answers.popitem(last=False)
+                self._answers.put(key, value)
         return value
 
     def invalidate(self) -> None:

@@ -25,13 +25,14 @@ def agent(trained_model):
 
 @pytest.fixture
 def ted(agent, monkeypatch):
-    from bot.components.ted_policy import CachedTEDPolicy
+    from bot.components.ted_policy import PREDICTIONS_KEPT, CachedTEDPolicy
+    from knowledge_base.lru import LeastRecentlyUsed
 
     nodes = agent.processor.graph_runner._instantiated_nodes.values()
     policy = next(
         n._component for n in nodes if isinstance(n._component, CachedTEDPolicy)
     )
-    monkeypatch.setattr(policy, "_predictions", type(policy._predictions)())
+    monkeypatch.setattr(policy, "_predictions", LeastRecentlyUsed(PREDICTIONS_KEPT))
     runs = []
     run_inference = policy.model.run_inference
     monkeypatch.setattr(

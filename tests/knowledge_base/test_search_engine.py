@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge_base.search import engine as search_engine
 from knowledge_base.search.engine import SearchEngine
 
 
@@ -96,10 +95,10 @@ def test_an_answer_worked_out_while_the_catalogue_changed_is_not_kept(catalogue)
     assert len(calls) == 2
 
 
-def test_the_least_recently_used_answers_go_first_past_the_limit(
-    catalogue, monkeypatch
-):
-    monkeypatch.setattr(search_engine, "ANSWERS_KEPT", 2)
+def test_the_least_recently_used_answers_go_first_past_the_limit(engine, shared, clock):
+    catalogue = SearchEngine(
+        engine, revision=shared, check_interval_s=5, clock=clock, answers_kept=2
+    )
     first, first_calls = _counting("a")
     catalogue.remembered("a", first)
     catalogue.remembered("b", lambda: "b")

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from api import metrics
 from api.rasa_client import BotTurn, RasaClient
 from knowledge_base.answers import UNAVAILABLE, WITH_AGENT, localised_name
-from knowledge_base.conversations import is_with_agent, record_message
+from knowledge_base.conversations import is_with_agent, record_turn
 from knowledge_base.db import session_scope
 from knowledge_base.errors import ExternalServiceError
 from knowledge_base.language import detect_language
@@ -93,22 +93,14 @@ def _record(
     named in the citizen's language."""
     with session_scope(engine) as session:
         intent = turn.intent or {}
-        record_message(
+        record_turn(
             session,
             session_id,
-            "citizen",
             text,
+            turn.replies,
             intent=intent.get("name"),
             confidence=intent.get("confidence"),
         )
-        for reply in turn.replies:
-            record_message(
-                session,
-                session_id,
-                "bot",
-                reply["text"],
-                payload={"buttons": reply["buttons"]} if reply["buttons"] else None,
-            )
         names = service_names(session, turn.service) if turn.service else None
         if names is not None:
             return {"code": turn.service, "name": localised_name(*names, language)}

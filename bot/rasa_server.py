@@ -1,4 +1,4 @@
-"""``rasa`` with five fixes to its cost; takes the same arguments as the ``rasa`` command.
+"""``rasa`` with eight fixes to its cost; takes the same arguments as the ``rasa`` command.
 
     python -m bot.rasa_server run --enable-api --model models/hotline.tar.gz ...
 
@@ -25,6 +25,18 @@
 - To read an event (every event of a conversation, on every message) Rasa looks for its
   class by walking all the subclasses of ``Event``, tens of them, anew each time. The
   class found for a type name is remembered.
+- Each policy (memoization, rules, TED), at every step of a message, works out the
+  dialogue states of the whole conversation anew by replaying all its events. They are
+  worked out once per tracker, its events and the policy's options, and each policy
+  gets a copy of its own (the featurizers change the states they are given).
+- To find the rules that apply, Rasa compares all the rules (130 here) with the
+  conversation, twice per step. A rule whose latest turn asks for another action or
+  intent than the conversation's latest cannot apply: the rules are indexed by what
+  their latest turn asks for, and Rasa's own comparison runs on the few that remain.
+- Each message's sparse features (regexes, lexical, two count vectorisers) are joined
+  side by side with ``scipy.sparse.hstack``, whose checks cost more than the join of
+  such small matrices. Two matrices in coordinate form are joined directly into the
+  very matrix ``hstack`` gives.
 
 Everything else is Rasa as it comes.
 """
@@ -232,12 +244,167 @@ def find_each_event_class_once() -> None:
     Event.resolve_by_type = staticmethod(resolve_by_type)
 
 
+def work_out_dialogue_states_once() -> None:
+    """Makes ``DialogueStateTracker.past_states`` remember its states until the tracker
+    changes, and give a copy each time."""
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    original = DialogueStateTracker.past_states
+
+    def past_states(
+        self: DialogueStateTracker,
+        domain: Any,
+        omit_unset_slots: bool = False,
+        ignore_rule_only_turns: bool = False,
+        rule_only_data: dict[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        # A tracker changes only by events appended: their count and the last one
+        # (held here, so it cannot be another object at the same address) say whether
+        # it still is the tracker the states were worked out for.
+        latest = self.events[-1] if self.events else None
+        seen = self.__dict__.get("_states_seen")
+        if (
+            seen is None
+            or seen[0] is not domain
+            or seen[1] != len(self.events)
+            or seen[2] is not latest
+        ):
+            seen = (domain, len(self.events), latest, {})
+            self.__dict__["_states_seen"] = seen
+        options = (
+            omit_unset_slots,
+            ignore_rule_only_turns,
+            _frozen(rule_only_data),
+        )
+        states = seen[3].get(options)
+        if states is None:
+            states = original(
+                self, domain, omit_unset_slots, ignore_rule_only_turns, rule_only_data
+            )
+            seen[3][options] = states
+        # A state is a dict of dicts of strings and tuples: two levels make it a copy.
+        return [{kind: dict(part) for kind, part in state.items()} for state in states]
+
+    DialogueStateTracker.past_states = past_states
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((key, _frozen(item)) for key, item in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(item) for item in value)
+    return value
+
+
+def match_rules_by_their_latest_turn() -> None:
+    """Makes ``RulePolicy._get_possible_keys`` check only the rules whose latest turn
+    asks for the conversation's latest action and intent, or for none."""
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    original = RulePolicy._get_possible_keys
+
+    def get_possible_keys(
+        self: RulePolicy, lookup: dict[str, str], states: list[dict[str, Any]]
+    ) -> set[str]:
+        if not states:
+            return original(self, lookup, states)
+        index = _rules_by_latest_turn(self, lookup)
+        action, intent = _action_and_intent(states[-1])
+        candidates = dict.fromkeys(
+            key
+            for wanted in (
+                (action, intent),
+                (action, None),
+                (None, intent),
+                (None, None),
+            )
+            for key in index.get(wanted, ())
+        )
+        return original(self, candidates, states)
+
+    RulePolicy._get_possible_keys = get_possible_keys
+
+
+def _rules_by_latest_turn(policy: Any, lookup: dict[str, str]) -> dict:
+    """The rule keys of a lookup table by the action and intent their latest turn asks
+    for (``None``: any), worked out once per table as loaded."""
+    from rasa.shared.core.constants import PREVIOUS_ACTION
+
+    kept = policy.__dict__.setdefault("_rules_by_latest_turn", {}).get(id(lookup))
+    if kept is not None and kept[0] is lookup and kept[1] == len(lookup):
+        return kept[2]
+    index: dict[tuple, list[str]] = {}
+    for key in lookup:
+        latest = policy._rule_key_to_state(key)[-1]
+        # A rule whose latest turn is a conversation start matches any such turn
+        # whatever else it asks for: Rasa checks it without looking further.
+        wanted = (
+            _action_and_intent(latest) if PREVIOUS_ACTION in latest else (None, None)
+        )
+        index.setdefault(wanted, []).append(key)
+    policy.__dict__["_rules_by_latest_turn"][id(lookup)] = (lookup, len(lookup), index)
+    return index
+
+
+def _action_and_intent(state: dict[str, Any]) -> tuple[str | None, str | None]:
+    """What a turn asks for, or is, as ``RulePolicy._does_rule_match_state`` compares
+    it: a value that is unset or must not be set asks for nothing."""
+    from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET, USER
+    from rasa.shared.nlu.constants import ACTION_NAME, INTENT
+
+    def asked(value: Any) -> Any:
+        return value if value and value != SHOULD_NOT_BE_SET else None
+
+    return (
+        asked(state.get(PREVIOUS_ACTION, {}).get(ACTION_NAME)),
+        asked(state.get(USER, {}).get(INTENT)),
+    )
+
+
+def join_sparse_features_directly() -> None:
+    """Makes ``Features._combine_sparse_features`` join two COO matrices itself."""
+    import numpy as np
+    import scipy.sparse
+    from rasa.shared.nlu.training_data.features import Features
+
+    original = Features._combine_sparse_features
+
+    def combine(self: Features, additional_features: Features) -> None:
+        left, right = self.features, additional_features.features
+        if not (
+            scipy.sparse.isspmatrix_coo(left)
+            and scipy.sparse.isspmatrix_coo(right)
+            and left.shape[0] == right.shape[0]
+        ):
+            original(self, additional_features)
+            return
+        # What ``hstack`` builds for two COO blocks: their entries in block order,
+        # the right block's columns shifted past the left's.
+        dtype = np.result_type(left.dtype, right.dtype)
+        self.features = scipy.sparse.coo_matrix(
+            (
+                np.concatenate([left.data, right.data]).astype(dtype, copy=False),
+                (
+                    np.concatenate([left.row, right.row]),
+                    np.concatenate([left.col, right.col + left.shape[1]]),
+                ),
+            ),
+            shape=(left.shape[0], left.shape[1] + right.shape[1]),
+        )
+        self._cached_fingerprint = None
+
+    Features._combine_sparse_features = combine
+
+
 def main() -> None:
     validate_action_results_once_compiled()
     load_models_without_a_training_step()
     work_out_each_graph_part_once()
     keep_connections_to_endpoints()
     find_each_event_class_once()
+    work_out_dialogue_states_once()
+    match_rules_by_their_latest_turn()
+    join_sparse_features_directly()
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *sys.argv[1:]]

@@ -11,7 +11,9 @@ object at a time: together about a quarter of a replica's CPU per message. Here:
   (a tracker not loaded here, or saved a second time, is counted as before: Rasa
   answers a conversation it failed to read with a new tracker, whose events must not
   be appended to the stored ones);
-- the new events go in as one multi-row ``INSERT``.
+- the new events go in as one multi-row ``INSERT``;
+- the queries run on a worker thread: Rasa's store runs them on the event loop, which
+  then waits for the database and answers no other conversation meanwhile.
 
 The table, its rows and the order of events are exactly Rasa's, so either store can
 read what the other wrote. Configured in the endpoints file as ``tracker_store: {type:
@@ -21,6 +23,7 @@ bot.tracker_store.CountingSQLTrackerStore, dialect: …, url: …, db: …}``
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -38,8 +41,7 @@ class CountingSQLTrackerStore(SQLTrackerStore):
     """``SQLTrackerStore`` that knows which events of a tracker it has stored."""
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        with self.session_scope() as session:
-            serialised = session.scalars(self._latest_session_events(sender_id)).all()
+        serialised = await asyncio.to_thread(self._stored_events, sender_id)
         if not self.domain or not serialised:
             return None
         tracker = DialogueStateTracker.from_dict(
@@ -50,23 +52,34 @@ class CountingSQLTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
+        stored = getattr(tracker, STORED_EVENTS, None)
+        await asyncio.to_thread(
+            self._insert_new_events, tracker.sender_id, list(tracker.events), stored
+        )
+        # Good for one save: a tracker saved again is counted, as Rasa counts it.
+        vars(tracker).pop(STORED_EVENTS, None)
+
+    def _stored_events(self, sender_id: str) -> list[str]:
         with self.session_scope() as session:
-            stored = getattr(tracker, STORED_EVENTS, None)
+            return list(session.scalars(self._latest_session_events(sender_id)))
+
+    def _insert_new_events(
+        self, sender_id: str, events: list[Any], stored: int | None
+    ) -> None:
+        with self.session_scope() as session:
             if stored is None:
                 stored = session.scalar(
                     sa.select(sa.func.count()).select_from(
-                        self._latest_session_events(tracker.sender_id).subquery()
+                        self._latest_session_events(sender_id).subquery()
                     )
                 )
             rows = [
-                _row(tracker.sender_id, event.as_dict(), event.type_name)
-                for event in list(tracker.events)[stored:]
+                _row(sender_id, event.as_dict(), event.type_name)
+                for event in events[stored:]
             ]
             if rows:
                 session.execute(sa.insert(self.SQLEvent.__table__), rows)
             session.commit()
-        # Good for one save: a tracker saved again is counted, as Rasa counts it.
-        vars(tracker).pop(STORED_EVENTS, None)
 
     def _latest_session_events(self, sender_id: str) -> sa.sql.Select:
         """The JSON of the events since the conversation's last session start, in

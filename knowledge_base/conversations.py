@@ -45,6 +45,42 @@ def record_message(
     )
 
 
+def record_turn(
+    session: Session,
+    session_id: str,
+    text: str,
+    replies: list[dict],
+    *,
+    intent: str | None = None,
+    confidence: float | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """The citizen's message and the bot's replies (each ``{"text", "buttons"}``)."""
+    at = now or clock.now()
+    citizen = {
+        "session_id": session_id,
+        "sender": "citizen",
+        "text": text,
+        "payload": None,
+        "intent": intent,
+        "confidence": confidence,
+        "created_at": at,
+    }
+    bot = [
+        {
+            "session_id": session_id,
+            "sender": "bot",
+            "text": reply["text"],
+            "payload": {"buttons": reply["buttons"]} if reply["buttons"] else None,
+            "intent": None,
+            "confidence": None,
+            "created_at": at,
+        }
+        for reply in replies
+    ]
+    repository.add_messages(session, [citizen, *bot])
+
+
 def request_handoff(
     session: Session,
     session_id: str,
@@ -78,7 +114,7 @@ def request_handoff(
 
 def is_with_agent(session: Session, session_id: str) -> bool:
     """While a person handles (or is about to handle) a conversation, the bot stays quiet."""
-    return repository.open_handoff(session, session_id) is not None
+    return repository.has_open_handoff(session, session_id)
 
 
 def take_handoff(

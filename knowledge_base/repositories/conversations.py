@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from knowledge_base.models import ConversationMessage, Handoff
@@ -12,6 +12,11 @@ def add_message(session: Session, message: ConversationMessage) -> ConversationM
     session.add(message)
     session.flush()
     return message
+
+
+def add_messages(session: Session, rows: list[dict]) -> None:
+    """A whole turn in one INSERT: the gateway writes one per citizen message."""
+    session.execute(insert(ConversationMessage), rows)
 
 
 def messages(
@@ -46,6 +51,19 @@ def open_handoff(session: Session, session_id: str) -> Handoff | None:
         .order_by(Handoff.id.desc())
     )
     return session.scalars(statement).first()
+
+
+def has_open_handoff(session: Session, session_id: str) -> bool:
+    """Whether a hand-off waits or is active: one indexed lookup, no object loaded
+    (the gateway asks on every citizen message)."""
+    statement = (
+        select(Handoff.id)
+        .where(
+            Handoff.session_id == session_id, Handoff.status.in_(("waiting", "active"))
+        )
+        .limit(1)
+    )
+    return session.scalar(statement) is not None
 
 
 def get_handoff(session: Session, handoff_id: int) -> Handoff | None:

@@ -1,6 +1,7 @@
-"""Rasa with its five fixes: action answers validated once compiled, models loaded for
+"""Rasa with its seven fixes: action answers validated once compiled, models loaded for
 prediction only, each part of the prediction graph worked out once, connections to the
-action server kept, event classes found once."""
+action server kept, event classes found once, dialogue states worked out once per
+tracker, rules indexed by their latest turn, sparse features joined directly."""
 
 from __future__ import annotations
 
@@ -16,9 +17,12 @@ from rasa.core.actions.action import RemoteAction
 from bot.rasa_server import (
     ActionResultChecker,
     find_each_event_class_once,
+    join_sparse_features_directly,
     keep_connections_to_endpoints,
     load_models_without_a_training_step,
+    match_rules_by_their_latest_turn,
     validate_action_results_once_compiled,
+    work_out_dialogue_states_once,
     work_out_each_graph_part_once,
 )
 from tests.support.servers import free_port
@@ -293,3 +297,225 @@ def test_each_event_class_is_found_once_and_is_rasas_own(monkeypatch):
     assert Event.resolve_by_type("no such event", default=Event) is Event
     with pytest.raises(ValueError, match="Unknown event name"):
         Event.resolve_by_type("no such event")
+
+
+@pytest.fixture(scope="module")
+def agent(trained_model):
+    from rasa.core.agent import Agent
+
+    return Agent.load(str(trained_model))
+
+
+def _steps(agent, texts: list[str]) -> tuple[list, list]:
+    """The policies' choice at each step of a conversation (the actions themselves are
+    not run) and the tracker at each step."""
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    tracker = DialogueStateTracker.from_events(
+        "citizen", [ActionExecuted("action_listen")], slots=agent.domain.slots
+    )
+    choices, trackers = [], []
+    for text in texts:
+        parse = asyncio.run(agent.parse_message(text))
+        tracker.update(UserUttered(text, parse["intent"], parse["entities"]))
+        for _ in range(4):
+            prediction = agent.processor._predict_next_with_tracker(tracker)
+            action = agent.domain.action_names_or_texts[prediction.max_confidence_index]
+            choices.append((action, prediction.policy_name, prediction.max_confidence))
+            trackers.append(tracker.copy())
+            tracker.update(ActionExecuted(action))
+            if action == "action_listen":
+                break
+    return choices, trackers
+
+
+STEPS_CONVERSATION = [
+    "刚来上海工作，居住证要怎么办",
+    "那要带啥？",
+    "我想在网上申请",
+    "算了不办了",
+    "楼上装修太吵了",
+    "转人工",
+    "谢谢",
+]
+STATE_OPTIONS = [
+    (False, False, None),
+    (False, True, {"slots": ["requested_slot"], "active_loops": ["x"]}),
+    (True, True, None),
+]
+
+
+@pytest.mark.slow
+def test_dialogue_states_worked_out_once_per_tracker_are_rasas_own(agent, monkeypatch):
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    choices, trackers = _steps(agent, STEPS_CONVERSATION)
+    as_rasa = [
+        [t.past_states(agent.domain, *options) for options in STATE_OPTIONS]
+        for t in trackers
+    ]
+    monkeypatch.setattr(
+        DialogueStateTracker, "past_states", DialogueStateTracker.past_states
+    )
+    work_out_dialogue_states_once()
+    replays = []
+    replay = Domain.states_for_tracker_history
+    monkeypatch.setattr(
+        Domain,
+        "states_for_tracker_history",
+        lambda *a, **k: replays.append(1) or replay(*a, **k),
+    )
+
+    for tracker, expected in zip(trackers, as_rasa, strict=True):
+        for options, states in zip(STATE_OPTIONS, expected, strict=True):
+            first = tracker.past_states(agent.domain, *options)
+            assert first == states
+            # The featurizers change the states they get: a copy each time.
+            first[-1].clear()
+            assert tracker.past_states(agent.domain, *options) == states
+    assert len(replays) == len(trackers) * len(STATE_OPTIONS)
+
+    # A tracker that moves on gets its new states, not the remembered ones.
+    tracker = trackers[0]
+    before = tracker.past_states(agent.domain)
+    tracker.update(trackers[-1].events[-1])
+    assert tracker.past_states(agent.domain) != before
+    assert _steps(agent, STEPS_CONVERSATION)[0] == choices
+
+
+def _rule_policy(agent):
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    nodes = agent.processor.graph_runner._instantiated_nodes.values()
+    return next(n._component for n in nodes if isinstance(n._component, RulePolicy))
+
+
+def _rule_lookups(policy) -> list[dict]:
+    from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH
+
+    return [policy.lookup[RULES], policy.lookup[RULES_FOR_LOOP_UNHAPPY_PATH]]
+
+
+@pytest.mark.slow
+def test_rules_indexed_by_their_latest_turn_predict_as_rasa(agent, monkeypatch):
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    choices, _ = _steps(agent, STEPS_CONVERSATION)
+    monkeypatch.setattr(RulePolicy, "_get_possible_keys", RulePolicy._get_possible_keys)
+    match_rules_by_their_latest_turn()
+    assert _steps(agent, STEPS_CONVERSATION)[0] == choices
+    assert any("RulePolicy" in policy for _, policy, _ in choices)
+
+
+@pytest.fixture(scope="module")
+def rule_turns(agent) -> list[dict]:
+    """Every turn of every rule the model learned, and conversation starts."""
+    policy = _rule_policy(agent)
+    turns = [
+        turn
+        for lookup in _rule_lookups(policy)
+        for key in lookup
+        for turn in policy._rule_key_to_state(key)
+    ]
+    return [*turns, {}, {"user": {"intent": "greet"}}]
+
+
+@pytest.fixture(scope="module")
+def rasas_and_indexed():
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    rasas = RulePolicy._get_possible_keys
+    match_rules_by_their_latest_turn()
+    indexed, RulePolicy._get_possible_keys = RulePolicy._get_possible_keys, rasas
+    return rasas, indexed
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_rules_indexed_by_their_latest_turn_are_the_rules_rasa_finds(
+    agent, rule_turns, rasas_and_indexed, data
+):
+    # Conversations made of the rules' own turns, so that many rules apply.
+    states = data.draw(st.lists(st.sampled_from(rule_turns), max_size=6))
+    policy = _rule_policy(agent)
+    rasas, indexed = rasas_and_indexed
+    lookups = _rule_lookups(policy)
+    found = [indexed(policy, lookup, states) for lookup in lookups]
+    assert found == [rasas(policy, lookup, states) for lookup in lookups]
+
+
+@pytest.fixture(scope="module")
+def hstack_and_direct_join():
+    from rasa.shared.nlu.training_data.features import Features
+
+    by_hstack = Features._combine_sparse_features
+    join_sparse_features_directly()
+    direct, Features._combine_sparse_features = (
+        Features._combine_sparse_features,
+        by_hstack,
+    )
+    return by_hstack, direct
+
+
+@st.composite
+def coo_matrices(draw, rows: int):
+    import numpy as np
+    import scipy.sparse
+
+    columns = draw(st.integers(0, 40))
+    dtype = draw(st.sampled_from([np.float32, np.float64, np.int64]))
+    cells = draw(
+        st.lists(
+            st.tuples(st.integers(0, rows - 1), st.integers(0, max(columns - 1, 0))),
+            max_size=30 if columns else 0,
+        )
+    )
+    values = [draw(st.integers(-5, 5)) for _ in cells]
+    return scipy.sparse.coo_matrix(
+        (
+            np.array(values, dtype=dtype),
+            ([r for r, _ in cells], [c for _, c in cells]),
+        ),
+        shape=(rows, columns),
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_sparse_features_joined_directly_are_the_matrix_hstack_gives(
+    hstack_and_direct_join, data
+):
+    from rasa.shared.nlu.training_data.features import Features
+
+    rows = data.draw(st.integers(1, 8))
+    left, right = data.draw(coo_matrices(rows)), data.draw(coo_matrices(rows))
+    joined = []
+    for combine in hstack_and_direct_join:
+        features = Features(left.copy(), "sequence", "text", "regex")
+        combine(features, Features(right.copy(), "sequence", "text", "cvf"))
+        joined.append(features.features)
+    by_hstack, direct = joined
+    assert type(direct) is type(by_hstack)
+    assert (direct.shape, direct.dtype) == (by_hstack.shape, by_hstack.dtype)
+    for part in ("row", "col", "data"):
+        assert getattr(direct, part).tolist() == getattr(by_hstack, part).tolist()
+
+
+def test_features_in_another_form_are_joined_by_hstack(hstack_and_direct_join):
+    import scipy.sparse
+    from rasa.shared.nlu.training_data.features import Features
+
+    _, direct = hstack_and_direct_join
+    features = Features(scipy.sparse.eye(2, format="csr"), "sentence", "text", "a")
+    direct(
+        features, Features(scipy.sparse.eye(2, format="coo"), "sentence", "text", "b")
+    )
+    assert features.features.toarray().tolist() == [[1, 0, 1, 0], [0, 1, 0, 1]]
+    with pytest.raises(ValueError, match="do not match"):
+        direct(
+            features,
+            Features(scipy.sparse.eye(3, format="coo"), "sentence", "text", "c"),
+        )

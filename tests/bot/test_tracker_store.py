@@ -194,3 +194,29 @@ def test_only_the_latest_session_is_loaded_as_rasa_loads_it(stores, domain):
 def test_an_unknown_conversation_is_none(stores):
     ours, _ = stores
     assert asyncio.run(ours.retrieve("nobody-here")) is None
+
+
+def test_queries_run_off_the_event_loop_so_other_conversations_go_on(stores, domain):
+    import threading
+
+    ours, _ = stores
+    sender = f"citizen-{uuid.uuid4().hex[:8]}"
+    threads: list[threading.Thread] = []
+    sa.event.listen(
+        ours.engine,
+        "before_cursor_execute",
+        lambda *args: threads.append(threading.current_thread()),
+    )
+
+    async def converse() -> threading.Thread:
+        tracker = DialogueStateTracker.from_events(
+            sender,
+            [*_opening(), *_turn("护照怎么办", "ask_service_guide", "a")],
+            slots=domain.slots,
+        )
+        await ours.save(tracker)
+        await ours.retrieve(sender)
+        return threading.current_thread()
+
+    loop_thread = asyncio.run(converse())
+    assert threads and loop_thread not in threads

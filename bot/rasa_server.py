@@ -1,4 +1,4 @@
-"""``rasa`` with eight fixes to its cost; takes the same arguments as the ``rasa`` command.
+"""``rasa`` with nine fixes to its cost; takes the same arguments as the ``rasa`` command.
 
     python -m bot.rasa_server run --enable-api --model models/hotline.tar.gz ...
 
@@ -37,6 +37,9 @@
   side by side with ``scipy.sparse.hstack``, whose checks cost more than the join of
   such small matrices. Two matrices in coordinate form are joined directly into the
   very matrix ``hstack`` gives.
+- Rasa's message processor and its memoization and rule policies pass deep copies of
+  events and dialogue states to their debug log calls, several per message, and make
+  them whether or not debug is logged. Those copies are made only when it is.
 
 Everything else is Rasa as it comes.
 """
@@ -44,8 +47,10 @@ Everything else is Rasa as it comes.
 from __future__ import annotations
 
 import asyncio
+import copy
 import functools
 import sys
+import types
 import weakref
 from typing import Any
 
@@ -396,6 +401,49 @@ def join_sparse_features_directly() -> None:
     Features._combine_sparse_features = combine
 
 
+class CopiesForDebugLogs(types.ModuleType):
+    """The ``copy`` module as a Rasa module sees it: ``deepcopy`` copies only while
+    structlog logs debug, since that module deep-copies only for its debug logs."""
+
+    def __init__(self) -> None:
+        super().__init__("copy")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)
+
+    @staticmethod
+    def deepcopy(value: Any, memo: dict | None = None) -> Any:
+        if _debug_is_logged():
+            return copy.deepcopy(value, memo)
+        return value
+
+
+def _debug_is_logged() -> bool:
+    import structlog
+
+    # A filtering logger's methods below its level are structlog's no-op; anything
+    # else (structlog unconfigured, another version) counts as logging.
+    debug = structlog.get_config()["wrapper_class"].debug
+    return getattr(debug, "__name__", "") != "_nop"
+
+
+# Modules whose every ``copy.deepcopy`` is an argument to a debug log call.
+COPYING_ONLY_FOR_DEBUG_LOGS = (
+    "rasa.core.processor",
+    "rasa.core.policies.memoization",
+    "rasa.core.policies.rule_policy",
+)
+
+
+def copy_for_debug_logs_only_when_logged() -> None:
+    """Gives the modules that deep-copy only for debug logs a ``copy`` that copies
+    only when debug is logged."""
+    import importlib
+
+    for name in COPYING_ONLY_FOR_DEBUG_LOGS:
+        importlib.import_module(name).copy = CopiesForDebugLogs()
+
+
 def main() -> None:
     validate_action_results_once_compiled()
     load_models_without_a_training_step()
@@ -405,6 +453,7 @@ def main() -> None:
     work_out_dialogue_states_once()
     match_rules_by_their_latest_turn()
     join_sparse_features_directly()
+    copy_for_debug_logs_only_when_logged()
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *sys.argv[1:]]

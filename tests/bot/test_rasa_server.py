@@ -1,7 +1,8 @@
 """Rasa with its seven fixes: action answers validated once compiled, models loaded for
 prediction only, each part of the prediction graph worked out once, connections to the
 action server kept, event classes found once, dialogue states worked out once per
-tracker, rules indexed by their latest turn, sparse features joined directly."""
+tracker, rules indexed by their latest turn, sparse features joined directly, copies
+for debug logs made only when debug is logged."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from hypothesis import strategies as st
 from rasa.core.actions.action import RemoteAction
 
 from bot.rasa_server import (
+    COPYING_ONLY_FOR_DEBUG_LOGS,
     ActionResultChecker,
+    copy_for_debug_logs_only_when_logged,
     find_each_event_class_once,
     join_sparse_features_directly,
     keep_connections_to_endpoints,
@@ -519,3 +522,63 @@ def test_features_in_another_form_are_joined_by_hstack(hstack_and_direct_join):
             features,
             Features(scipy.sparse.eye(3, format="coo"), "sentence", "text", "c"),
         )
+
+
+def _deep_copies_outside_debug_logs(module_name: str) -> list[int]:
+    """Lines of ``module_name`` where ``copy`` is used other than as a debug log's
+    argument ``copy.deepcopy(…)``."""
+    import ast
+    import importlib
+    import inspect
+
+    tree = ast.parse(inspect.getsource(importlib.import_module(module_name)))
+    inside_debug_calls = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "debug"
+        ):
+            inside_debug_calls.update(id(n) for n in ast.walk(node) if n is not node)
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "copy"
+        and not (node.attr == "deepcopy" and id(node) in inside_debug_calls)
+    ]
+
+
+@pytest.mark.parametrize("module_name", COPYING_ONLY_FOR_DEBUG_LOGS)
+def test_the_modules_given_debug_log_copies_copy_only_for_debug_logs(module_name):
+    assert _deep_copies_outside_debug_logs(module_name) == []
+
+
+def test_debug_log_copies_are_made_only_while_debug_is_logged(monkeypatch):
+    import importlib
+    import logging
+
+    import structlog
+
+    modules = [importlib.import_module(name) for name in COPYING_ONLY_FOR_DEBUG_LOGS]
+    for module in modules:
+        monkeypatch.setattr(module, "copy", module.copy)
+    saved = structlog.get_config()
+    copy_for_debug_logs_only_when_logged()
+    events = [{"event": "slot", "name": "service", "value": "passport"}]
+    try:
+        structlog.configure(
+            wrapper_class=structlog.make_filtering_bound_logger(logging.INFO)
+        )
+        assert all(module.copy.deepcopy(events) is events for module in modules)
+        structlog.configure(
+            wrapper_class=structlog.make_filtering_bound_logger(logging.DEBUG)
+        )
+        for module in modules:
+            copied = module.copy.deepcopy(events)
+            assert copied == events and copied is not events
+            assert copied[0] is not events[0]
+        assert modules[0].copy.copy(events) is not events  # the rest is copy's own
+    finally:
+        structlog.configure(**saved)

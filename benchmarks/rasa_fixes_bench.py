@@ -1,0 +1,245 @@
+"""Rasa's CPU per message with and without the project's fixes, in one process.
+
+End-to-end runs on this VM vary by up to a third from one run to the next, more than
+most single fixes save. Here one Rasa agent (the production model, PostgreSQL tracker
+store, Redis lock store, the real action server) answers the benchmark's guidance
+conversations in alternating rounds: Rasa as it comes, then with the fixes of
+``bot/rasa_server.py`` and the project's tracker store, and so on. Drift of the machine
+falls on both alike, and the medians compare.
+
+Measured per message: CPU time of the process (``time.process_time``: Rasa's own work,
+not the action server's or PostgreSQL's), wall time, and the time inside NLU's DIET and
+each policy. Left the same in both: loading a model for prediction only (a fix to
+memory, not to CPU per message), TED's memory of its predictions (part of the model,
+``config.yml``) and the lock store (Rasa's own polls once a second).
+
+    python benchmarks/rasa_fixes_bench.py [--model PATH] [--rounds 6]
+        [--without FIX ...]   (also all fixes but FIX: what FIX alone saves)
+
+Prints a table and writes ``benchmarks/results/rasa_fixes.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import datetime as dt
+import functools
+import json
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "benchmarks" / "results" / "rasa_fixes.json"
+
+from benchmarks.chat_bench import CONVERSATIONS  # noqa: E402
+
+
+def _fixes() -> dict[str, list[tuple[object, str]]]:
+    """Each per-message fix of ``bot/rasa_server.py`` (by the name of the function that
+    installs it) and the attributes it replaces."""
+    import importlib
+
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.engine.graph import GraphSchema
+    from rasa.shared.core.events import Event
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.shared.nlu.training_data.features import Features
+    from rasa.utils.endpoints import EndpointConfig
+
+    import bot.rasa_server as fixes
+
+    return {
+        "validate_action_results_once_compiled": [
+            (RemoteAction, "_validate_action_result")
+        ],
+        "work_out_each_graph_part_once": [(GraphSchema, "minimal_graph_schema")],
+        "keep_connections_to_endpoints": [(EndpointConfig, "session")],
+        "find_each_event_class_once": [(Event, "resolve_by_type")],
+        "work_out_dialogue_states_once": [(DialogueStateTracker, "past_states")],
+        "match_rules_by_their_latest_turn": [(RulePolicy, "_get_possible_keys")],
+        "join_sparse_features_directly": [(Features, "_combine_sparse_features")],
+        "copy_for_debug_logs_only_when_logged": [
+            (importlib.import_module(name), "copy")
+            for name in fixes.COPYING_ONLY_FOR_DEBUG_LOGS
+        ],
+    }
+
+
+def _time_spent_in(spent: collections.Counter) -> None:
+    """Adds each call's duration to ``spent`` under the component's name."""
+    from rasa.core.policies.memoization import MemoizationPolicy
+    from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.nlu.classifiers.diet_classifier import DIETClassifier
+
+    from bot.components.ted_policy import CachedTEDPolicy
+
+    for cls, name, label in [
+        (DIETClassifier, "process", "DIET"),
+        (MemoizationPolicy, "predict_action_probabilities", "memoization"),
+        (RulePolicy, "predict_action_probabilities", "rules"),
+        (CachedTEDPolicy, "predict_action_probabilities", "TED"),
+    ]:
+        original = getattr(cls, name)
+
+        @functools.wraps(original)
+        def timed(*args, _original=original, _label=label, **kwargs):
+            started = time.perf_counter()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                spent[_label] += time.perf_counter() - started
+
+        setattr(cls, name, timed)
+
+
+async def _measure(
+    model: Path, endpoints_file: Path, rounds: int, left_out: list[str]
+) -> dict:
+    from rasa.core.agent import load_agent
+    from rasa.core.channels import CollectingOutputChannel, UserMessage
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.core.utils import AvailableEndpoints
+
+    import bot.rasa_server as fixes
+
+    fixes.load_models_without_a_training_step()
+    attributes = _fixes()
+    # The raw attributes, so that a static method stays one when put back.
+    as_rasa = {
+        name: [vars(o)[a] for o, a in pairs] for name, pairs in attributes.items()
+    }
+    for name in attributes:
+        getattr(fixes, name)()
+    fixed = {name: [vars(o)[a] for o, a in pairs] for name, pairs in attributes.items()}
+    spent: collections.Counter = collections.Counter()
+    _time_spent_in(spent)
+
+    endpoints = AvailableEndpoints.read_endpoints(str(endpoints_file))
+    agent = await load_agent(model_path=str(model), endpoints=endpoints)
+    ours = agent.tracker_store
+    keys = dict(endpoints.tracker_store.kwargs)
+    rasas = SQLTrackerStore(
+        domain=agent.domain, host=endpoints.tracker_store.url, **keys
+    )
+    # A variant: the fixes it has on, and its tracker store.
+    variants = {
+        "Rasa as it comes": (set(), rasas),
+        "with the fixes": (set(attributes), ours),
+        **{f"without {name}": (set(attributes) - {name}, ours) for name in left_out},
+    }
+
+    async def one_round(name: str) -> dict:
+        on, store = variants[name]
+        for fix, pairs in attributes.items():
+            methods = fixed[fix] if fix in on else as_rasa[fix]
+            for (owner, attribute), method in zip(pairs, methods, strict=True):
+                setattr(owner, attribute, method)
+        agent.tracker_store = agent.processor.tracker_store = store
+        spent.clear()
+        messages = 0
+        cpu, wall = time.process_time(), time.perf_counter()
+        for conversation in CONVERSATIONS * 2:
+            sender = f"fixes-bench-{uuid.uuid4().hex[:12]}"
+            for text in conversation:
+                await agent.handle_message(
+                    UserMessage(text, CollectingOutputChannel(), sender)
+                )
+                messages += 1
+        return {
+            "cpu_ms": (time.process_time() - cpu) * 1000 / messages,
+            "wall_ms": (time.perf_counter() - wall) * 1000 / messages,
+            **{f"{k}_ms": v * 1000 / messages for k, v in spent.items()},
+        }
+
+    for name in variants:  # warm-up: TensorFlow's first calls, caches, connections
+        await one_round(name)
+    measured: dict[str, list[dict]] = {name: [] for name in variants}
+    order = list(variants)
+    for number in range(rounds):
+        for name in order[number % len(order) :] + order[: number % len(order)]:
+            measured[name].append(await one_round(name))
+    return {
+        name: {
+            key: round(statistics.median(r[key] for r in results), 2)
+            for key in results[0]
+        }
+        | {"rounds": len(results)}
+        for name, results in measured.items()
+    }
+
+
+def run(model: Path, rounds: int, left_out: list[str]) -> dict:
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    from knowledge_base.rasa_endpoints import write_endpoints
+    from tests.production.topology import production_topology
+
+    # As ``rasa run`` logs by default: debug logging would cost more than any fix.
+    configure_logging_and_warnings(logging.INFO)
+    configure_structlog(logging.INFO)
+    logs = Path(tempfile.mkdtemp(prefix="hotline-fixes-bench-"))
+    with production_topology(model, logs, replicas=0) as topology:
+        endpoints_file = write_endpoints(topology.settings(), logs / "endpoints.yml")
+        medians = asyncio.run(_measure(model, endpoints_file, rounds, left_out))
+    return {
+        "measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "machine": f"{os.cpu_count()} cores",
+        "model": str(model),
+        "messages_per_round": sum(len(c) for c in CONVERSATIONS) * 2,
+        "medians_per_message": medians,
+    }
+
+
+def print_report(report: dict) -> None:
+    medians = report["medians_per_message"]
+    columns = sorted({k for row in medians.values() for k in row if k.endswith("_ms")})
+    print(f"\nmeasured {report['measured_at']} on {report['machine']}")
+    print(
+        f"model {report['model']}; {report['messages_per_round']} messages a round; "
+        "medians per message, ms\n"
+    )
+    width = max(len(name) for name in medians) + 2
+    print(f"{'':<{width}}" + "".join(f"{c.removesuffix('_ms'):>13}" for c in columns))
+    for name, row in medians.items():
+        print(f"{name:<{width}}" + "".join(f"{row.get(c, 0):>13}" for c in columns))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--model", type=Path, default=ROOT / "models" / "hotline.tar.gz"
+    )
+    parser.add_argument("--rounds", type=int, default=6, help="rounds per variant")
+    parser.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        metavar="FIX",
+        help="also measure all fixes but this one (its function's name); repeatable",
+    )
+    args = parser.parse_args()
+    unknown = set(args.without) - set(_fixes())
+    if unknown:
+        parser.error(
+            f"no such fix: {', '.join(sorted(unknown))} (see bot/rasa_server.py)"
+        )
+    report = run(args.model, args.rounds, args.without)
+    print_report(report)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

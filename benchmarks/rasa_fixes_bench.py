@@ -51,6 +51,7 @@ def _fixes() -> dict[str, list[tuple[object, str]]]:
     from rasa.core.actions.action import RemoteAction
     from rasa.core.policies.rule_policy import RulePolicy
     from rasa.engine.graph import GraphSchema
+    from rasa.engine.runner.dask import DaskGraphRunner
     from rasa.shared.core.events import Event
     from rasa.shared.core.trackers import DialogueStateTracker
     from rasa.shared.nlu.training_data.features import Features
@@ -72,6 +73,7 @@ def _fixes() -> dict[str, list[tuple[object, str]]]:
             (importlib.import_module(name), "copy")
             for name in fixes.COPYING_ONLY_FOR_DEBUG_LOGS
         ],
+        "run_graph_parts_directly": [(DaskGraphRunner, "run")],
     }
 
 

@@ -2,7 +2,8 @@
 prediction only, each part of the prediction graph worked out once, connections to the
 action server kept, event classes found once, dialogue states worked out once per
 tracker, rules indexed by their latest turn, sparse features joined directly, copies
-for debug logs made only when debug is logged."""
+for debug logs made only when debug is logged, graph parts run without dask's
+scheduler."""
 
 from __future__ import annotations
 
@@ -19,11 +20,13 @@ from bot.rasa_server import (
     COPYING_ONLY_FOR_DEBUG_LOGS,
     ActionResultChecker,
     copy_for_debug_logs_only_when_logged,
+    evaluate_graph,
     find_each_event_class_once,
     join_sparse_features_directly,
     keep_connections_to_endpoints,
     load_models_without_a_training_step,
     match_rules_by_their_latest_turn,
+    run_graph_parts_directly,
     validate_action_results_once_compiled,
     work_out_dialogue_states_once,
     work_out_each_graph_part_once,
@@ -226,6 +229,7 @@ def test_each_graph_part_is_worked_out_once_and_is_rasas_own(monkeypatch):
 @pytest.mark.slow
 def test_rasa_with_its_fixes_predicts_exactly_as_rasa(trained_model, monkeypatch):
     from rasa.engine.graph import GraphSchema
+    from rasa.engine.runner.dask import DaskGraphRunner
     from rasa.utils.tensorflow.models import RasaModel
 
     as_rasa_predicts = _predictions(trained_model)
@@ -233,8 +237,10 @@ def test_rasa_with_its_fixes_predicts_exactly_as_rasa(trained_model, monkeypatch
     monkeypatch.setattr(
         GraphSchema, "minimal_graph_schema", GraphSchema.minimal_graph_schema
     )
+    monkeypatch.setattr(DaskGraphRunner, "run", DaskGraphRunner.run)
     load_models_without_a_training_step()
     work_out_each_graph_part_once()
+    run_graph_parts_directly()
     assert _predictions(trained_model) == as_rasa_predicts
 
 
@@ -582,3 +588,48 @@ def test_debug_log_copies_are_made_only_while_debug_is_logged(monkeypatch):
         assert modules[0].copy.copy(events) is not events  # the rest is copy's own
     finally:
         structlog.configure(**saved)
+
+
+def _graph_with_calls() -> tuple[dict, list]:
+    """A graph in dask's form, with a record of each task run: shared needs, lists of
+    keys, a string and a list that are no keys, and an input as Rasa adds one."""
+    calls: list[str] = []
+
+    def task(name: str):
+        def run(*arguments):
+            calls.append(name)
+            return (name, arguments)
+
+        return run
+
+    graph = {
+        "__message__": ("__message__", ["护照怎么办"]),
+        "tokens": (task("tokens"), "__message__"),
+        "features": (task("features"), "tokens", "not a key"),
+        "entities": (task("entities"), "tokens", ["features", "tokens"]),
+        "intent": (task("intent"), "features", "entities", [1, [2]]),
+    }
+    return graph, calls
+
+
+def test_graphs_evaluated_directly_give_what_dask_gives_running_each_task_once():
+    import dask
+
+    graph, calls_by_dask = _graph_with_calls()
+    expected = dask.get(graph, ["intent", "entities"])
+    graph, calls = _graph_with_calls()
+
+    assert list(evaluate_graph(graph, ["intent", "entities"])) == list(expected)
+    assert sorted(calls) == sorted(calls_by_dask) == sorted(set(calls))
+
+
+def test_a_failing_task_raises_its_own_error_as_under_dask():
+    import dask
+
+    def fails(*arguments):
+        raise ValueError("component failed")
+
+    graph = {"a": (fails,), "b": (lambda a: a, "a")}
+    for run in (dask.get, evaluate_graph):
+        with pytest.raises(ValueError, match="component failed"):
+            run(graph, ["b"])

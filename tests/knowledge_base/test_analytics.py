@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from knowledge_base import analytics
 from knowledge_base.conversations import record_message
@@ -24,15 +22,6 @@ DAY = dt.date(2032, 5, 6)
 
 def at(hour: int, minute: int = 0, day: dt.date = DAY) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute))
-
-
-@pytest.fixture
-def session(engine):
-    """A session whose work is always rolled back, leaving the shared database clean."""
-    with Session(engine) as session:
-        session.begin()
-        yield session
-        session.rollback()
 
 
 def citizen(session, session_id, text, when, intent=None, confidence=None):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -16,15 +15,6 @@ from knowledge_base.conversations import (
     take_handoff,
     transcript,
 )
-
-
-@pytest.fixture
-def session(engine):
-    """A session whose work is always rolled back, leaving the shared database clean."""
-    with Session(engine) as session:
-        session.begin()
-        yield session
-        session.rollback()
 
 
 def _inserts(session: Session) -> list[str]:

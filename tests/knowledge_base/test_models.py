@@ -26,15 +26,6 @@ def _service(department: Department, **overrides) -> Service:
     return Service(**fields)
 
 
-@pytest.fixture
-def session(engine):
-    """A session whose work is always rolled back, leaving the shared database clean."""
-    with Session(engine) as session:
-        session.begin()
-        yield session
-        session.rollback()
-
-
 def _flush_fails(session: Session, *objects) -> None:
     session.add_all(objects)
     with pytest.raises(IntegrityError):

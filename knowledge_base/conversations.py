@@ -57,25 +57,25 @@ def record_turn(
 ) -> None:
     """The citizen's message and the bot's replies (each ``{"text", "buttons"}``)."""
     at = now or clock.now()
-    citizen = {
-        "session_id": session_id,
-        "sender": "citizen",
-        "text": text,
-        "payload": None,
-        "intent": intent,
-        "confidence": confidence,
-        "created_at": at,
-    }
-    bot = [
-        {
+
+    def row(sender: str, body: str, **columns: object) -> dict:
+        defaults = {"payload": None, "intent": None, "confidence": None}
+        return {
             "session_id": session_id,
-            "sender": "bot",
-            "text": reply["text"],
-            "payload": {"buttons": reply["buttons"]} if reply["buttons"] else None,
-            "intent": None,
-            "confidence": None,
+            "sender": sender,
+            "text": body,
             "created_at": at,
+            **defaults,
+            **columns,
         }
+
+    citizen = row("citizen", text, intent=intent, confidence=confidence)
+    bot = [
+        row(
+            "bot",
+            reply["text"],
+            payload={"buttons": reply["buttons"]} if reply["buttons"] else None,
+        )
         for reply in replies
     ]
     repository.add_messages(session, [citizen, *bot])

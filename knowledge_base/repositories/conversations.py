@@ -41,28 +41,21 @@ def messages(
     return list(session.scalars(statement))
 
 
+def _is_open(session_id: str) -> tuple:
+    """A hand-off of this conversation that waits or is active."""
+    return Handoff.session_id == session_id, Handoff.status.in_(("waiting", "active"))
+
+
 def open_handoff(session: Session, session_id: str) -> Handoff | None:
     """The waiting or active hand-off of a conversation, if any."""
-    statement = (
-        select(Handoff)
-        .where(
-            Handoff.session_id == session_id, Handoff.status.in_(("waiting", "active"))
-        )
-        .order_by(Handoff.id.desc())
-    )
+    statement = select(Handoff).where(*_is_open(session_id)).order_by(Handoff.id.desc())
     return session.scalars(statement).first()
 
 
 def has_open_handoff(session: Session, session_id: str) -> bool:
     """Whether a hand-off waits or is active: one indexed lookup, no object loaded
     (the gateway asks on every citizen message)."""
-    statement = (
-        select(Handoff.id)
-        .where(
-            Handoff.session_id == session_id, Handoff.status.in_(("waiting", "active"))
-        )
-        .limit(1)
-    )
+    statement = select(Handoff.id).where(*_is_open(session_id)).limit(1)
     return session.scalar(statement) is not None
 
 

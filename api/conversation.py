@@ -21,8 +21,12 @@ from knowledge_base.db import session_scope
 from knowledge_base.errors import ExternalServiceError
 from knowledge_base.language import detect_language
 from knowledge_base.repositories.services import service_names
+from knowledge_base.search.engine import SearchEngine
 
 logger = logging.getLogger(__name__)
+
+# Remembered for a code that names no service (``remembered`` keeps no None).
+NO_SUCH_SERVICE = ("", "")
 
 
 @dataclass
@@ -36,6 +40,7 @@ class ChatResult:
 
 async def converse(
     engine: Engine,
+    search: SearchEngine,
     rasa: RasaClient,
     session_id: str,
     text: str,
@@ -46,7 +51,7 @@ async def converse(
     with_agent = await run_in_threadpool(_with_agent, engine, session_id)
     if with_agent:
         await run_in_threadpool(
-            _record, engine, session_id, text, BotTurn(handoff=True), language
+            _record, engine, search, session_id, text, BotTurn(handoff=True), language
         )
         return ChatResult(
             session_id,
@@ -65,7 +70,9 @@ async def converse(
         logger.warning("rasa sent no reply to a %s message", channel)
         metrics.FAILURES.labels("rasa_no_reply").inc()
         turn.replies = [{"text": UNAVAILABLE[language], "buttons": []}]
-    service = await run_in_threadpool(_record, engine, session_id, text, turn, language)
+    service = await run_in_threadpool(
+        _record, engine, search, session_id, text, turn, language
+    )
     if turn.intent:
         metrics.INTENTS.labels(turn.intent["name"]).inc()
         if turn.intent["name"] == "nlu_fallback":
@@ -87,7 +94,12 @@ def _with_agent(engine: Engine, session_id: str) -> bool:
 
 
 def _record(
-    engine: Engine, session_id: str, text: str, turn: BotTurn, language: str
+    engine: Engine,
+    search: SearchEngine,
+    session_id: str,
+    text: str,
+    turn: BotTurn,
+    language: str,
 ) -> dict | None:
     """Keep the turn for agents and analytics; return the service the talk is about,
     named in the citizen's language."""
@@ -101,7 +113,13 @@ def _record(
             intent=intent.get("name"),
             confidence=intent.get("confidence"),
         )
-        names = service_names(session, turn.service) if turn.service else None
-        if names is not None:
-            return {"code": turn.service, "name": localised_name(*names, language)}
-    return None
+        if not turn.service:
+            return None
+        # Most turns name a service; its names change only with the catalogue.
+        names = search.remembered(
+            ("service names", turn.service),
+            lambda: service_names(session, turn.service) or NO_SUCH_SERVICE,
+        )
+    if names is NO_SUCH_SERVICE:
+        return None
+    return {"code": turn.service, "name": localised_name(*names, language)}

@@ -15,7 +15,13 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.logging_setup import install_masking
-from api.middleware import BodySizeLimit, Metrics, RateLimits, RejectInvalidText
+from api.middleware import (
+    BodySizeLimit,
+    IpRateLimits,
+    Metrics,
+    RateLimits,
+    RejectInvalidText,
+)
 from api.rasa_client import RasaClient
 from api.routes import agent, cases, chat, dashboard, health, pages, services, wechat
 from knowledge_base.db import get_engine
@@ -80,23 +86,7 @@ def create_app(
     def prometheus_metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
-    @app.middleware("http")
-    async def rate_limit(request: Request, call_next):
-        # WeChat's callbacks come from a few addresses and are authenticated by signature.
-        limited = request.url.path.startswith(
-            "/api/"
-        ) and not request.url.path.startswith("/api/v1/wechat")
-        if limited and not app.state.limits.allow_ip(request):
-            return JSONResponse(
-                {
-                    "error": "too_many_requests",
-                    "detail": "slow down: too many requests from this address",
-                },
-                status_code=429,
-                headers={"Retry-After": "60"},
-            )
-        return await call_next(request)
-
+    app.add_middleware(IpRateLimits)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

@@ -10,7 +10,6 @@ import time
 from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
-from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -185,6 +184,38 @@ class Metrics:
             )
 
 
+class IpRateLimits:
+    """Refuses API calls over the per-IP rate with 429, before any route runs.
+
+    WeChat's callbacks are not limited: they come from a few addresses and are
+    authenticated by their signature. The limits are the app's (``app.state.limits``).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        client = scope.get("client")
+        if (
+            scope["type"] != "http"
+            or not path.startswith("/api/")
+            or path.startswith("/api/v1/wechat")
+            or scope["app"].state.limits.allow_ip(client[0] if client else "unknown")
+        ):
+            await self.app(scope, receive, send)
+            return
+        response = JSONResponse(
+            {
+                "error": "too_many_requests",
+                "detail": "slow down: too many requests from this address",
+            },
+            status_code=429,
+            headers={"Retry-After": "60"},
+        )
+        await response(scope, receive, send)
+
+
 class RateLimits:
     """Per-IP limits on every API call; per-session limits on chat are applied in the route."""
 
@@ -195,9 +226,8 @@ class RateLimits:
         self._per_ip = parse(per_ip)
         self._per_session = parse(per_session)
 
-    def allow_ip(self, request: Request) -> bool:
-        client = request.client.host if request.client else "unknown"
-        return self._hit(self._per_ip, "ip", client)
+    def allow_ip(self, address: str) -> bool:
+        return self._hit(self._per_ip, "ip", address)
 
     def allow_session(self, session_id: str) -> bool:
         return self._hit(self._per_session, "session", session_id)

@@ -11,10 +11,14 @@ Measured per message: CPU time of the process (``time.process_time``: Rasa's own
 not the action server's or PostgreSQL's), wall time, and the time inside NLU's DIET and
 each policy. Left the same in both: loading a model for prediction only (a fix to
 memory, not to CPU per message), TED's memory of its predictions (part of the model,
-``config.yml``) and the lock store (Rasa's own polls once a second).
+``config.yml``), the lock store (Rasa's own polls once a second), and TensorFlow's
+threads: one per pool, as ``bot.rasa_server run`` sets them, since TensorFlow fixes
+them once per process (``--tensorflow-default-threads``: TensorFlow's own default, a
+thread per core, for a run to compare with).
 
     python benchmarks/rasa_fixes_bench.py [--model PATH] [--rounds 6]
         [--without FIX ...]   (also all fixes but FIX: what FIX alone saves)
+        [--tensorflow-default-threads]
 
 Prints a table and writes ``benchmarks/results/rasa_fixes.json``.
 """
@@ -44,37 +48,10 @@ from benchmarks.chat_bench import CONVERSATIONS  # noqa: E402
 
 
 def _fixes() -> dict[str, list[tuple[object, str]]]:
-    """Each per-message fix of ``bot/rasa_server.py`` (by the name of the function that
-    installs it) and the attributes it replaces."""
-    import importlib
-
-    from rasa.core.actions.action import RemoteAction
-    from rasa.core.policies.rule_policy import RulePolicy
-    from rasa.engine.graph import GraphSchema
-    from rasa.engine.runner.dask import DaskGraphRunner
-    from rasa.shared.core.events import Event
-    from rasa.shared.core.trackers import DialogueStateTracker
-    from rasa.shared.nlu.training_data.features import Features
-    from rasa.utils.endpoints import EndpointConfig
-
+    """Each fix of ``bot/rasa_server.py`` and the attributes it replaces."""
     import bot.rasa_server as fixes
 
-    return {
-        "validate_action_results_once_compiled": [
-            (RemoteAction, "_validate_action_result")
-        ],
-        "work_out_each_graph_part_once": [(GraphSchema, "minimal_graph_schema")],
-        "keep_connections_to_endpoints": [(EndpointConfig, "session")],
-        "find_each_event_class_once": [(Event, "resolve_by_type")],
-        "work_out_dialogue_states_once": [(DialogueStateTracker, "past_states")],
-        "match_rules_by_their_latest_turn": [(RulePolicy, "_get_possible_keys")],
-        "join_sparse_features_directly": [(Features, "_combine_sparse_features")],
-        "copy_for_debug_logs_only_when_logged": [
-            (importlib.import_module(name), "copy")
-            for name in fixes.COPYING_ONLY_FOR_DEBUG_LOGS
-        ],
-        "run_graph_parts_directly": [(DaskGraphRunner, "run")],
-    }
+    return {name: fixes.replaced_attributes(name) for name in fixes.FIXES}
 
 
 def _time_spent_in(spent: collections.Counter) -> None:
@@ -114,14 +91,13 @@ async def _measure(
 
     import bot.rasa_server as fixes
 
-    fixes.load_models_without_a_training_step()
     attributes = _fixes()
     # The raw attributes, so that a static method stays one when put back.
     as_rasa = {
         name: [vars(o)[a] for o, a in pairs] for name, pairs in attributes.items()
     }
-    for name in attributes:
-        getattr(fixes, name)()
+    for install, _ in fixes.FIXES.values():
+        install()
     fixed = {name: [vars(o)[a] for o, a in pairs] for name, pairs in attributes.items()}
     spent: collections.Counter = collections.Counter()
     _time_spent_in(spent)
@@ -180,13 +156,20 @@ async def _measure(
     }
 
 
-def run(model: Path, rounds: int, left_out: list[str]) -> dict:
+def run(
+    model: Path, rounds: int, left_out: list[str], tensorflow_default_threads: bool
+) -> dict:
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
+    from rasa.utils.tensorflow.environment import setup_tf_environment
 
+    from bot.rasa_server import use_one_thread_per_tensorflow_pool
     from knowledge_base.rasa_endpoints import write_endpoints
     from tests.production.topology import production_topology
 
+    if not tensorflow_default_threads:
+        use_one_thread_per_tensorflow_pool()
+    setup_tf_environment()
     # As ``rasa run`` logs by default: debug logging would cost more than any fix.
     configure_logging_and_warnings(logging.INFO)
     configure_structlog(logging.INFO)
@@ -198,6 +181,7 @@ def run(model: Path, rounds: int, left_out: list[str]) -> dict:
         "measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "machine": f"{os.cpu_count()} cores",
         "model": str(model),
+        "tensorflow_threads": "default" if tensorflow_default_threads else "1 per pool",
         "messages_per_round": sum(len(c) for c in CONVERSATIONS) * 2,
         "medians_per_message": medians,
     }
@@ -208,7 +192,8 @@ def print_report(report: dict) -> None:
     columns = sorted({k for row in medians.values() for k in row if k.endswith("_ms")})
     print(f"\nmeasured {report['measured_at']} on {report['machine']}")
     print(
-        f"model {report['model']}; {report['messages_per_round']} messages a round; "
+        f"model {report['model']}; TensorFlow threads {report['tensorflow_threads']}; "
+        f"{report['messages_per_round']} messages a round; "
         "medians per message, ms\n"
     )
     width = max(len(name) for name in medians) + 2
@@ -230,13 +215,18 @@ def main() -> int:
         metavar="FIX",
         help="also measure all fixes but this one (its function's name); repeatable",
     )
+    parser.add_argument(
+        "--tensorflow-default-threads",
+        action="store_true",
+        help="TensorFlow's default threads (one per core) instead of one per pool",
+    )
     args = parser.parse_args()
     unknown = set(args.without) - set(_fixes())
     if unknown:
         parser.error(
             f"no such fix: {', '.join(sorted(unknown))} (see bot/rasa_server.py)"
         )
-    report = run(args.model, args.rounds, args.without)
+    report = run(args.model, args.rounds, args.without, args.tensorflow_default_threads)
     print_report(report)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")

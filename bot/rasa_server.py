@@ -1,4 +1,4 @@
-"""``rasa`` with ten fixes to its cost; takes the same arguments as the ``rasa`` command.
+"""``rasa`` with eleven fixes to its cost; takes the same arguments as the ``rasa`` command.
 
     python -m bot.rasa_server run --enable-api --model models/hotline.tar.gz ...
 
@@ -19,9 +19,14 @@
   works out which nodes that part needs anew each time, by a walk that visits shared
   nodes once per path: about 5% of a replica's CPU. The prediction graph never
   changes once loaded, so each part is worked out once.
+- Every prediction of a TensorFlow model (DIET, the response selector, TED) goes
+  through ``tf.function``, which matches the batch against the traced graph's signature
+  anew: about half a millisecond per call. Once the graph is traced, it is called
+  directly with the batch as tensors.
 - Every call to the action server opened a new HTTP session, so a new TCP connection
   that the action server then had to accept: two or three per message. One session per
-  endpoint keeps its connections open between calls.
+  endpoint keeps its connections open between calls, and encodes the conversation it
+  sends with ujson: Python's ``json`` took about a millisecond per message for it.
 - To read an event (every event of a conversation, on every message) Rasa looks for its
   class by walking all the subclasses of ``Event``, tens of them, anew each time. The
   class found for a type name is remembered.
@@ -45,7 +50,8 @@
   dozen components run one after the other anyway. The part is evaluated directly,
   each node once, as dask evaluates it.
 
-Everything else is Rasa as it comes.
+``rasa run`` also gets one thread per TensorFlow pool (see
+``ONE_THREAD_PER_TENSORFLOW_POOL``). Everything else is Rasa as it comes.
 """
 
 from __future__ import annotations
@@ -53,16 +59,49 @@ from __future__ import annotations
 import asyncio
 import copy
 import functools
+import importlib
+import os
 import sys
 import types
 import weakref
+from collections.abc import Callable
 from typing import Any
+
+# Every fix by the name of the function that installs it, with the attributes it
+# replaces ("module:Owner.attribute" or "module:attribute"): ``main`` installs them all,
+# and benchmarks/rasa_fixes_bench.py switches each one off and on again.
+FIXES: dict[str, tuple[Callable[[], None], tuple[str, ...]]] = {}
+
+
+def fix(*replaced: str) -> Callable[[Callable[[], None]], Callable[[], None]]:
+    """Registers the fix it decorates, with the attributes that fix replaces."""
+
+    def register(install: Callable[[], None]) -> Callable[[], None]:
+        FIXES[install.__name__] = (install, replaced)
+        return install
+
+    return register
+
+
+def replaced_attributes(name: str) -> list[tuple[Any, str]]:
+    """The owner and name of each attribute that the fix ``name`` replaces."""
+    attributes = []
+    for target in FIXES[name][1]:
+        module, _, path = target.partition(":")
+        *owners, attribute = path.split(".")
+        owner: Any = importlib.import_module(module)
+        for part in owners:
+            owner = getattr(owner, part)
+        attributes.append((owner, attribute))
+    return attributes
+
 
 # Under the action server's own keep-alive (Sanic's default is 5 s), so an idle
 # connection is dropped here before the server can close it under a request.
 IDLE_CONNECTION_KEPT_S = 2.0
 
 
+@fix("rasa.core.actions.action:RemoteAction._validate_action_result")
 def validate_action_results_once_compiled() -> None:
     """Makes ``RemoteAction`` validate with validators compiled once per class."""
     from rasa.core.actions.action import RemoteAction
@@ -136,6 +175,7 @@ class ActionResultChecker:
         return True
 
 
+@fix("rasa.utils.tensorflow.models:RasaModel.load")
 def load_models_without_a_training_step() -> None:
     """Makes ``RasaModel.load`` build a model for prediction only."""
     from rasa.utils.tensorflow.models import RasaModel
@@ -171,6 +211,47 @@ def load_models_without_a_training_step() -> None:
     RasaModel.load = classmethod(load)
 
 
+@fix("rasa.utils.tensorflow.models:RasaModel._rasa_predict")
+def call_traced_predictions_directly() -> None:
+    """Makes ``RasaModel._rasa_predict`` call its traced prediction graph itself once
+    it is traced, with the batch as tensors."""
+    import tensorflow as tf
+    from keras.utils import tf_utils
+    from rasa.shared.constants import DIAGNOSTIC_DATA
+    from rasa.utils.tensorflow.models import RasaModel
+
+    original = RasaModel._rasa_predict
+
+    def rasa_predict(self: RasaModel, batch_in: tuple) -> dict[str, Any]:
+        traced = self.__dict__.get("_traced_prediction")
+        if (
+            self._run_eagerly
+            or traced is None
+            or traced[0] is not self._tf_predict_step
+        ):
+            outputs = original(self, batch_in)
+            if not self._run_eagerly and self._tf_predict_step is not None:
+                # Kept out of Keras's attribute tracking: not part of the model.
+                self.__dict__["_traced_prediction"] = (
+                    self._tf_predict_step,
+                    self._tf_predict_step.get_concrete_function(),
+                )
+            return outputs
+        if self._training is not False:
+            self._training = False
+        outputs = tf_utils.sync_to_numpy_or_python_type(
+            traced[1]([tf.convert_to_tensor(part) for part in batch_in])
+        )
+        if DIAGNOSTIC_DATA in outputs:
+            outputs[DIAGNOSTIC_DATA] = self._empty_lists_to_none_in_dict(
+                outputs[DIAGNOSTIC_DATA]
+            )
+        return outputs
+
+    RasaModel._rasa_predict = rasa_predict
+
+
+@fix("rasa.engine.graph:GraphSchema.minimal_graph_schema")
 def work_out_each_graph_part_once() -> None:
     """Makes ``GraphSchema.minimal_graph_schema`` remember its answer per set of targets."""
     from rasa.engine.graph import GraphSchema
@@ -189,9 +270,12 @@ def work_out_each_graph_part_once() -> None:
     GraphSchema.minimal_graph_schema = minimal_graph_schema
 
 
+@fix("rasa.utils.endpoints:EndpointConfig.session")
 def keep_connections_to_endpoints() -> None:
-    """Makes ``EndpointConfig.request`` reuse one session per endpoint and event loop."""
+    """Makes ``EndpointConfig.request`` reuse one session per endpoint and event loop,
+    which encodes its JSON with ujson."""
     import aiohttp
+    import ujson
     from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
     # Per event loop: endpoint id -> (the endpoint, kept alive so its id stays its own;
@@ -223,6 +307,7 @@ def keep_connections_to_endpoints() -> None:
             )
             kept = aiohttp.ClientSession(
                 headers=self.headers,
+                json_serialize=ujson.dumps,
                 auth=auth,
                 timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
                 connector=aiohttp.TCPConnector(
@@ -235,6 +320,7 @@ def keep_connections_to_endpoints() -> None:
     EndpointConfig.session = session
 
 
+@fix("rasa.shared.core.events:Event.resolve_by_type")
 def find_each_event_class_once() -> None:
     """Makes ``Event.resolve_by_type`` remember the class found for each type name."""
     from rasa.shared.core.events import Event
@@ -253,6 +339,7 @@ def find_each_event_class_once() -> None:
     Event.resolve_by_type = staticmethod(resolve_by_type)
 
 
+@fix("rasa.shared.core.trackers:DialogueStateTracker.past_states")
 def work_out_dialogue_states_once() -> None:
     """Makes ``DialogueStateTracker.past_states`` remember its states until the tracker
     changes, and give a copy each time."""
@@ -305,6 +392,7 @@ def _frozen(value: Any) -> Any:
     return value
 
 
+@fix("rasa.core.policies.rule_policy:RulePolicy._get_possible_keys")
 def match_rules_by_their_latest_turn() -> None:
     """Makes ``RulePolicy._get_possible_keys`` check only the rules whose latest turn
     asks for the conversation's latest action and intent, or for none."""
@@ -370,6 +458,7 @@ def _action_and_intent(state: dict[str, Any]) -> tuple[str | None, str | None]:
     )
 
 
+@fix("rasa.shared.nlu.training_data.features:Features._combine_sparse_features")
 def join_sparse_features_directly() -> None:
     """Makes ``Features._combine_sparse_features`` join two COO matrices itself."""
     import numpy as np
@@ -405,6 +494,7 @@ def join_sparse_features_directly() -> None:
     Features._combine_sparse_features = combine
 
 
+@fix("rasa.engine.runner.dask:DaskGraphRunner.run")
 def run_graph_parts_directly() -> None:
     """Makes ``DaskGraphRunner.run`` evaluate the graph itself instead of ``dask.get``."""
     from rasa.engine.exceptions import GraphRunError
@@ -489,6 +579,7 @@ COPYING_ONLY_FOR_DEBUG_LOGS = (
 )
 
 
+@fix(*(f"{name}:copy" for name in COPYING_ONLY_FOR_DEBUG_LOGS))
 def copy_for_debug_logs_only_when_logged() -> None:
     """Gives the modules that deep-copy only for debug logs a ``copy`` that copies
     only when debug is logged."""
@@ -498,17 +589,28 @@ def copy_for_debug_logs_only_when_logged() -> None:
         importlib.import_module(name).copy = CopiesForDebugLogs()
 
 
+# Rasa's TensorFlow settings (read by ``rasa run``). TensorFlow's default is a thread
+# per core in each of its two pools; a prediction here is a few milliseconds of small
+# operations, and a replica's cores are shared with its gateway and the action server.
+# Handing the operations to other threads costs about a millisecond of CPU per
+# prediction and gains no time.
+ONE_THREAD_PER_TENSORFLOW_POOL = {
+    "TF_INTER_OP_PARALLELISM_THREADS": "1",
+    "TF_INTRA_OP_PARALLELISM_THREADS": "1",
+}
+
+
+def use_one_thread_per_tensorflow_pool() -> None:
+    """Unless the environment already says how many threads TensorFlow may use."""
+    for name, value in ONE_THREAD_PER_TENSORFLOW_POOL.items():
+        os.environ.setdefault(name, value)
+
+
 def main() -> None:
-    validate_action_results_once_compiled()
-    load_models_without_a_training_step()
-    work_out_each_graph_part_once()
-    keep_connections_to_endpoints()
-    find_each_event_class_once()
-    work_out_dialogue_states_once()
-    match_rules_by_their_latest_turn()
-    join_sparse_features_directly()
-    copy_for_debug_logs_only_when_logged()
-    run_graph_parts_directly()
+    if sys.argv[1:2] == ["run"]:
+        use_one_thread_per_tensorflow_pool()
+    for install, _ in FIXES.values():
+        install()
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *sys.argv[1:]]

@@ -13,7 +13,8 @@ object at a time: together about a quarter of a replica's CPU per message. Here:
   be appended to the stored ones);
 - the new events go in as one multi-row ``INSERT``;
 - the queries run on a worker thread: Rasa's store runs them on the event loop, which
-  then waits for the database and answers no other conversation meanwhile.
+  then waits for the database and answers no other conversation meanwhile;
+- they are built once and run on a plain connection, without an ORM session.
 
 The table, its rows and the order of events are exactly Rasa's, so either store can
 read what the other wrote. Configured in the endpoints file as ``tracker_store: {type:
@@ -40,6 +41,16 @@ STORED_EVENTS = "_events_already_stored"
 class CountingSQLTrackerStore(SQLTrackerStore):
     """``SQLTrackerStore`` that knows which events of a tracker it has stored."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Built once: building and caching a statement anew cost more than running it.
+        events = self.SQLEvent.__table__
+        self._insert = sa.insert(events)
+        self._latest_session_events = _latest_session_events(events)
+        self._latest_session_count = sa.select(sa.func.count()).select_from(
+            self._latest_session_events.subquery()
+        )
+
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         serialised = await asyncio.to_thread(self._stored_events, sender_id)
         if not self.domain or not serialised:
@@ -60,47 +71,49 @@ class CountingSQLTrackerStore(SQLTrackerStore):
         vars(tracker).pop(STORED_EVENTS, None)
 
     def _stored_events(self, sender_id: str) -> list[str]:
-        with self.session_scope() as session:
-            return list(session.scalars(self._latest_session_events(sender_id)))
+        with self.engine.connect() as connection:
+            return list(
+                connection.execute(
+                    self._latest_session_events, {"sender_id": sender_id}
+                ).scalars()
+            )
 
     def _insert_new_events(
         self, sender_id: str, events: list[Any], stored: int | None
     ) -> None:
-        with self.session_scope() as session:
+        with self.engine.begin() as connection:
             if stored is None:
-                stored = session.scalar(
-                    sa.select(sa.func.count()).select_from(
-                        self._latest_session_events(sender_id).subquery()
-                    )
-                )
+                stored = connection.execute(
+                    self._latest_session_count, {"sender_id": sender_id}
+                ).scalar_one()
             rows = [
                 _row(sender_id, event.as_dict(), event.type_name)
                 for event in events[stored:]
             ]
             if rows:
-                session.execute(sa.insert(self.SQLEvent.__table__), rows)
-            session.commit()
+                connection.execute(self._insert, rows)
 
-    def _latest_session_events(self, sender_id: str) -> sa.sql.Select:
-        """The JSON of the events since the conversation's last session start, in
-        order: Rasa's ``_event_query``, the same rows, without the ORM objects."""
-        events = self.SQLEvent.__table__
-        session_start = (
-            sa.select(sa.func.max(events.c.timestamp))
-            .where(
-                events.c.sender_id == sender_id,
-                events.c.type_name == SessionStarted.type_name,
-            )
-            .scalar_subquery()
+
+def _latest_session_events(events: sa.Table) -> sa.sql.Select:
+    """The JSON of a conversation's events since its last session start, in order:
+    Rasa's ``_event_query``, the same rows, without the ORM objects."""
+    sender_id = sa.bindparam("sender_id")
+    session_start = (
+        sa.select(sa.func.max(events.c.timestamp))
+        .where(
+            events.c.sender_id == sender_id,
+            events.c.type_name == SessionStarted.type_name,
         )
-        return (
-            sa.select(events.c.data)
-            .where(
-                events.c.sender_id == sender_id,
-                sa.or_(events.c.timestamp >= session_start, session_start.is_(None)),
-            )
-            .order_by(events.c.id)
+        .scalar_subquery()
+    )
+    return (
+        sa.select(events.c.data)
+        .where(
+            events.c.sender_id == sender_id,
+            sa.or_(events.c.timestamp >= session_start, session_start.is_(None)),
         )
+        .order_by(events.c.id)
+    )
 
 
 def _row(sender_id: str, data: dict[str, Any], type_name: str) -> dict[str, Any]:

@@ -26,8 +26,15 @@ async def chat(
             headers={"Retry-After": "60"},
         )
     channel = request.headers.get("X-Hotline-Channel", "web")[:32]
+    state = request.app.state
     result = await converse(
-        request.app.state.engine, rasa, body.session_id, body.text, body.lang, channel
+        state.engine,
+        state.search,
+        rasa,
+        body.session_id,
+        body.text,
+        body.lang,
+        channel,
     )
     return ChatResponse(**result.__dict__)
 

@@ -25,6 +25,7 @@ from api.wechat import (
     WeChatSender,
     render_replies,
 )
+from knowledge_base.search.engine import SearchEngine
 from knowledge_base.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -121,6 +122,7 @@ async def receive(
             _answer,
             message,
             engine=request.app.state.engine,
+            search=request.app.state.search,
             limits=request.app.state.limits,
             rasa=rasa,
             sender=sender,
@@ -133,6 +135,7 @@ async def _answer(
     message: InboundMessage,
     *,
     engine: Engine,
+    search: SearchEngine,
     limits: RateLimits,
     rasa: RasaClient,
     sender: WeChatSender,
@@ -141,7 +144,7 @@ async def _answer(
     # Runs after the response is sent: nothing may escape, and nobody is left to tell.
     try:
         if message.msg_type == "text":
-            texts = await _converse(message, engine, limits, rasa, choices)
+            texts = await _converse(message, engine, search, limits, rasa, choices)
         elif message.msg_type == "event":
             texts = [GREETING] if message.event == "user_enter_tempsession" else []
         else:
@@ -155,6 +158,7 @@ async def _answer(
 async def _converse(
     message: InboundMessage,
     engine: Engine,
+    search: SearchEngine,
     limits: RateLimits,
     rasa: RasaClient,
     choices: ButtonChoices,
@@ -164,7 +168,7 @@ async def _converse(
         logger.info("WeChat conversation over its message rate; message dropped")
         return []
     text = choices.resolve(message.openid, message.content.strip()[:MAX_MESSAGE_CHARS])
-    result = await converse(engine, rasa, session_id, text, None, "wechat")
+    result = await converse(engine, search, rasa, session_id, text, None, "wechat")
     texts, payloads = render_replies(result.replies)
     choices.remember(message.openid, payloads)
     return texts

@@ -8,6 +8,9 @@ scheduler."""
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -16,9 +19,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rasa.core.actions.action import RemoteAction
 
+from bot import rasa_server
 from bot.rasa_server import (
     COPYING_ONLY_FOR_DEBUG_LOGS,
     ActionResultChecker,
+    call_traced_predictions_directly,
     copy_for_debug_logs_only_when_logged,
     evaluate_graph,
     find_each_event_class_once,
@@ -238,22 +243,37 @@ def test_rasa_with_its_fixes_predicts_exactly_as_rasa(trained_model, monkeypatch
         GraphSchema, "minimal_graph_schema", GraphSchema.minimal_graph_schema
     )
     monkeypatch.setattr(DaskGraphRunner, "run", DaskGraphRunner.run)
+    through_tf_function = []
+    rasas_predict = RasaModel._rasa_predict
+
+    def counted(model, batch_in):
+        through_tf_function.append(id(model))
+        return rasas_predict(model, batch_in)
+
+    monkeypatch.setattr(RasaModel, "_rasa_predict", counted)
     load_models_without_a_training_step()
     work_out_each_graph_part_once()
     run_graph_parts_directly()
+    call_traced_predictions_directly()
     assert _predictions(trained_model) == as_rasa_predicts
+    # Each model went through tf.function once, to be traced, and was called directly
+    # for the rest of the conversation's predictions.
+    assert through_tf_function
+    assert len(through_tf_function) == len(set(through_tf_function))
 
 
-def _client_ports_of_calls(calls: int) -> list[int]:
-    """The client port of each of ``calls`` requests through Rasa's EndpointConfig."""
+def _calls_to_an_endpoint(payloads: list) -> list[tuple[int, object]]:
+    """The client port of each request through Rasa's EndpointConfig, and the JSON it
+    carried as the server read it."""
     from aiohttp import web
     from rasa.utils.endpoints import EndpointConfig
 
-    async def run() -> list[int]:
-        ports: list[int] = []
+    async def run() -> list[tuple[int, object]]:
+        received: list[tuple[int, object]] = []
 
         async def answer(request: web.Request) -> web.Response:
-            ports.append(request.transport.get_extra_info("peername")[1])
+            port = request.transport.get_extra_info("peername")[1]
+            received.append((port, await request.json()))
             return web.json_response({"events": [], "responses": []})
 
         app = web.Application()
@@ -264,14 +284,14 @@ def _client_ports_of_calls(calls: int) -> list[int]:
         await web.TCPSite(runner, "127.0.0.1", port).start()
         try:
             endpoint = EndpointConfig(url=f"http://127.0.0.1:{port}/webhook")
-            for _ in range(calls):
-                assert await endpoint.request(json={"next_action": "x"}) == {
+            for payload in payloads:
+                assert await endpoint.request(json=payload) == {
                     "events": [],
                     "responses": [],
                 }
         finally:
             await runner.cleanup()
-        return ports
+        return received
 
     return asyncio.run(run())
 
@@ -279,10 +299,37 @@ def _client_ports_of_calls(calls: int) -> list[int]:
 def test_calls_to_the_action_server_share_one_kept_connection(monkeypatch):
     from rasa.utils.endpoints import EndpointConfig
 
-    assert len(set(_client_ports_of_calls(3))) == 3  # Rasa: a connection per call
+    calls = [{"next_action": "x"}] * 3
+    assert len({port for port, _ in _calls_to_an_endpoint(calls)}) == 3  # Rasa's
     monkeypatch.setattr(EndpointConfig, "session", EndpointConfig.session)
     keep_connections_to_endpoints()
-    assert len(set(_client_ports_of_calls(3))) == 1
+    assert len({port for port, _ in _calls_to_an_endpoint(calls)}) == 1
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**64), max_value=2**64)
+    | st.floats(allow_nan=False)
+    | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(payload=st.dictionaries(st.text(max_size=8), JSON_VALUES, max_size=5))
+def test_what_the_kept_session_sends_reads_back_as_what_rasa_sends(payload):
+    from rasa.utils.endpoints import EndpointConfig
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(EndpointConfig, "session", EndpointConfig.session)
+        keep_connections_to_endpoints()
+        ((_, received),) = _calls_to_an_endpoint([payload])
+    assert received == json.loads(json.dumps(payload))
 
 
 def test_each_event_class_is_found_once_and_is_rasas_own(monkeypatch):
@@ -633,3 +680,45 @@ def test_a_failing_task_raises_its_own_error_as_under_dask():
     for run in (dask.get, evaluate_graph):
         with pytest.raises(ValueError, match="component failed"):
             run(graph, ["b"])
+
+
+@pytest.mark.parametrize("name", sorted(rasa_server.FIXES))
+def test_each_fix_replaces_exactly_the_attributes_it_names(name, monkeypatch):
+    install, _ = rasa_server.FIXES[name]
+    replaced = rasa_server.replaced_attributes(name)
+    before = {
+        (id(owner), attribute): vars(owner)[attribute] for owner, attribute in replaced
+    }
+    for owner, attribute in replaced:
+        monkeypatch.setattr(owner, attribute, vars(owner)[attribute])
+    install()
+    assert replaced
+    for owner, attribute in replaced:
+        assert vars(owner)[attribute] is not before[(id(owner), attribute)]
+
+
+@pytest.mark.parametrize(
+    ("argv", "environment", "threads"),
+    [
+        (["run", "--enable-api"], {}, "1"),
+        (["run"], {"TF_INTRA_OP_PARALLELISM_THREADS": "2"}, "2"),
+        (["train"], {}, None),
+    ],
+)
+def test_rasa_run_gets_one_tensorflow_thread_per_pool_unless_the_environment_says(
+    argv, environment, threads, monkeypatch
+):
+    import rasa.__main__
+
+    monkeypatch.setattr(rasa_server, "FIXES", {})
+    for name in rasa_server.ONE_THREAD_PER_TENSORFLOW_POOL:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    started = []
+    monkeypatch.setattr(rasa.__main__, "main", lambda: started.append(list(sys.argv)))
+    monkeypatch.setattr(sys, "argv", ["bot.rasa_server", *argv])
+    rasa_server.main()
+    assert started == [["rasa", *argv]]
+    assert os.environ.get("TF_INTRA_OP_PARALLELISM_THREADS") == threads
+    assert os.environ.get("TF_INTER_OP_PARALLELISM_THREADS") == (threads and "1")

@@ -1,9 +1,10 @@
-"""Rasa with its seven fixes: action answers validated once compiled, models loaded for
-prediction only, each part of the prediction graph worked out once, connections to the
-action server kept, event classes found once, dialogue states worked out once per
-tracker, rules indexed by their latest turn, sparse features joined directly, copies
-for debug logs made only when debug is logged, graph parts run without dask's
-scheduler."""
+"""Rasa with its fixes (``bot.rasa_server.FIXES``): action answers validated once
+compiled, models loaded for prediction only and called through their traced graphs,
+each part of the prediction graph worked out once, connections to the action server
+kept and their JSON encoded by ujson, event classes found once, dialogue states worked
+out once per tracker, rules indexed by their latest turn, sparse features joined
+directly, copies for debug logs made only when debug is logged, graph parts run
+without dask's scheduler; and one TensorFlow thread per pool for ``rasa run``."""
 
 from __future__ import annotations
 

@@ -96,8 +96,7 @@ async def _measure(
     as_rasa = {
         name: [vars(o)[a] for o, a in pairs] for name, pairs in attributes.items()
     }
-    for install, _ in fixes.FIXES.values():
-        install()
+    fixes.install_fixes()
     fixed = {name: [vars(o)[a] for o, a in pairs] for name, pairs in attributes.items()}
     spent: collections.Counter = collections.Counter()
     _time_spent_in(spent)

@@ -83,6 +83,11 @@ def fix(*replaced: str) -> Callable[[Callable[[], None]], Callable[[], None]]:
     return register
 
 
+def install_fixes() -> None:
+    for install, _ in FIXES.values():
+        install()
+
+
 def replaced_attributes(name: str) -> list[tuple[Any, str]]:
     """The owner and name of each attribute that the fix ``name`` replaces."""
     attributes = []
@@ -583,8 +588,6 @@ COPYING_ONLY_FOR_DEBUG_LOGS = (
 def copy_for_debug_logs_only_when_logged() -> None:
     """Gives the modules that deep-copy only for debug logs a ``copy`` that copies
     only when debug is logged."""
-    import importlib
-
     for name in COPYING_ONLY_FOR_DEBUG_LOGS:
         importlib.import_module(name).copy = CopiesForDebugLogs()
 
@@ -609,8 +612,7 @@ def use_one_thread_per_tensorflow_pool() -> None:
 def main() -> None:
     if sys.argv[1:2] == ["run"]:
         use_one_thread_per_tensorflow_pool()
-    for install, _ in FIXES.values():
-        install()
+    install_fixes()
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *sys.argv[1:]]

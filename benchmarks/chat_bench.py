@@ -45,6 +45,9 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.report import write_results  # noqa: E402
+
 RESULTS = ROOT / "benchmarks" / "results" / "chat.json"
 SEARCH_RESULTS = ROOT / "benchmarks" / "results" / "search.json"
 TARGETS = {
@@ -378,8 +381,7 @@ def main() -> int:
     args = parser.parse_args()
     report = run(args)
     print_report(report)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    write_results(RESULTS, report)
     return 0
 
 

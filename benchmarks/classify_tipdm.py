@@ -18,7 +18,6 @@ matrices, and writes ``benchmarks/results/classification_tipdm.json``.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 import unicodedata
@@ -26,6 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.report import write_results  # noqa: E402
+
 DATA = ROOT.parent / "shared" / "data" / "tipdm2020"
 RESULTS = ROOT / "benchmarks" / "results" / "classification_tipdm.json"
 SPLITS = {"titles": "dev.tsv", "bodies": "dev_bodies.tsv"}
@@ -184,8 +186,7 @@ def main() -> int:
         return 1
     results = run(args.data)
     report(results)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+    write_results(RESULTS, results)
     print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
     return 0
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
 import re
 import sys
@@ -44,6 +43,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.report import write_results  # noqa: E402
+
 RESULTS = ROOT / "benchmarks" / "results" / "load.json"
 
 GUIDANCE = [
@@ -543,10 +545,7 @@ def _run(gateways: list[str], database_url: str, args: argparse.Namespace) -> in
     summary = report.summary()
     check = verify_exactly_once(database_url, report)
     print_table(summary, check)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps({**summary, **check}, ensure_ascii=False, indent=2) + "\n"
-    )
+    write_results(RESULTS, {**summary, **check})
     return 0 if summary["server_errors"] == 0 and not check["problems"] else 1
 
 

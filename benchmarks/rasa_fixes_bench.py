@@ -30,7 +30,6 @@ import asyncio
 import collections
 import datetime as dt
 import functools
-import json
 import logging
 import os
 import statistics
@@ -45,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "benchmarks" / "results" / "rasa_fixes.json"
 
 from benchmarks.chat_bench import CONVERSATIONS  # noqa: E402
+from benchmarks.report import write_results  # noqa: E402
 
 
 def _fixes() -> dict[str, list[tuple[object, str]]]:
@@ -227,8 +227,7 @@ def main() -> int:
         )
     report = run(args.model, args.rounds, args.without, args.tensorflow_default_threads)
     print_report(report)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    write_results(RESULTS, report)
     return 0
 
 

@@ -12,7 +12,6 @@ Prints a table and writes ``benchmarks/results/search.json``.
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
 import os
 import sys
@@ -22,6 +21,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.report import write_results  # noqa: E402
+
 RESULTS = ROOT / "benchmarks" / "results" / "search.json"
 GUANGDONG = ROOT.parent / "shared" / "data" / "gd_services" / "policy.jsonl"
 
@@ -142,10 +144,7 @@ def main() -> int:
             f"{r['scenario']:<10} {r['documents']:>6} {r['index_build_s']:>8.2f} {r['index_rss_mb']:>9.1f} "
             f"{s['p50']:>8.2f}/{s['p95']:>6.2f}/{s['p99']:>6.2f} {c['p50']:>10.2f}/{c['p95']:>6.2f}/{c['p99']:>6.2f}"
         )
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps({"one_core": True, "results": results}, ensure_ascii=False, indent=2)
-    )
+    write_results(RESULTS, {"one_core": True, "results": results})
     print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
     return 0
 

@@ -13,7 +13,7 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.applications import APPLICATION_SLOTS
-from actions.common import db_session, language_of
+from actions.common import db_session, language_of, latest_intent
 from actions.complaints import COMPLAINT_SLOTS
 from knowledge_base.answers import service_name
 from knowledge_base.repositories.services import get_service
@@ -58,7 +58,11 @@ HALF_FILLED = (
 
 
 class ActionResetForms(Action):
-    """Cancelling stops any form and forgets what was half-filled."""
+    """Cancelling stops any form and forgets what was half-filled.
+
+    Asked for a person, it only says that nothing was submitted: the hand-over follows
+    at once, so "anything else I can help with?" would be a question nobody answers.
+    """
 
     def name(self) -> str:
         return "action_reset_forms"
@@ -66,7 +70,10 @@ class ActionResetForms(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> list[EventType]:
-        dispatcher.utter_message(response="utter_cancelled")
+        if latest_intent(tracker) == "request_human":
+            dispatcher.utter_message(response="utter_stopped_for_handoff")
+        else:
+            dispatcher.utter_message(response="utter_cancelled")
         return [ActiveLoop(None), *(SlotSet(slot, None) for slot in HALF_FILLED)]
 
 

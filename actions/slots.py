@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 
@@ -30,6 +31,23 @@ class ValidateSlotMappings(ValidationAction):
 
     def name(self) -> str:
         return "action_validate_slot_mappings"
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list[EventType]:
+        """What was extracted, as it was: each ``extract_`` method checks its own value.
+
+        rasa-sdk would look for a ``validate_`` method as well, and log a warning for
+        each slot without one, the language among them, on every message.
+        """
+        mapped = await self.required_slots(
+            self.domain_slots(domain), dispatcher, tracker, domain
+        )
+        return [
+            SlotSet(slot, value)
+            for slot, value in tracker.slots_to_validate().items()
+            if slot in mapped
+        ]
 
     def extract_language(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict

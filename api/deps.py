@@ -38,6 +38,7 @@ def require_role(role: str) -> Callable[..., ApiToken]:
     """Agents may use agent endpoints; admins may use both agent and admin endpoints."""
 
     def check(
+        request: Request,
         credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
         db: Session = Depends(get_db, scope="function"),
     ) -> ApiToken:
@@ -47,9 +48,11 @@ def require_role(role: str) -> Callable[..., ApiToken]:
             )
         token = authenticate(db, credentials.credentials)
         if token is None:
+            request.app.state.limits.refused(credentials.credentials)
             raise HTTPException(
                 401, "invalid or revoked token", headers={"WWW-Authenticate": "Bearer"}
             )
+        request.app.state.limits.accepted(credentials.credentials)
         if role == "admin" and token.role != "admin":
             raise HTTPException(403, "admin role required")
         return token

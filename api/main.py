@@ -68,6 +68,7 @@ def create_app(
         settings.redis_url or settings.rate_limit_storage_url,
         settings.rate_limit_per_ip,
         settings.rate_limit_per_session,
+        settings.rate_limit_per_agent,
     )
 
     for router in (

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 import time
+from collections.abc import Callable
 
 from limits import parse
 from limits.storage import storage_from_string
@@ -14,6 +16,8 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import metrics
+from knowledge_base.auth import token_digest
+from knowledge_base.lru import LeastRecentlyUsed
 
 logger = logging.getLogger(__name__)
 
@@ -185,10 +189,12 @@ class Metrics:
 
 
 class IpRateLimits:
-    """Refuses API calls over the per-IP rate with 429, before any route runs.
+    """Refuses API calls over their rate with 429, before any route runs.
 
-    WeChat's callbacks are not limited: they come from a few addresses and are
-    authenticated by their signature. The limits are the app's (``app.state.limits``).
+    Calls are counted per address, except an agent's or admin's: a token accepted
+    lately counts against its own limit (``RateLimits.allow_request``). WeChat's
+    callbacks are not limited: they come from a few addresses and are authenticated by
+    their signature. The limits are the app's (``app.state.limits``).
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -196,19 +202,22 @@ class IpRateLimits:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        client = scope.get("client")
         if (
             scope["type"] != "http"
             or not path.startswith("/api/")
             or path.startswith("/api/v1/wechat")
-            or scope["app"].state.limits.allow_ip(client[0] if client else "unknown")
         ):
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        limits: RateLimits = scope["app"].state.limits
+        if limits.allow_request(client[0] if client else "unknown", _bearer(scope)):
             await self.app(scope, receive, send)
             return
         response = JSONResponse(
             {
                 "error": "too_many_requests",
-                "detail": "slow down: too many requests from this address",
+                "detail": "slow down: too many requests from this address or token",
             },
             status_code=429,
             headers={"Retry-After": "60"},
@@ -216,18 +225,64 @@ class IpRateLimits:
         await response(scope, receive, send)
 
 
-class RateLimits:
-    """Per-IP limits on every API call; per-session limits on chat are applied in the route."""
+def _bearer(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            return token.strip() if scheme.lower() == "bearer" else None
+    return None
 
-    def __init__(self, storage_url: str, per_ip: str, per_session: str) -> None:
+
+class RateLimits:
+    """Limits per address or agent on every API call, and per session on chat (in the route).
+
+    A token that authentication accepted within ``AGENT_KNOWN_FOR_S`` is counted per
+    token; any other call, one with a forged or revoked token included, per address.
+    The accepted tokens are remembered per process, as digests.
+    """
+
+    AGENT_KNOWN_FOR_S = 300.0
+    AGENTS_KEPT = 10_000
+
+    def __init__(
+        self,
+        storage_url: str,
+        per_ip: str,
+        per_session: str,
+        per_agent: str,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         # The limiter keeps only a weak reference to its storage: hold it here.
         self._storage = storage_from_string(storage_url)
         self._limiter = MovingWindowRateLimiter(self._storage)
         self._per_ip = parse(per_ip)
         self._per_session = parse(per_session)
+        self._per_agent = parse(per_agent)
+        self._clock = clock
+        # Written by authentication on worker threads, read here on the event loop.
+        self._agents_lock = threading.Lock()
+        self._agents: LeastRecentlyUsed[float] = LeastRecentlyUsed(self.AGENTS_KEPT)
 
-    def allow_ip(self, address: str) -> bool:
+    def allow_request(self, address: str, bearer: str | None) -> bool:
+        if bearer:
+            digest = token_digest(bearer)
+            with self._agents_lock:
+                known_until = self._agents.get(digest)
+            if known_until is not None and self._clock() < known_until:
+                return self._hit(self._per_agent, "agent", digest)
         return self._hit(self._per_ip, "ip", address)
+
+    def accepted(self, token: str) -> None:
+        """Authentication accepted ``token``: count its calls per token from now on."""
+        with self._agents_lock:
+            self._agents.put(
+                token_digest(token), self._clock() + self.AGENT_KNOWN_FOR_S
+            )
+
+    def refused(self, token: str) -> None:
+        """A revoked token goes back to being counted per address."""
+        with self._agents_lock:
+            self._agents.discard(token_digest(token))
 
     def allow_session(self, session_id: str) -> bool:
         return self._hit(self._per_session, "session", session_id)

@@ -5,11 +5,35 @@ from __future__ import annotations
 import datetime as dt
 
 from pydantic import BaseModel, Field, constr, validator
+from pydantic.datetime_parse import parse_datetime
+
+from knowledge_base.clock import SHANGHAI
 
 MAX_MESSAGE_CHARS = 2000
 SessionId = constr(
     strip_whitespace=True, min_length=1, max_length=128, regex=r"^[A-Za-z0-9_.:@-]+$"
 )
+
+
+class LocalTime(dt.datetime):
+    """A time as stored (Shanghai, without an offset), sent with its offset.
+
+    "2026-12-02T10:30:00+08:00" means the same instant to a browser, the mini-program
+    and an integrating system in any time zone.
+    """
+
+    @classmethod
+    def __get_validators__(cls):
+        yield cls._with_offset
+
+    @classmethod
+    def __modify_schema__(cls, field_schema: dict) -> None:
+        field_schema.update(type="string", format="date-time")
+
+    @classmethod
+    def _with_offset(cls, value) -> dt.datetime:
+        moment = parse_datetime(value)
+        return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
 
 
 class _Strict(BaseModel):
@@ -129,7 +153,7 @@ class MessageOut(BaseModel):
     sender: str
     text: str
     buttons: list[Button] = []
-    created_at: dt.datetime
+    created_at: LocalTime
 
 
 class MessagesOut(BaseModel):
@@ -191,8 +215,8 @@ class ApplicationPublic(BaseModel):
     status: str
     status_text: str
     next_steps: str
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    created_at: LocalTime
+    updated_at: LocalTime
 
 
 class WorkOrderCreate(_Strict):
@@ -224,7 +248,7 @@ class WorkOrderHistoryOut(BaseModel):
     status: str
     note: str | None
     actor: str
-    created_at: dt.datetime
+    created_at: LocalTime
 
 
 class WorkOrderPublic(BaseModel):
@@ -243,7 +267,7 @@ class WorkOrderPublic(BaseModel):
     status: str
     status_text: str
     due_date: dt.date
-    created_at: dt.datetime
+    created_at: LocalTime
     history: list[WorkOrderHistoryOut]
 
 
@@ -262,7 +286,7 @@ class FeedbackCreate(_Strict):
 class FeedbackOut(BaseModel):
     id: int
     rating: int
-    created_at: dt.datetime
+    created_at: LocalTime
 
 
 class HandoffOut(BaseModel):
@@ -272,8 +296,8 @@ class HandoffOut(BaseModel):
     language: str
     channel: str
     agent: str | None
-    requested_at: dt.datetime
-    taken_at: dt.datetime | None
+    requested_at: LocalTime
+    taken_at: LocalTime | None
     last_message: str | None = None
 
 

@@ -13,7 +13,7 @@ from knowledge_base.models import ROLES, ApiToken
 from knowledge_base.repositories.tokens import add_token, get_active_token
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -25,7 +25,7 @@ def create_token(session: Session, role: str, name: str) -> str:
     add_token(
         session,
         ApiToken(
-            token_hash=_digest(token), role=role, name=name, created_at=clock.now()
+            token_hash=token_digest(token), role=role, name=name, created_at=clock.now()
         ),
     )
     return token
@@ -34,4 +34,4 @@ def create_token(session: Session, role: str, name: str) -> str:
 def authenticate(session: Session, token: str) -> ApiToken | None:
     if not token or len(token) > 200:
         return None
-    return get_active_token(session, _digest(token))
+    return get_active_token(session, token_digest(token))

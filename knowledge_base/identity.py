@@ -29,13 +29,55 @@ _PERSON_NAME = re.compile(
     r"[\u4e00-\u9fff]{2,6}(?:[·•][\u4e00-\u9fff]{1,10}){0,3}"
     r"|[A-Za-z][A-Za-z'.-]*(?: [A-Za-z][A-Za-z'.-]*){0,4}"
 )
+# What citizens answer to a question when they have not understood it; each looks like a
+# name (two Chinese characters, a Latin word) and is none.
+_REPLIES = frozenset(
+    {
+        *(
+            "是的",
+            "是啊",
+            "是呀",
+            "对的",
+            "对啊",
+            "好的",
+            "好啊",
+            "好吧",
+            "可以",
+            "行的",
+        ),
+        *(
+            "嗯嗯",
+            "没有",
+            "不是",
+            "不要",
+            "不用",
+            "不行",
+            "谢谢",
+            "你好",
+            "您好",
+            "知道",
+        ),
+        *("明白", "收到", "确定", "同意", "算了", "什么", "不知道", "没听懂"),
+        *("yes", "no", "ok", "okay", "sure", "thanks", "thank you", "hello", "hi"),
+        *("yeah", "nope", "what", "pardon", "sorry"),
+    }
+)
 
 
 def plausible_name(text: str) -> str | None:
     """The name when the text can be one, else None: a form asks again rather than
-    storing a complaint as the applicant's name."""
+    storing a complaint, or a "yes", as the applicant's name."""
     name = " ".join(text.split())
+    if _is_a_reply(name.lower()):
+        return None
     return name if 2 <= len(name) <= 50 and _PERSON_NAME.fullmatch(name) else None
+
+
+def _is_a_reply(text: str) -> bool:
+    """One of ``_REPLIES``, said once or repeated ("好的好的")."""
+    return any(
+        text == reply * (len(text) // len(reply)) for reply in _REPLIES if reply in text
+    )
 
 
 def id_check_character(first17: str) -> str:

@@ -29,5 +29,8 @@ class LeastRecentlyUsed(Generic[V]):
         if len(self._values) > self._size:
             self._values.popitem(last=False)
 
+    def discard(self, key: Hashable) -> None:
+        self._values.pop(key, None)
+
     def clear(self) -> None:
         self._values.clear()

@@ -406,3 +406,18 @@ class ApiToken(Base):
     name = Column(String(100), nullable=False)
     created_at = Column(DateTime, nullable=False)
     revoked_at = Column(DateTime)
+
+
+class CatalogueRevision(Base):
+    """One row counting the catalogue's changes, raised in each change's own transaction.
+
+    Every process that keeps the catalogue in memory (gateway replicas, the action
+    server) reads it every few seconds, so a change through the admin API, a
+    ``hotline kb import`` or a seed reaches them all, with or without Redis.
+    """
+
+    __tablename__ = "catalogue_revision"
+
+    id = Column(Integer, primary_key=True)
+    number = Column(Integer, nullable=False)
+    changed_at = Column(DateTime, nullable=False)

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = 64 * 1024
     rate_limit_per_ip: str = "300/minute"
     rate_limit_per_session: str = "30/minute"
+    # Agents and admins are counted per token: a call centre's agents share one address.
+    rate_limit_per_agent: str = "600/minute"
     rate_limit_storage_url: str = "memory://"
     wechat_app_id: str = ""
     wechat_app_secret: str = ""
@@ -41,8 +43,8 @@ class Settings(BaseSettings):
     # Rasa's in-memory tracker and lock stores, and in-process gateway state.
     tracker_store_url: str = ""  # postgresql://user:password@host:port/db
     lock_store_url: str = ""  # redis://[:password@]host:port/db
-    redis_url: str = ""  # the gateways' shared state: rate limits, nonces, revisions
-    # How often a gateway asks whether another replica changed the catalogue.
+    redis_url: str = ""  # the gateways' shared state: rate limits and WeChat nonces
+    # How often each process reads the catalogue's revision to follow changes made elsewhere.
     catalogue_check_interval_s: float = 5.0
 
     class Config:

@@ -63,6 +63,7 @@ async def suggest_answers(
                 body.text,
                 body.top_k,
                 intent_name,
+                search.remembered,
             )
 
     suggestions, work_order = await run_in_threadpool(run)

@@ -2,7 +2,8 @@
 
 An import is all or nothing: records are validated first, references are resolved against
 the file and the database, and the caller's single transaction is rolled back on any
-problem, so nothing is ever half-imported.
+problem, so nothing is ever half-imported. A successful import raises the catalogue's
+revision in that transaction, which tells every running process to rebuild.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from knowledge_base.repositories import (
     services,
     work_order_categories,
 )
+from knowledge_base.repositories.catalogue_revision import mark_catalogue_changed
 
 EXPORT_FORMATS = ("yaml", "json", "csv")
 
@@ -100,6 +102,7 @@ def import_catalogue(session: Session, catalogue: Catalogue) -> dict[str, int]:
 
     if problems:
         raise CatalogueError(problems)
+    mark_catalogue_changed(session)
     session.flush()
     return catalogue.counts()
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from knowledge_base.catalogue import ServiceRecord
 from knowledge_base.models import Department, Service, ServiceMaterial, ServiceStep
+from knowledge_base.repositories.catalogue_revision import mark_catalogue_changed
 
 _NESTED = {"code", "department", "steps", "materials"}
 
@@ -95,4 +96,7 @@ def upsert_service(
 
 def delete_service(session: Session, code: str) -> bool:
     result = session.execute(delete(Service).where(Service.code == code))
-    return result.rowcount > 0
+    if result.rowcount == 0:
+        return False
+    mark_catalogue_changed(session)
+    return True

@@ -4,9 +4,12 @@ Building the index takes a second at the platform's scale, so it is built once, 
 and rebuilt only after the catalogue changes. Answers rendered from the catalogue (a
 service's materials, say: four queries and a page of ORM objects each time) are kept
 the same way, up to ``ANSWERS_KEPT`` of them, the least recently used dropped first.
-A change made through this process drops the index at once; with several processes (gateway replicas, the action server) sharing
-a Redis (``HOTLINE_REDIS_URL``), a change also replaces a shared revision token, which
-every process compares at most once every ``catalogue_check_interval_s`` seconds.
+A change made through this process drops the index at once. Every catalogue change
+also raises the revision in the database in its own transaction
+(``repositories/catalogue_revision.py``), which every process (gateway replicas, the
+action server) reads at most once every ``catalogue_check_interval_s`` seconds: a change
+through another replica, a ``hotline kb import`` or a seed reaches them all, with or
+without Redis.
 """
 
 from __future__ import annotations
@@ -14,14 +17,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import uuid
 from collections.abc import Callable, Hashable
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 from sqlalchemy.engine import Engine
 
 from knowledge_base.db import session_scope
 from knowledge_base.lru import LeastRecentlyUsed
+from knowledge_base.repositories.catalogue_revision import current_revision
 from knowledge_base.search.build import build_classifier, build_service_index
 from knowledge_base.search.classify import ComplaintClassifier
 from knowledge_base.search.ranking import ServiceIndex
@@ -33,57 +36,13 @@ ANSWERS_KEPT = 10_000
 T = TypeVar("T")
 
 
-class CatalogueRevision(Protocol):
-    """A token shared by every process that changes whenever the catalogue does."""
-
-    def current(self) -> str | None: ...
-
-    def bump(self) -> str: ...
-
-
-class RedisCatalogueRevision:
-    """The revision as one Redis key holding a random token (a restart just rebuilds)."""
-
-    KEY = "hotline:catalogue:revision"
-
-    def __init__(self, url: str, timeout_s: float = 0.5) -> None:
-        self._url = url
-        self._timeout_s = timeout_s
-        self._client = None
-
-    def current(self) -> str | None:
-        value = self._redis().get(self.KEY)
-        return value.decode() if value is not None else None
-
-    def bump(self) -> str:
-        token = uuid.uuid4().hex
-        self._redis().set(self.KEY, token)
-        return token
-
-    def _redis(self):
-        if self._client is None:
-            import redis
-
-            self._client = redis.Redis.from_url(
-                self._url,
-                socket_timeout=self._timeout_s,
-                socket_connect_timeout=self._timeout_s,
-            )
-        return self._client
-
-
-def shared_revision(redis_url: str) -> CatalogueRevision | None:
-    return RedisCatalogueRevision(redis_url) if redis_url else None
-
-
 class SearchEngine:
     """The index and classifier of one process.
 
     Args:
         engine: the knowledge base to build from.
-        revision: the shared revision; by default Redis at ``HOTLINE_REDIS_URL`` if
-            set, else none (one process sees only its own changes).
-        check_interval_s: how often the shared revision is read, at most.
+        revision: reads the catalogue's revision; by default from ``engine``.
+        check_interval_s: how often the revision is read, at most.
         clock: monotonic seconds, injectable for tests.
         answers_kept: how many answers ``remembered`` keeps at most.
     """
@@ -91,7 +50,7 @@ class SearchEngine:
     def __init__(
         self,
         engine: Engine,
-        revision: CatalogueRevision | None = None,
+        revision: Callable[[], Hashable] | None = None,
         check_interval_s: float | None = None,
         clock: Callable[[], float] = time.monotonic,
         answers_kept: int = ANSWERS_KEPT,
@@ -105,7 +64,7 @@ class SearchEngine:
         # Counts the catalogues forgotten, so an answer worked out from one that was
         # forgotten meanwhile is not kept.
         self._generation = 0
-        self._revision = revision or shared_revision(settings.redis_url)
+        self._revision = revision or self._revision_in_database
         self._interval = (
             settings.catalogue_check_interval_s
             if check_interval_s is None
@@ -118,7 +77,7 @@ class SearchEngine:
     @property
     def index(self) -> ServiceIndex:
         with self._lock:
-            self._follow_shared_revision()
+            self._follow_revision()
             if self._index is None:
                 with session_scope(self._engine) as session:
                     self._index = build_service_index(session)
@@ -127,7 +86,7 @@ class SearchEngine:
     @property
     def classifier(self) -> ComplaintClassifier:
         with self._lock:
-            self._follow_shared_revision()
+            self._follow_revision()
             if self._classifier is None:
                 with session_scope(self._engine) as session:
                     self._classifier = build_classifier(session)
@@ -141,7 +100,7 @@ class SearchEngine:
             work_out: reads the catalogue; called outside the lock.
         """
         with self._lock:
-            self._follow_shared_revision()
+            self._follow_revision()
             known = self._answers.get(key)
             if known is not None:
                 return known  # type: ignore[return-value]
@@ -160,26 +119,23 @@ class SearchEngine:
         """
         with self._lock:
             self._forget()
-            if self._revision is not None:
-                try:
-                    self._seen = self._revision.bump()
-                except Exception:  # noqa: BLE001 - Redis down must not fail the write
-                    logger.warning(
-                        "could not publish a catalogue change to other processes",
-                        exc_info=True,
-                    )
+            # Read the raised revision at the next query, so it is not taken for yet
+            # another change.
+            self._next_check = float("-inf")
 
-    def _follow_shared_revision(self) -> None:
-        # Called with the lock held; one cheap GET every few seconds at most.
-        if self._revision is None or self._clock() < self._next_check:
+    def _revision_in_database(self) -> Hashable:
+        with session_scope(self._engine) as session:
+            return current_revision(session)
+
+    def _follow_revision(self) -> None:
+        # Called with the lock held; one primary-key read every few seconds at most.
+        if self._clock() < self._next_check:
             return
         self._next_check = self._clock() + self._interval
         try:
-            current = self._revision.current()
+            current = self._revision()
         except Exception:  # noqa: BLE001 - keep serving the index we have
-            logger.warning(
-                "could not read the shared catalogue revision", exc_info=True
-            )
+            logger.warning("could not read the catalogue revision", exc_info=True)
             return
         if current != self._seen:
             if self._seen is not _NEVER_CHECKED:

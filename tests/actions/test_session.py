@@ -45,3 +45,15 @@ def test_cancelling_forgets_everything_half_filled(dispatcher):
     assert SlotSet("complaint_text", None) in events
     assert SlotSet("applicant_name", None) in events
     assert dispatcher.messages[0]["response"] == "utter_cancelled"
+
+
+def test_asking_for_a_person_inside_a_form_does_not_ask_what_else_is_needed(dispatcher):
+    tracker = make_tracker(
+        intent="request_human",
+        slots=HALF_FILLED_APPLICATION,
+        active_loop="application_form",
+    )
+    events = ActionResetForms().run(dispatcher, tracker, {})
+    assert ActiveLoop(None) in events
+    assert SlotSet("applicant_name", None) in events
+    assert [m["response"] for m in dispatcher.messages] == ["utter_stopped_for_handoff"]

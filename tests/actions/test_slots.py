@@ -1,16 +1,21 @@
-"""The slot validators receive the domain, which Rasa sends only to actions that ask."""
+"""The slot validators: the domain they are sent, and what they set on each message."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import inspect
+import logging
 import pkgutil
 from pathlib import Path
 
 from rasa.shared.core.domain import Domain
+from rasa_sdk.events import SlotSet
 from rasa_sdk.forms import ValidationAction
 
 import actions
+from actions.slots import ValidateSlotMappings
+from tests.actions.conftest import make_tracker
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,3 +38,18 @@ def test_every_slot_validator_is_sent_the_domain_it_reads_its_slots_from():
     assert [
         n for n in validators if not domain.does_custom_action_explicitly_need_domain(n)
     ] == []
+
+
+def test_every_message_sets_the_extracted_slots_without_a_warning_for_each(
+    dispatcher, caplog
+):
+    domain = Domain.load(ROOT / "domain.yml").as_dict()
+    tracker = make_tracker(
+        text="Is there an office in Xuhui?",
+        entities=[{"entity": "district", "value": "徐汇"}],
+    )
+    with caplog.at_level(logging.WARNING, logger="rasa_sdk"):
+        events = asyncio.run(ValidateSlotMappings().run(dispatcher, tracker, domain))
+    assert SlotSet("district", "徐汇区") in events
+    assert SlotSet("language", "en") in events
+    assert not [r for r in caplog.records if r.name.startswith("rasa_sdk")]

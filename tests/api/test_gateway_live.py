@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import time
@@ -12,6 +13,14 @@ import pytest
 
 pytestmark = pytest.mark.slow
 VALID_ID = "310104199001011233"
+PASSPORT_APPLICATION = {
+    "service_code": "passport",
+    "applicant_name": "李娜",
+    "id_number": VALID_ID,
+    "phone": "13912345678",
+    "district": "浦东",
+    "consent": True,
+}
 
 
 @pytest.fixture
@@ -164,17 +173,9 @@ def test_agent_endpoints_require_a_valid_token(api):
 
 
 def test_application_is_created_once_per_idempotency_key_and_read_back_masked(api):
-    body = {
-        "service_code": "passport",
-        "applicant_name": "李娜",
-        "id_number": VALID_ID,
-        "phone": "13912345678",
-        "district": "浦东",
-        "consent": True,
-    }
     key = {"Idempotency-Key": uuid.uuid4().hex}
-    first = api.post("/api/v1/applications", json=body, headers=key)
-    second = api.post("/api/v1/applications", json=body, headers=key)
+    first = api.post("/api/v1/applications", json=PASSPORT_APPLICATION, headers=key)
+    second = api.post("/api/v1/applications", json=PASSPORT_APPLICATION, headers=key)
     assert first.status_code == second.status_code == 201
     assert first.json()["number"] == second.json()["number"]
     read = api.get(f"/api/v1/applications/{first.json()['number']}").json()
@@ -183,6 +184,14 @@ def test_application_is_created_once_per_idempotency_key_and_read_back_masked(ap
         and read["phone"] == "139****5678"
         and read["applicant_name"] == "李*"
     )
+
+
+def test_times_are_sent_with_shanghais_offset(api):
+    created = api.post("/api/v1/applications", json=PASSPORT_APPLICATION).json()
+    sent = created["created_at"]
+    assert sent.endswith("+08:00")
+    moment = dt.datetime.fromisoformat(sent)
+    assert abs(moment - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=5)
 
 
 def test_application_with_bad_id_number_is_a_clear_422(api):

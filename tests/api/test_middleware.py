@@ -1,4 +1,4 @@
-"""The per-IP rate limit, over real HTTP."""
+"""The rate limits per address and per agent, over real HTTP."""
 
 from __future__ import annotations
 
@@ -12,15 +12,26 @@ from tests.support.live import serve
 from tests.support.servers import free_port
 
 PER_IP = 3
+PER_AGENT = 6
 
 
 @pytest.fixture
 def limited(engine):
     nowhere = f"http://127.0.0.1:{free_port()}"
     app = create_app(engine, rasa=RasaClient(nowhere), action_server_url=nowhere)
-    app.state.limits = RateLimits("memory://", f"{PER_IP}/minute", "1000/minute")
+    app.state.limits = RateLimits(
+        "memory://", f"{PER_IP}/minute", "1000/minute", f"{PER_AGENT}/minute"
+    )
     with serve(app) as url, httpx.Client(base_url=url, timeout=30) as client:
         yield client
+
+
+def _token(engine, name: str) -> str:
+    from knowledge_base.auth import create_token
+    from knowledge_base.db import session_scope
+
+    with session_scope(engine) as session:
+        return create_token(session, "agent", name)
 
 
 def test_api_calls_over_the_per_ip_rate_get_429_with_a_clear_answer(limited):
@@ -46,3 +57,41 @@ def test_pages_metrics_and_wechat_callbacks_are_not_limited_per_ip(limited):
         429,
         500,
     )
+
+
+def test_agents_behind_one_address_are_counted_per_token_not_per_address(
+    limited, engine
+):
+    agents = [
+        {"Authorization": f"Bearer {_token(engine, name)}"} for name in ("李娜", "陈静")
+    ]
+    for _ in range(PER_IP + 2):
+        for headers in agents:
+            answer = limited.get("/api/v1/agent/handoffs", headers=headers)
+            assert answer.status_code == 200
+    # Citizens at that address are counted on their own.
+    assert limited.get("/api/v1/services", params={"q": "护照"}).status_code == 200
+
+
+def test_an_agent_over_the_per_agent_rate_gets_429(limited, engine):
+    headers = {"Authorization": f"Bearer {_token(engine, '周敏')}"}
+    statuses = [
+        limited.get("/api/v1/agent/handoffs", headers=headers).status_code
+        for _ in range(PER_AGENT + 2)
+    ]
+    assert statuses[-1] == 429 and statuses.count(200) <= PER_AGENT + 1
+
+
+def test_forged_tokens_are_counted_per_address(limited):
+    statuses = [
+        limited.get(
+            "/api/v1/agent/handoffs", headers={"Authorization": f"Bearer forged-{n}"}
+        ).status_code
+        for n in range(PER_IP + 1)
+    ]
+    assert statuses == [401] * PER_IP + [429]
+    # A forged token does not take a public call out of the address's count either.
+    public = limited.get(
+        "/api/v1/services", params={"q": "护照"}, headers={"Authorization": "Bearer x"}
+    )
+    assert public.status_code == 429

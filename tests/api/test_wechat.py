@@ -84,7 +84,7 @@ def rasa():
 class Unlimited:
     """Rate limits are tested elsewhere; these tests send many messages quickly."""
 
-    def allow_ip(self, address: str) -> bool:
+    def allow_request(self, address: str, bearer: str | None) -> bool:
         return True
 
     def allow_session(self, session_id: str) -> bool:

@@ -91,6 +91,34 @@ def test_asking_to_apply_again_at_the_name_prompt_asks_for_the_name_again(citize
     assert "身份证" in citizen.say("王秀英")
 
 
+def test_a_yes_at_the_name_prompt_is_not_taken_for_a_name(citizen):
+    assert "姓名" in citizen.say("我要在线申请居住证")
+    assert "姓名" in citizen.say("是的")
+    assert citizen.slot("applicant_name") is None
+
+
+def test_asking_for_a_person_inside_a_form_hands_over_without_asking_what_else(
+    citizen,
+):
+    citizen.say("我要申请护照")
+    citizen.say("张伟")
+    reply = citizen.say("转人工")
+    assert "没有提交" in reply and "转接人工" in reply
+    assert "还有其他需要帮忙" not in reply
+    assert citizen.slot("applicant_name") is None
+
+
+def test_district_buttons_carry_their_payload_without_an_error_logged(citizen, stack):
+    citizen.say("楼上每天半夜装修，电钻声吵得人睡不着")
+    citizen.say("对")
+    payload = '/inform{"district": "徐汇区"}'
+    assert payload in [b["payload"] for b in citizen.buttons()]
+    citizen.say(payload)
+    assert citizen.slot("district") == "徐汇区"
+    log = (stack.logs / "rasa.log").read_text(encoding="utf-8", errors="replace")
+    assert "interpolator" not in log
+
+
 def test_a_complaint_at_the_name_prompt_is_taken_first(citizen):
     assert "姓名" in citizen.say("我要在线申请居住证")
     reply = citizen.say("楼上每天半夜装修，电钻声吵得人睡不着")

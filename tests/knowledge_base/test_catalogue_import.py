@@ -10,9 +10,8 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from knowledge_base import migrate
 from knowledge_base.catalogue import load_catalogue
-from knowledge_base.db import make_engine, session_scope
+from knowledge_base.db import session_scope
 from knowledge_base.errors import CatalogueError
 from knowledge_base.importers.catalogue import (
     export_catalogue,
@@ -21,15 +20,6 @@ from knowledge_base.importers.catalogue import (
 )
 from knowledge_base.models import FAQ, Service
 from knowledge_base.settings import get_settings
-
-
-@pytest.fixture
-def empty_engine(tmp_path):
-    url = f"sqlite:///{tmp_path / 'import.db'}"
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    yield engine
-    engine.dispose()
 
 
 def _count(engine, model) -> int:

@@ -36,3 +36,15 @@ def test_names_of_people_are_accepted(name):
 )
 def test_sentences_numbers_and_single_letters_are_not_names(text):
     assert plausible_name(text) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["是的", "好的好的", "可以", "不知道", "Yes", "OK", "thank you"]
+)
+def test_replies_to_the_question_are_not_names(text):
+    assert plausible_name(text) is None
+
+
+@pytest.mark.parametrize("name", ["何是", "Noah", "Hilary Okay"])
+def test_names_that_contain_a_reply_word_are_still_names(name):
+    assert plausible_name(name) == name

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import pytest
 
+from knowledge_base.catalogue import Catalogue
+from knowledge_base.db import session_scope
+from knowledge_base.importers.catalogue import import_catalogue
+from knowledge_base.repositories.catalogue_revision import current_revision
+from knowledge_base.repositories.services import delete_service
 from knowledge_base.search.engine import SearchEngine
 
 
 class SharedRevision:
-    """The token other processes would change in Redis."""
+    """The revision other processes would raise in the database."""
 
     def __init__(self) -> None:
         self.token = "first"
 
     def current(self) -> str:
-        return self.token
-
-    def bump(self) -> str:
-        self.token += "+"
         return self.token
 
 
@@ -41,7 +42,9 @@ def clock():
 
 @pytest.fixture
 def catalogue(engine, shared, clock):
-    return SearchEngine(engine, revision=shared, check_interval_s=5, clock=clock)
+    return SearchEngine(
+        engine, revision=shared.current, check_interval_s=5, clock=clock
+    )
 
 
 def _counting(value: str):
@@ -97,7 +100,7 @@ def test_an_answer_worked_out_while_the_catalogue_changed_is_not_kept(catalogue)
 
 def test_the_least_recently_used_answers_go_first_past_the_limit(engine, shared, clock):
     catalogue = SearchEngine(
-        engine, revision=shared, check_interval_s=5, clock=clock, answers_kept=2
+        engine, revision=shared.current, check_interval_s=5, clock=clock, answers_kept=2
     )
     first, first_calls = _counting("a")
     catalogue.remembered("a", first)
@@ -109,3 +112,45 @@ def test_the_least_recently_used_answers_go_first_past_the_limit(engine, shared,
     second, second_calls = _counting("b")
     catalogue.remembered("b", second)
     assert second_calls == ["b"]
+
+
+def test_an_import_made_by_another_process_is_followed_through_the_database(
+    empty_engine, clock
+):
+    here = SearchEngine(empty_engine, check_interval_s=5, clock=clock)
+    work_out, calls = _counting("x")
+    here.remembered("key", work_out)
+    with session_scope(empty_engine) as session:  # as `hotline kb import` does
+        import_catalogue(session, Catalogue())
+    clock.now += 5
+    here.remembered("key", work_out)
+    assert len(calls) == 2
+
+
+def test_only_a_committed_change_raises_the_revision(empty_engine):
+    with session_scope(empty_engine) as session:
+        before = current_revision(session)
+    with pytest.raises(RuntimeError), session_scope(empty_engine) as session:
+        import_catalogue(session, Catalogue())
+        raise RuntimeError("rolled back")
+    with session_scope(empty_engine) as session:
+        assert current_revision(session) == before
+        assert delete_service(session, "no-such-service") is False
+    with session_scope(empty_engine) as session:
+        assert current_revision(session) == before
+        import_catalogue(session, Catalogue())
+    with session_scope(empty_engine) as session:
+        assert current_revision(session) == before + 1
+
+
+def test_a_change_made_here_is_not_rebuilt_twice(empty_engine, clock):
+    here = SearchEngine(empty_engine, check_interval_s=5, clock=clock)
+    work_out, calls = _counting("x")
+    here.remembered("key", work_out)
+    with session_scope(empty_engine) as session:
+        import_catalogue(session, Catalogue())
+    here.invalidate()
+    here.remembered("key", work_out)
+    clock.now += 5
+    here.remembered("key", work_out)
+    assert len(calls) == 2

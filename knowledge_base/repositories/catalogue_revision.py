@@ -1,0 +1,29 @@
+"""The catalogue's revision: the one row every catalogue change raises."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from knowledge_base import clock
+from knowledge_base.models import CatalogueRevision
+
+_ROW = 1
+
+
+def current_revision(session: Session) -> int | None:
+    return session.scalar(
+        select(CatalogueRevision.number).where(CatalogueRevision.id == _ROW)
+    )
+
+
+def mark_catalogue_changed(session: Session) -> None:
+    """Raise the revision in the caller's transaction: it counts only if that commits."""
+    raised = session.execute(
+        update(CatalogueRevision)
+        .where(CatalogueRevision.id == _ROW)
+        .values(number=CatalogueRevision.number + 1, changed_at=clock.now())
+    )
+    if raised.rowcount == 0:
+        session.add(CatalogueRevision(id=_ROW, number=1, changed_at=clock.now()))
+        session.flush()

@@ -5,10 +5,10 @@ Revises: 0002
 Create Date: 2026-12-02 03:00:00
 """
 
-import datetime as dt
-
 import sqlalchemy as sa
 from alembic import op
+
+from knowledge_base import clock
 
 revision = "0003"
 down_revision = "0002"
@@ -24,7 +24,7 @@ def upgrade() -> None:
         sa.Column("changed_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_catalogue_revision")),
     )
-    op.bulk_insert(table, [{"id": 1, "number": 1, "changed_at": dt.datetime.now()}])
+    op.bulk_insert(table, [{"id": 1, "number": 1, "changed_at": clock.now()}])
 
 
 def downgrade() -> None:

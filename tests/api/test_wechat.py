@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import httpx
 import pytest
+from fastapi import FastAPI, Request
 from wechatpy.crypto import WeChatCrypto
 
 from api.main import create_app
@@ -32,20 +33,22 @@ MINI_PROGRAM = "gh_0123456789ab"
 
 
 class FakeRasa:
-    """Answers the gateway channel like a tiny bot and remembers what it was sent."""
+    """Answers the gateway channel like a tiny bot and remembers what it was sent.
+
+    Serve ``app`` with ``tests.support.live.serve``.
+    """
 
     def __init__(self) -> None:
         self.received: list[dict] = []
         self.release = threading.Event()
-
-    def transport(self) -> httpx.MockTransport:
-        return httpx.MockTransport(self._handle)
+        self.app = FastAPI()
+        self.app.post("/webhooks/gateway/webhook")(self._handle)
 
     def messages_from(self, sender: str) -> list[str]:
         return [m["message"] for m in self.received if m["sender"] == sender]
 
-    async def _handle(self, request: httpx.Request) -> httpx.Response:
-        body = json.loads(request.content)
+    async def _handle(self, request: Request) -> dict:
+        body = await request.json()
         self.received.append(body)
         text = body["message"]
         if text == "等一下":
@@ -61,11 +64,9 @@ class FakeRasa:
         return self._answer([{"text": f"已收到：{text}"}])
 
     @staticmethod
-    def _answer(messages: list[dict]) -> httpx.Response:
+    def _answer(messages: list[dict]) -> dict:
         intent = {"name": "ask_service_guide", "confidence": 0.93}
-        return httpx.Response(
-            200, json={"messages": messages, "intent": intent, "slots": {}}
-        )
+        return {"messages": messages, "intent": intent, "slots": {}}
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +79,10 @@ def fake_wechat():
 
 @pytest.fixture(scope="module")
 def rasa():
-    return FakeRasa()
+    fake = FakeRasa()
+    with serve(fake.app) as url:
+        fake.url = url
+        yield fake
 
 
 class Unlimited:
@@ -92,9 +96,7 @@ class Unlimited:
 
 
 def _served(engine, rasa: FakeRasa, configure: Callable | None = None):
-    app = create_app(
-        engine, rasa=RasaClient("http://rasa.test", transport=rasa.transport())
-    )
+    app = create_app(engine, rasa=RasaClient(rasa.url))
     app.include_router(wechat.router)
     app.state.limits = Unlimited()
     if configure:

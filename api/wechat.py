@@ -30,7 +30,6 @@ import logging
 import re
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -385,53 +384,44 @@ class WeChatSender:
         return answer
 
 
-class ButtonChoices:
-    """WeChat text cannot carry buttons, so they are numbered; this maps numbers back.
+def is_button_number(text: str) -> bool:
+    return _CHOICE.match(text) is not None
 
-    Kept per process and bounded: after a restart, or on another replica, a bare
-    number simply reaches the bot as text.
+
+def chosen_button(text: str, buttons: list[dict]) -> str:
+    """The payload of the button numbered ``text`` among those last shown, or ``text``.
+
+    WeChat text cannot carry buttons, so ``render_replies`` numbers them. The buttons
+    come from the transcript in the database, so every replica, and a restarted one,
+    maps a number to the same button.
     """
-
-    def __init__(self, max_people: int = 10_000) -> None:
-        self._payloads: OrderedDict[str, list[str]] = OrderedDict()
-        self._max = max_people
-        self._lock = threading.Lock()
-
-    def remember(self, openid: str, payloads: list[str]) -> None:
-        with self._lock:
-            self._payloads.pop(openid, None)
-            if payloads:
-                self._payloads[openid] = payloads
-                while len(self._payloads) > self._max:
-                    self._payloads.popitem(last=False)
-
-    def resolve(self, openid: str, text: str) -> str:
-        """The payload of the button numbered ``text``, or ``text`` itself."""
-        match = _CHOICE.match(text)
-        if not match:
-            return text
-        with self._lock:
-            payloads = self._payloads.get(openid, [])
-        number = int(match.group(1))
-        return payloads[number - 1] if 1 <= number <= len(payloads) else text
+    match = _CHOICE.match(text)
+    if not match:
+        return text
+    number = int(match.group(1))
+    return _payload(buttons[number - 1]) if 1 <= number <= len(buttons) else text
 
 
-def render_replies(replies: list[dict]) -> tuple[list[str], list[str]]:
-    """Texts to send for one bot turn, and the payloads of its numbered buttons.
+def render_replies(replies: list[dict]) -> list[str]:
+    """Texts to send for one bot turn, its buttons numbered in them.
 
     Buttons are numbered across the whole turn, so each number means one button.
     """
     texts: list[str] = []
-    payloads: list[str] = []
+    numbered = 0
     for reply in replies:
         lines = [reply.get("text") or ""]
         for button in reply.get("buttons") or []:
-            payloads.append(button.get("payload") or button.get("title") or "")
-            lines.append(f"{len(payloads)}. {button.get('title') or ''}")
+            numbered += 1
+            lines.append(f"{numbered}. {button.get('title') or ''}")
         text = "\n".join(line for line in lines if line)
         if text:
             texts.append(text)
-    return texts, payloads
+    return texts
+
+
+def _payload(button: dict) -> str:
+    return button.get("payload") or button.get("title") or ""
 
 
 def _sign(*parts: str) -> str:

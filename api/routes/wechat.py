@@ -11,6 +11,7 @@ import logging
 from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request
 from fastapi.responses import PlainTextResponse
 from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
 
 from api.conversation import converse
 from api.deps import get_rasa
@@ -18,13 +19,16 @@ from api.middleware import RateLimits
 from api.rasa_client import RasaClient
 from api.schemas import MAX_MESSAGE_CHARS
 from api.wechat import (
-    ButtonChoices,
     CallbackRejected,
     CallbackVerifier,
     InboundMessage,
     WeChatSender,
+    chosen_button,
+    is_button_number,
     render_replies,
 )
+from knowledge_base.db import session_scope
+from knowledge_base.repositories.conversations import buttons_since_the_citizen_wrote
 from knowledge_base.search.engine import SearchEngine
 from knowledge_base.settings import get_settings
 
@@ -80,14 +84,6 @@ async def get_sender(request: Request) -> WeChatSender:
     return sender
 
 
-async def get_choices(request: Request) -> ButtonChoices:
-    state = request.app.state
-    choices = getattr(state, "wechat_choices", None)
-    if choices is None:
-        choices = state.wechat_choices = ButtonChoices()
-    return choices
-
-
 @router.get("", response_class=PlainTextResponse)
 async def verify_url(
     request: Request, verifier: CallbackVerifier = Depends(get_verifier)
@@ -106,7 +102,6 @@ async def receive(
     background: BackgroundTasks,
     verifier: CallbackVerifier = Depends(get_verifier),
     sender: WeChatSender = Depends(get_sender),
-    choices: ButtonChoices = Depends(get_choices),
     rasa: RasaClient = Depends(get_rasa),
 ) -> PlainTextResponse:
     """A pushed message: acknowledged now, answered through the customer-service API."""
@@ -126,7 +121,6 @@ async def receive(
             limits=request.app.state.limits,
             rasa=rasa,
             sender=sender,
-            choices=choices,
         )
     return PlainTextResponse(_ACK)
 
@@ -139,12 +133,11 @@ async def _answer(
     limits: RateLimits,
     rasa: RasaClient,
     sender: WeChatSender,
-    choices: ButtonChoices,
 ) -> None:
     # Runs after the response is sent: nothing may escape, and nobody is left to tell.
     try:
         if message.msg_type == "text":
-            texts = await _converse(message, engine, search, limits, rasa, choices)
+            texts = await _converse(message, engine, search, limits, rasa)
         elif message.msg_type == "event":
             texts = [GREETING] if message.event == "user_enter_tempsession" else []
         else:
@@ -161,14 +154,19 @@ async def _converse(
     search: SearchEngine,
     limits: RateLimits,
     rasa: RasaClient,
-    choices: ButtonChoices,
 ) -> list[str]:
     session_id = f"wx:{message.openid}"
     if not limits.allow_session(session_id):
         logger.info("WeChat conversation over its message rate; message dropped")
         return []
-    text = choices.resolve(message.openid, message.content.strip()[:MAX_MESSAGE_CHARS])
+    text = message.content.strip()[:MAX_MESSAGE_CHARS]
+    if is_button_number(text):
+        shown = await run_in_threadpool(_buttons_shown, engine, session_id)
+        text = chosen_button(text, shown)
     result = await converse(engine, search, rasa, session_id, text, None, "wechat")
-    texts, payloads = render_replies(result.replies)
-    choices.remember(message.openid, payloads)
-    return texts
+    return render_replies(result.replies)
+
+
+def _buttons_shown(engine: Engine, session_id: str) -> list[dict]:
+    with session_scope(engine) as session:
+        return buttons_since_the_citizen_wrote(session, session_id)

@@ -41,6 +41,31 @@ def messages(
     return list(session.scalars(statement))
 
 
+def buttons_since_the_citizen_wrote(session: Session, session_id: str) -> list[dict]:
+    """The buttons of the replies after the citizen's latest message, in order."""
+    latest = (
+        select(func.max(ConversationMessage.id))
+        .where(
+            ConversationMessage.session_id == session_id,
+            ConversationMessage.sender == "citizen",
+        )
+        .scalar_subquery()
+    )
+    statement = (
+        select(ConversationMessage.payload)
+        .where(
+            ConversationMessage.session_id == session_id,
+            ConversationMessage.id > func.coalesce(latest, 0),
+        )
+        .order_by(ConversationMessage.id)
+    )
+    return [
+        button
+        for payload in session.scalars(statement)
+        for button in (payload or {}).get("buttons") or []
+    ]
+
+
 def _is_open(session_id: str) -> tuple:
     """A hand-off of this conversation that waits or is active."""
     return Handoff.session_id == session_id, Handoff.status.in_(("waiting", "active"))

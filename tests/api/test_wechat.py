@@ -407,6 +407,29 @@ def test_buttons_arrive_numbered_and_a_number_sends_the_payload(
     ]
 
 
+def test_a_number_sent_to_another_replica_picks_the_same_button(
+    plain, engine, rasa, fake_wechat
+):
+    openid = new_openid()
+    post(plain.url, signed(), text_xml(openid, "居住证"))
+    assert eventually(lambda: fake_wechat.texts_to(openid))
+    with serve(_served(engine, rasa)) as other_replica:
+        post(f"{other_replica}/api/v1/wechat", signed(), text_xml(openid, "1"))
+        assert eventually(lambda: rasa.messages_from(f"wx:{openid}")[1:]) == [
+            "/ask_materials"
+        ]
+
+
+def test_a_number_when_no_buttons_were_shown_reaches_the_bot_as_text(
+    plain, rasa, fake_wechat
+):
+    openid = new_openid()
+    post(plain.url, signed(), text_xml(openid, "你好"))
+    assert eventually(lambda: fake_wechat.texts_to(openid))
+    post(plain.url, signed(), text_xml(openid, "2"))
+    assert eventually(lambda: rasa.messages_from(f"wx:{openid}")[1:]) == ["2"]
+
+
 def test_image_message_gets_a_polite_text_only_notice(plain, rasa, fake_wechat):
     openid = new_openid()
     body = (

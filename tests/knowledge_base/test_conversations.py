@@ -15,6 +15,7 @@ from knowledge_base.conversations import (
     take_handoff,
     transcript,
 )
+from knowledge_base.repositories.conversations import buttons_since_the_citizen_wrote
 
 
 def _inserts(session: Session) -> list[str]:
@@ -67,3 +68,29 @@ def test_a_conversation_is_with_an_agent_while_its_handoff_waits_or_is_taken(ses
     assert is_with_agent(session, session_id)
     return_to_bot(session, place.handoff.id)
     assert not is_with_agent(session, session_id)
+
+
+def test_the_buttons_shown_are_those_since_the_citizen_last_wrote(session):
+    session_id = f"s-{uuid.uuid4().hex[:8]}"
+    districts = [{"title": "黄浦区", "payload": '/inform{"district": "黄浦区"}'}]
+    services = [
+        {"title": "办理材料", "payload": "/ask_materials"},
+        {"title": "办理地点", "payload": "/ask_location"},
+    ]
+    assert buttons_since_the_citizen_wrote(session, session_id) == []
+    record_turn(
+        session,
+        session_id,
+        "在哪个区",
+        [{"text": "请问哪个区？", "buttons": districts}],
+    )
+    record_turn(
+        session,
+        session_id,
+        "居住证",
+        [
+            {"text": "上海市居住证", "buttons": []},
+            {"text": "您想了解哪方面？", "buttons": services},
+        ],
+    )
+    assert buttons_since_the_citizen_wrote(session, session_id) == services

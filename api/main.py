@@ -16,8 +16,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.logging_setup import install_masking
 from api.middleware import (
+    ApiRateLimits,
     BodySizeLimit,
-    IpRateLimits,
     Metrics,
     RateLimits,
     RejectInvalidText,
@@ -87,7 +87,7 @@ def create_app(
     def prometheus_metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
-    app.add_middleware(IpRateLimits)
+    app.add_middleware(ApiRateLimits)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

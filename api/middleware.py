@@ -188,7 +188,7 @@ class Metrics:
             )
 
 
-class IpRateLimits:
+class ApiRateLimits:
     """Refuses API calls over their rate with 429, before any route runs.
 
     Calls are counted per address, except an agent's or admin's: a token accepted

@@ -95,3 +95,16 @@ def test_forged_tokens_are_counted_per_address(limited):
         "/api/v1/services", params={"q": "护照"}, headers={"Authorization": "Bearer x"}
     )
     assert public.status_code == 429
+
+
+def test_a_token_not_seen_accepted_for_a_while_is_counted_per_address_again():
+    now = [0.0]
+    limits = RateLimits(
+        "memory://", "1/minute", "1000/minute", "1000/minute", lambda: now[0]
+    )
+    limits.accepted("hl_agent")
+    assert limits.allow_request("10.0.0.1", "hl_agent")
+    assert limits.allow_request("10.0.0.1", "hl_agent")  # per token: not the address's
+    assert limits.allow_request("10.0.0.1", None)  # the address's one call
+    now[0] += RateLimits.AGENT_KNOWN_FOR_S
+    assert not limits.allow_request("10.0.0.1", "hl_agent")

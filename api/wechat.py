@@ -384,21 +384,19 @@ class WeChatSender:
         return answer
 
 
-def is_button_number(text: str) -> bool:
-    return _CHOICE.match(text) is not None
+def button_number(text: str) -> int | None:
+    """The number a citizen typed to pick a button ("2", "2."), if that is all they typed."""
+    match = _CHOICE.match(text)
+    return int(match.group(1)) if match else None
 
 
-def chosen_button(text: str, buttons: list[dict]) -> str:
-    """The payload of the button numbered ``text`` among those last shown, or ``text``.
+def chosen_button(number: int, buttons: list[dict], text: str) -> str:
+    """The payload of button ``number`` among those last shown, or the ``text`` typed.
 
     WeChat text cannot carry buttons, so ``render_replies`` numbers them. The buttons
     come from the transcript in the database, so every replica, and a restarted one,
     maps a number to the same button.
     """
-    match = _CHOICE.match(text)
-    if not match:
-        return text
-    number = int(match.group(1))
     return _payload(buttons[number - 1]) if 1 <= number <= len(buttons) else text
 
 

@@ -23,8 +23,8 @@ from api.wechat import (
     CallbackVerifier,
     InboundMessage,
     WeChatSender,
+    button_number,
     chosen_button,
-    is_button_number,
     render_replies,
 )
 from knowledge_base.db import session_scope
@@ -160,9 +160,10 @@ async def _converse(
         logger.info("WeChat conversation over its message rate; message dropped")
         return []
     text = message.content.strip()[:MAX_MESSAGE_CHARS]
-    if is_button_number(text):
+    number = button_number(text)
+    if number is not None:
         shown = await run_in_threadpool(_buttons_shown, engine, session_id)
-        text = chosen_button(text, shown)
+        text = chosen_button(number, shown, text)
     result = await converse(engine, search, rasa, session_id, text, None, "wechat")
     return render_replies(result.replies)
 

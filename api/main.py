@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -24,7 +25,7 @@ from api.middleware import (
 )
 from api.rasa_client import RasaClient
 from api.routes import agent, cases, chat, dashboard, health, pages, services, wechat
-from knowledge_base.db import get_engine
+from knowledge_base.db import WORKER_THREADS, get_engine
 from knowledge_base.errors import (
     CatalogueError,
     ExternalServiceError,
@@ -48,6 +49,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         install_masking()
+        # Sync routes and run_in_threadpool share these; the pool has a connection each.
+        to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
         yield
         await app.state.rasa.close()
 

@@ -18,9 +18,25 @@ from sqlalchemy.pool import QueuePool
 
 from knowledge_base.settings import get_settings
 
+# The gateway does its database work on anyio's 40 worker threads. With as many
+# connections none of them waits for one; with fewer (SQLAlchemy's default is 15), a
+# thread can wait out the pool's 30-second timeout while the others take turns.
+WORKER_THREADS = 40
+_KEPT_OPEN = 10
 
-def make_engine(url: str) -> Engine:
-    """Build an engine; SQLite gets foreign keys and a busy timeout, as PostgreSQL has."""
+
+def make_engine(url: str, connections: int | None = None) -> Engine:
+    """Build an engine; SQLite gets foreign keys and a busy timeout, as PostgreSQL has.
+
+    Args:
+        connections: the most the engine may open at once; by default one per worker
+            thread, ``_KEPT_OPEN`` of them kept open when idle.
+    """
+    limit = (
+        {"pool_size": connections, "max_overflow": 0}
+        if connections
+        else {"pool_size": _KEPT_OPEN, "max_overflow": WORKER_THREADS - _KEPT_OPEN}
+    )
     if url.startswith("sqlite"):
         database = url.removeprefix("sqlite:///")
         on_disk = bool(database) and database != ":memory:"
@@ -32,11 +48,23 @@ def make_engine(url: str) -> Engine:
             connect_args={"check_same_thread": False, "timeout": 30},
             # SQLAlchemy 1.4 opens a new file connection per session (NullPool); a pool,
             # 2.0's default, saves the open and the pragmas on every request.
-            **({"poolclass": QueuePool} if on_disk else {}),
+            **({"poolclass": QueuePool, **limit} if on_disk else {}),
         )
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
         return engine
-    return create_engine(url, future=True, pool_pre_ping=True)
+    return create_engine(url, future=True, pool_pre_ping=True, **limit)
+
+
+def engine_of_its_own(engine: Engine) -> Engine:
+    """One connection of its own to ``engine``'s database, for work done under a lock.
+
+    Requests that wait on such a lock hold connections from the shared pool; taken from
+    that pool, the work could wait for one of theirs and stall them all.
+    """
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return engine  # an in-memory database exists only through its own engine
+    return make_engine(url.render_as_string(hide_password=False), connections=1)
 
 
 def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:

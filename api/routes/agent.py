@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from anyio import from_thread
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -22,7 +22,6 @@ from api.schemas import (
 )
 from knowledge_base import conversations
 from knowledge_base.assist import suggest
-from knowledge_base.db import session_scope
 from knowledge_base.errors import ExternalServiceError
 from knowledge_base.identity import mask_personal_data
 from knowledge_base.models import ApiToken, Handoff
@@ -35,14 +34,15 @@ router = APIRouter(prefix="/api/v1/agent", tags=["agent"])
 @router.post("/suggest", response_model=SuggestResponse)
 async def suggest_answers(
     body: SuggestRequest,
-    request: Request,
     rasa: RasaClient = Depends(get_rasa),
     search: SearchEngine = Depends(get_search),
     agent: ApiToken = Depends(require_agent),
+    db: Session = Depends(get_db, scope="function"),
 ) -> SuggestResponse:
     """Answers for what the caller just said; the NLU's intent picks the aspect.
 
-    The NLU runs while the catalogue is searched and read.
+    The NLU runs while the catalogue is searched and read, through the session that
+    authenticated the agent: a second one would hold two of the pool's connections.
     """
     parsing = asyncio.ensure_future(_intent(rasa, body.text))
 
@@ -55,16 +55,15 @@ async def suggest_answers(
         return intent and intent["name"]
 
     def run():
-        with session_scope(request.app.state.engine) as session:
-            return suggest(
-                session,
-                search.index,
-                search.classifier,
-                body.text,
-                body.top_k,
-                intent_name,
-                search.remembered,
-            )
+        return suggest(
+            db,
+            search.index,
+            search.classifier,
+            body.text,
+            body.top_k,
+            intent_name,
+            search.remembered,
+        )
 
     suggestions, work_order = await run_in_threadpool(run)
     return SuggestResponse(

@@ -9,7 +9,8 @@ also raises the revision in the database in its own transaction
 (``repositories/catalogue_revision.py``), which every process (gateway replicas, the
 action server) reads at most once every ``catalogue_check_interval_s`` seconds: a change
 through another replica, a ``hotline kb import`` or a seed reaches them all, with or
-without Redis.
+without Redis. The revision is read and the index built through a connection of the
+engine's own: the requests waiting on its lock may hold every connection of the pool.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import TypeVar
 
 from sqlalchemy.engine import Engine
 
-from knowledge_base.db import session_scope
+from knowledge_base.db import engine_of_its_own, session_scope
 from knowledge_base.lru import LeastRecentlyUsed
 from knowledge_base.repositories.catalogue_revision import current_revision
 from knowledge_base.search.build import build_classifier, build_service_index
@@ -56,7 +57,7 @@ class SearchEngine:
         answers_kept: int = ANSWERS_KEPT,
     ) -> None:
         settings = get_settings()
-        self._engine = engine
+        self._engine = engine_of_its_own(engine)
         self._lock = threading.Lock()
         self._index: ServiceIndex | None = None
         self._classifier: ComplaintClassifier | None = None

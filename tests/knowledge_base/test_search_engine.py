@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy
 
 from knowledge_base.catalogue import Catalogue
 from knowledge_base.db import session_scope
@@ -10,6 +11,7 @@ from knowledge_base.importers.catalogue import import_catalogue
 from knowledge_base.repositories.catalogue_revision import current_revision
 from knowledge_base.repositories.services import delete_service
 from knowledge_base.search.engine import SearchEngine
+from tests.support.pools import one_connection_engine
 
 
 class SharedRevision:
@@ -154,3 +156,22 @@ def test_a_change_made_here_is_not_rebuilt_twice(empty_engine, clock):
     clock.now += 5
     here.remembered("key", work_out)
     assert len(calls) == 2
+
+
+def test_a_check_while_the_caller_holds_the_pools_last_connection_sees_the_change(
+    empty_engine, clock
+):
+    # A gateway's requests hold a pooled connection while they wait on the engine's
+    # lock; the check made under that lock must not need one of theirs.
+    one_connection = one_connection_engine(empty_engine.url)
+    here = SearchEngine(one_connection, check_interval_s=5, clock=clock)
+    work_out, calls = _counting("x")
+    here.remembered("key", work_out)
+    with session_scope(empty_engine) as session:
+        import_catalogue(session, Catalogue())
+    clock.now += 5
+    with session_scope(one_connection) as session:
+        session.execute(sqlalchemy.text("select 1"))
+        here.remembered("key", work_out)
+    assert len(calls) == 2
+    one_connection.dispose()

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
 
@@ -37,10 +37,10 @@ def make_engine(url: str, connections: int | None = None) -> Engine:
         if connections
         else {"pool_size": _KEPT_OPEN, "max_overflow": WORKER_THREADS - _KEPT_OPEN}
     )
-    if url.startswith("sqlite"):
-        database = url.removeprefix("sqlite:///")
-        on_disk = bool(database) and database != ":memory:"
-        if on_disk:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = _sqlite_file(parsed)
+        if database:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url,
@@ -48,7 +48,7 @@ def make_engine(url: str, connections: int | None = None) -> Engine:
             connect_args={"check_same_thread": False, "timeout": 30},
             # SQLAlchemy 1.4 opens a new file connection per session (NullPool); a pool,
             # 2.0's default, saves the open and the pragmas on every request.
-            **({"poolclass": QueuePool, **limit} if on_disk else {}),
+            **({"poolclass": QueuePool, **limit} if database else {}),
         )
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
         return engine
@@ -62,9 +62,14 @@ def engine_of_its_own(engine: Engine) -> Engine:
     that pool, the work could wait for one of theirs and stall them all.
     """
     url = engine.url
-    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+    if url.get_backend_name() == "sqlite" and _sqlite_file(url) is None:
         return engine  # an in-memory database exists only through its own engine
     return make_engine(url.render_as_string(hide_password=False), connections=1)
+
+
+def _sqlite_file(url: URL) -> str | None:
+    """The file a SQLite URL names; None for an in-memory database."""
+    return None if url.database in (None, "", ":memory:") else url.database
 
 
 def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -10,8 +11,8 @@ import time
 from collections.abc import Callable
 
 from limits import parse
+from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -211,7 +212,9 @@ class ApiRateLimits:
             return
         client = scope.get("client")
         limits: RateLimits = scope["app"].state.limits
-        if limits.allow_request(client[0] if client else "unknown", _bearer(scope)):
+        if await limits.allow_request(
+            client[0] if client else "unknown", _bearer(scope)
+        ):
             await self.app(scope, receive, send)
             return
         response = JSONResponse(
@@ -236,6 +239,11 @@ def _bearer(scope: Scope) -> str | None:
 class RateLimits:
     """Limits per address or agent on every API call, and per session on chat (in the route).
 
+    Each check is a round trip to the limits' store (Redis in production), made with
+    the ``limits`` library's asyncio API: a synchronous client would stop the event
+    loop, every other request with it, for each check, and for as long as Redis
+    stalls. A check that takes longer than ``CHECK_TIMEOUT_S`` lets the call through.
+
     A token that authentication accepted within ``AGENT_KNOWN_FOR_S`` is counted per
     token; any other call, one with a forged or revoked token included, per address.
     The accepted tokens are remembered per process, as digests.
@@ -243,6 +251,7 @@ class RateLimits:
 
     AGENT_KNOWN_FOR_S = 300.0
     AGENTS_KEPT = 10_000
+    CHECK_TIMEOUT_S = 2.0
 
     def __init__(
         self,
@@ -253,7 +262,7 @@ class RateLimits:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         # The limiter keeps only a weak reference to its storage: hold it here.
-        self._storage = storage_from_string(storage_url)
+        self._storage = storage_from_string(f"async+{storage_url}")
         self._limiter = MovingWindowRateLimiter(self._storage)
         self._per_ip = parse(per_ip)
         self._per_session = parse(per_session)
@@ -263,14 +272,14 @@ class RateLimits:
         self._agents_lock = threading.Lock()
         self._agents: LeastRecentlyUsed[float] = LeastRecentlyUsed(self.AGENTS_KEPT)
 
-    def allow_request(self, address: str, bearer: str | None) -> bool:
+    async def allow_request(self, address: str, bearer: str | None) -> bool:
         if bearer:
             digest = token_digest(bearer)
             with self._agents_lock:
                 known_until = self._agents.get(digest)
             if known_until is not None and self._clock() < known_until:
-                return self._hit(self._per_agent, "agent", digest)
-        return self._hit(self._per_ip, "ip", address)
+                return await self._hit(self._per_agent, "agent", digest)
+        return await self._hit(self._per_ip, "ip", address)
 
     def accepted(self, token: str) -> None:
         """Authentication accepted ``token``: count its calls per token from now on."""
@@ -284,12 +293,14 @@ class RateLimits:
         with self._agents_lock:
             self._agents.discard(token_digest(token))
 
-    def allow_session(self, session_id: str) -> bool:
-        return self._hit(self._per_session, "session", session_id)
+    async def allow_session(self, session_id: str) -> bool:
+        return await self._hit(self._per_session, "session", session_id)
 
-    def _hit(self, limit, *identifiers: str) -> bool:
+    async def _hit(self, limit, *identifiers: str) -> bool:
         try:
-            return self._limiter.hit(limit, *identifiers)
+            return await asyncio.wait_for(
+                self._limiter.hit(limit, *identifiers), self.CHECK_TIMEOUT_S
+            )
         except Exception:  # noqa: BLE001 - a shared store (Redis) may be unreachable
             # Fail open: citizens keep being answered while the limits' store is down.
             logger.warning("rate-limit storage unavailable; allowing", exc_info=True)

@@ -156,7 +156,7 @@ async def _converse(
     rasa: RasaClient,
 ) -> list[str]:
     session_id = f"wx:{message.openid}"
-    if not limits.allow_session(session_id):
+    if not await limits.allow_session(session_id):
         logger.info("WeChat conversation over its message rate; message dropped")
         return []
     text = message.content.strip()[:MAX_MESSAGE_CHARS]

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import time
+
 import httpx
 import pytest
+import redis
 
 from api.main import create_app
 from api.middleware import RateLimits
 from api.rasa_client import RasaClient
 from tests.support.live import serve
-from tests.support.servers import free_port
+from tests.support.servers import free_port, redis_server
 
 PER_IP = 3
 PER_AGENT = 6
@@ -103,8 +108,59 @@ def test_a_token_not_seen_accepted_for_a_while_is_counted_per_address_again():
         "memory://", "1/minute", "1000/minute", "1000/minute", lambda: now[0]
     )
     limits.accepted("hl_agent")
-    assert limits.allow_request("10.0.0.1", "hl_agent")
-    assert limits.allow_request("10.0.0.1", "hl_agent")  # per token: not the address's
-    assert limits.allow_request("10.0.0.1", None)  # the address's one call
-    now[0] += RateLimits.AGENT_KNOWN_FOR_S
-    assert not limits.allow_request("10.0.0.1", "hl_agent")
+
+    async def calls() -> list[bool]:
+        allowed = [
+            await limits.allow_request("10.0.0.1", "hl_agent"),
+            # Per token: not the address's.
+            await limits.allow_request("10.0.0.1", "hl_agent"),
+            await limits.allow_request("10.0.0.1", None),  # the address's one call
+        ]
+        now[0] += RateLimits.AGENT_KNOWN_FOR_S
+        return [*allowed, await limits.allow_request("10.0.0.1", "hl_agent")]
+
+    assert asyncio.run(calls()) == [True, True, True, False]
+
+
+def test_a_rate_check_waiting_on_redis_holds_up_no_other_request(engine):
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    app = create_app(engine, rasa=RasaClient(nowhere), action_server_url=nowhere)
+    with redis_server() as redis_url:
+        app.state.limits = RateLimits(
+            redis_url, "1000/minute", "1000/minute", "1000/minute"
+        )
+        with serve(app) as url, httpx.Client(base_url=url, timeout=30) as client:
+            assert (
+                client.get("/api/v1/services", params={"q": "护照"}).status_code == 200
+            )  # connected
+            redis.StrictRedis.from_url(redis_url).client_pause(600)
+            with concurrent.futures.ThreadPoolExecutor() as pool:
+                checked = pool.submit(
+                    client.get, "/api/v1/services", params={"q": "护照"}
+                )
+                time.sleep(0.1)  # that call now waits on Redis for its rate check
+                started = time.monotonic()
+                assert client.get("/metrics").status_code == 200
+                unlimited_s = time.monotonic() - started
+                assert checked.result().status_code == 200
+    assert unlimited_s < 0.3
+
+
+def test_calls_go_through_while_the_limits_store_is_down_or_stalled():
+    down = RateLimits(
+        f"redis://127.0.0.1:{free_port()}/0", "1/minute", "1/minute", "1/minute"
+    )
+    assert asyncio.run(down.allow_session("s-1"))
+    with redis_server() as redis_url:
+        stalled = RateLimits(redis_url, "1/minute", "1/minute", "1/minute")
+        stalled.CHECK_TIMEOUT_S = 0.2
+
+        async def checks() -> list[bool]:
+            first = await stalled.allow_session("s-2")
+            redis.StrictRedis.from_url(redis_url).client_pause(1000)
+            return [first, await stalled.allow_session("s-2")]
+
+        started = time.monotonic()
+        # Over the limit, but the store cannot say so in time: let through.
+        assert asyncio.run(checks()) == [True, True]
+        assert time.monotonic() - started < 0.9

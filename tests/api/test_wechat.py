@@ -88,10 +88,10 @@ def rasa():
 class Unlimited:
     """Rate limits are tested elsewhere; these tests send many messages quickly."""
 
-    def allow_request(self, address: str, bearer: str | None) -> bool:
+    async def allow_request(self, address: str, bearer: str | None) -> bool:
         return True
 
-    def allow_session(self, session_id: str) -> bool:
+    async def allow_session(self, session_id: str) -> bool:
         return True
 
 

@@ -114,3 +114,31 @@ def test_locks_leave_no_queue_behind(redis_url, prefix):
     client = redis.StrictRedis.from_url(redis_url)
     assert client.zcard(f"{prefix}citizen-4:queue") == 0
     assert client.keys(f"{prefix}citizen-4:[0-9]*") == []
+
+
+def test_waiting_on_redis_leaves_the_event_loop_to_other_conversations(
+    redis_url, prefix
+):
+    # Rasa answers every conversation on one event loop: while one message waits for
+    # Redis, the others must go on.
+    store = _store(redis_url, prefix)
+    ticks = 0
+
+    async def other_conversations(until: float) -> None:
+        nonlocal ticks
+        while time.monotonic() < until:
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    async def one_turn_while_redis_is_paused() -> None:
+        async with store.lock("citizen-5"):  # the client connects before the pause
+            pass
+        redis.StrictRedis.from_url(redis_url).client_pause(400)
+        started = time.monotonic()
+        ticking = asyncio.create_task(other_conversations(started + 0.3))
+        async with store.lock("citizen-5"):
+            assert time.monotonic() - started >= 0.3
+        await ticking
+
+    asyncio.run(one_turn_while_redis_is_paused())
+    assert ticks >= 10

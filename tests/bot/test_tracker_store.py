@@ -191,6 +191,59 @@ def test_only_the_latest_session_is_loaded_as_rasa_loads_it(stores, domain):
     assert len(ours_loaded.events) < len(events)
 
 
+def test_a_conversation_is_read_by_its_one_query_outside_any_transaction(
+    stores, domain
+):
+    ours, _ = stores
+    sender = f"citizen-{uuid.uuid4().hex[:8]}"
+    asyncio.run(
+        ours.save(DialogueStateTracker.from_events(sender, _opening(), domain.slots))
+    )
+    autocommit: list[bool] = []
+    sa.event.listen(
+        ours.engine,
+        "before_cursor_execute",
+        lambda conn, *rest: autocommit.append(_autocommits(conn.connection.connection)),
+    )
+    asyncio.run(ours.retrieve(sender))
+    # In a transaction the driver would send BEGIN before the query and the pool
+    # ROLLBACK after it: two more round trips to the database per message.
+    assert autocommit == [True]
+
+
+def test_a_turn_is_saved_by_one_statement_outside_any_transaction_on_postgresql(
+    stores, domain
+):
+    ours, rasas = stores
+    if ours.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite inserts row by row, which needs the transaction")
+    sender = f"citizen-{uuid.uuid4().hex[:8]}"
+    asyncio.run(
+        ours.save(DialogueStateTracker.from_events(sender, _opening(), domain.slots))
+    )
+    loaded = asyncio.run(ours.retrieve(sender))
+    for event in _turn("要多久", "ask_time_limit", "b"):
+        loaded.update(event)
+    autocommit: list[bool] = []
+    sa.event.listen(
+        ours.engine,
+        "before_cursor_execute",
+        lambda conn, *rest: autocommit.append(_autocommits(conn.connection.connection)),
+    )
+    asyncio.run(ours.save(loaded))
+
+    assert autocommit == [True]
+    stored = asyncio.run(rasas.retrieve(sender))
+    assert [e.as_dict() for e in stored.events] == [e.as_dict() for e in loaded.events]
+
+
+def _autocommits(dbapi_connection) -> bool:
+    """psycopg2's flag, or sqlite3's (no isolation level: no implicit BEGIN)."""
+    if hasattr(dbapi_connection, "autocommit"):
+        return bool(dbapi_connection.autocommit)
+    return dbapi_connection.isolation_level is None
+
+
 def test_an_unknown_conversation_is_none(stores):
     ours, _ = stores
     assert asyncio.run(ours.retrieve("nobody-here")) is None

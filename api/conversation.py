@@ -17,7 +17,7 @@ from api import metrics
 from api.rasa_client import BotTurn, RasaClient
 from knowledge_base.answers import UNAVAILABLE, WITH_AGENT, localised_name
 from knowledge_base.conversations import is_with_agent, record_turn
-from knowledge_base.db import session_scope
+from knowledge_base.db import statement_scope
 from knowledge_base.errors import ExternalServiceError
 from knowledge_base.language import detect_language
 from knowledge_base.repositories.services import service_names
@@ -89,7 +89,7 @@ async def converse(
 
 
 def _with_agent(engine: Engine, session_id: str) -> bool:
-    with session_scope(engine) as session:
+    with statement_scope(engine) as session:
         return is_with_agent(session, session_id)
 
 
@@ -103,7 +103,7 @@ def _record(
 ) -> dict | None:
     """Keep the turn for agents and analytics; return the service the talk is about,
     named in the citizen's language."""
-    with session_scope(engine) as session:
+    with statement_scope(engine) as session:
         intent = turn.intent or {}
         record_turn(
             session,

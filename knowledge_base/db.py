@@ -89,3 +89,27 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     """One transaction: committed when the block ends, rolled back on any error."""
     with Session(engine or get_engine()) as session, session.begin():
         yield session
+
+
+@contextmanager
+def statement_scope(engine: Engine | None = None) -> Iterator[Session]:
+    """For a block whose every statement stands alone (a read, one multi-row INSERT).
+
+    On PostgreSQL each such statement is atomic by itself, so it runs in autocommit:
+    in a transaction psycopg2 sends ``BEGIN`` before it and ``COMMIT`` after it, two
+    round trips more, and the gateway makes such calls on every citizen message.
+    SQLite inserts many rows one by one, which needs the transaction.
+    """
+    engine = engine or get_engine()
+    if engine.dialect.name != "postgresql":
+        with session_scope(engine) as session:
+            yield session
+        return
+    with Session(_autocommitting(engine)) as session:
+        yield session
+
+
+@lru_cache(maxsize=8)
+def _autocommitting(engine: Engine) -> Engine:
+    """``engine`` in autocommit, made once: making it costs more than the query."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT")

@@ -199,12 +199,7 @@ def test_a_conversation_is_read_by_its_one_query_outside_any_transaction(
     asyncio.run(
         ours.save(DialogueStateTracker.from_events(sender, _opening(), domain.slots))
     )
-    autocommit: list[bool] = []
-    sa.event.listen(
-        ours.engine,
-        "before_cursor_execute",
-        lambda conn, *rest: autocommit.append(_autocommits(conn.connection.connection)),
-    )
+    autocommit = _autocommit_flags(ours)
     asyncio.run(ours.retrieve(sender))
     # In a transaction the driver would send BEGIN before the query and the pool
     # ROLLBACK after it: two more round trips to the database per message.
@@ -224,17 +219,23 @@ def test_a_turn_is_saved_by_one_statement_outside_any_transaction_on_postgresql(
     loaded = asyncio.run(ours.retrieve(sender))
     for event in _turn("要多久", "ask_time_limit", "b"):
         loaded.update(event)
-    autocommit: list[bool] = []
-    sa.event.listen(
-        ours.engine,
-        "before_cursor_execute",
-        lambda conn, *rest: autocommit.append(_autocommits(conn.connection.connection)),
-    )
+    autocommit = _autocommit_flags(ours)
     asyncio.run(ours.save(loaded))
 
     assert autocommit == [True]
     stored = asyncio.run(rasas.retrieve(sender))
     assert [e.as_dict() for e in stored.events] == [e.as_dict() for e in loaded.events]
+
+
+def _autocommit_flags(store) -> list[bool]:
+    """Whether each statement ``store`` runs from now on runs outside a transaction."""
+    flags: list[bool] = []
+    sa.event.listen(
+        store.engine,
+        "before_cursor_execute",
+        lambda conn, *rest: flags.append(_autocommits(conn.connection.connection)),
+    )
+    return flags
 
 
 def _autocommits(dbapi_connection) -> bool:

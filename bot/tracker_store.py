@@ -38,6 +38,8 @@ from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from knowledge_base.db import autocommitting, inserts_in_one_statement
+
 # Set on a tracker by ``retrieve``: how many of its events are already in the table.
 STORED_EVENTS = "_events_already_stored"
 
@@ -54,9 +56,7 @@ class CountingSQLTrackerStore(SQLTrackerStore):
         self._latest_session_count = sa.select(sa.func.count()).select_from(
             self._latest_session_events.subquery()
         )
-        self._autocommitting = self.engine.execution_options(
-            isolation_level="AUTOCOMMIT"
-        )
+        self._autocommitting = autocommitting(self.engine)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         serialised = await asyncio.to_thread(self._stored_events, sender_id)
@@ -88,7 +88,9 @@ class CountingSQLTrackerStore(SQLTrackerStore):
     def _insert_new_events(
         self, sender_id: str, events: list[Any], stored: int | None
     ) -> None:
-        if stored is not None and self._in_one_statement(len(events) - stored):
+        if stored is not None and inserts_in_one_statement(
+            self.engine, len(events) - stored
+        ):
             with self._autocommitting.connect() as connection:
                 self._insert_rows(connection, sender_id, events[stored:])
             return
@@ -98,12 +100,6 @@ class CountingSQLTrackerStore(SQLTrackerStore):
                     self._latest_session_count, {"sender_id": sender_id}
                 ).scalar_one()
             self._insert_rows(connection, sender_id, events[stored:])
-
-    def _in_one_statement(self, rows: int) -> bool:
-        dialect = self.engine.dialect
-        return dialect.name == "postgresql" and rows <= getattr(
-            dialect, "executemany_values_page_size", 0
-        )
 
     def _insert_rows(
         self, connection: sa.engine.Connection, sender_id: str, events: list[Any]

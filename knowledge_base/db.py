@@ -93,7 +93,8 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
 
 @contextmanager
 def statement_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """For a block whose every statement stands alone (a read, one multi-row INSERT).
+    """For a block whose every statement stands alone (a read, one multi-row INSERT
+    of a turn's few rows).
 
     On PostgreSQL each such statement is atomic by itself, so it runs in autocommit:
     in a transaction psycopg2 sends ``BEGIN`` before it and ``COMMIT`` after it, two
@@ -105,11 +106,21 @@ def statement_scope(engine: Engine | None = None) -> Iterator[Session]:
         with session_scope(engine) as session:
             yield session
         return
-    with Session(_autocommitting(engine)) as session:
+    with Session(autocommitting(engine)) as session:
         yield session
 
 
 @lru_cache(maxsize=8)
-def _autocommitting(engine: Engine) -> Engine:
+def autocommitting(engine: Engine) -> Engine:
     """``engine`` in autocommit, made once: making it costs more than the query."""
     return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def inserts_in_one_statement(engine: Engine, rows: int) -> bool:
+    """Whether an INSERT of ``rows`` rows reaches the database as one statement, atomic
+    by itself: on PostgreSQL psycopg2 sends up to a page of rows as one ``VALUES`` list;
+    SQLite inserts them one by one."""
+    dialect = engine.dialect
+    return dialect.name == "postgresql" and rows <= getattr(
+        dialect, "executemany_values_page_size", 0
+    )

@@ -19,8 +19,7 @@ async def chat(
     body: ChatRequest, request: Request, rasa: RasaClient = Depends(get_rasa)
 ) -> ChatResponse:
     """One citizen message; the replies come back at once (agents' replies: poll messages)."""
-    limits = request.app.state.limits
-    if not await limits.allow_session(body.session_id):
+    if not await request.app.state.limits.allow_session(body.session_id):
         raise HTTPException(
             429,
             "too many messages in this conversation; please wait a moment",

@@ -22,7 +22,8 @@
 - Every prediction of a TensorFlow model (DIET, the response selector, TED) goes
   through ``tf.function``, which matches the batch against the traced graph's signature
   anew: about half a millisecond per call. Once the graph is traced, it is called
-  directly with the batch as tensors.
+  directly with the batch as tensors, in the flat form the graph takes: matching them
+  against its structured signature cost another 0.1 to 0.4 ms per call.
 - Every call to the action server opened a new HTTP session, so a new TCP connection
   that the action server then had to accept: two or three per message. One session per
   endpoint keeps its connections open between calls, and encodes the conversation it
@@ -233,19 +234,26 @@ def call_traced_predictions_directly() -> None:
             self._run_eagerly
             or traced is None
             or traced[0] is not self._tf_predict_step
+            or len(batch_in) != traced[2]
         ):
             outputs = original(self, batch_in)
             if not self._run_eagerly and self._tf_predict_step is not None:
+                concrete = self._tf_predict_step.get_concrete_function()
                 # Kept out of Keras's attribute tracking: not part of the model.
                 self.__dict__["_traced_prediction"] = (
                     self._tf_predict_step,
-                    self._tf_predict_step.get_concrete_function(),
+                    concrete,
+                    len(concrete.structured_input_signature[0][0]),
                 )
             return outputs
         if self._training is not False:
             self._training = False
+        concrete = traced[1]
         outputs = tf_utils.sync_to_numpy_or_python_type(
-            traced[1]([tf.convert_to_tensor(part) for part in batch_in])
+            concrete._call_flat(
+                [tf.convert_to_tensor(part) for part in batch_in],
+                concrete.captured_inputs,
+            )
         )
         if DIAGNOSTIC_DATA in outputs:
             outputs[DIAGNOSTIC_DATA] = self._empty_lists_to_none_in_dict(

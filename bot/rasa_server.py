@@ -23,7 +23,7 @@
   through ``tf.function``, which matches the batch against the traced graph's signature
   anew: about half a millisecond per call. Once the graph is traced, it is called
   directly with the batch as tensors, in the flat form the graph takes: matching them
-  against its structured signature cost another 0.1 to 0.4 ms per call.
+  against its structured signature cost another 0.3 to 0.5 ms per call.
 - Every call to the action server opened a new HTTP session, so a new TCP connection
   that the action server then had to accept: two or three per message. One session per
   endpoint keeps its connections open between calls, and encodes the conversation it

@@ -4,7 +4,8 @@ each part of the prediction graph worked out once, connections to the action ser
 kept and their JSON encoded by ujson, event classes found once, dialogue states worked
 out once per tracker, rules indexed by their latest turn, sparse features joined
 directly, copies for debug logs made only when debug is logged, graph parts run
-without dask's scheduler; and one TensorFlow thread per pool for ``rasa run``."""
+without dask's scheduler, messages parsed beside the event loop; and one TensorFlow
+thread per pool for ``rasa run``."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import asyncio
 import json
 import os
 import sys
+import threading
 from pathlib import Path
 
 import jsonschema
@@ -32,6 +34,7 @@ from bot.rasa_server import (
     keep_connections_to_endpoints,
     load_models_without_a_training_step,
     match_rules_by_their_latest_turn,
+    parse_messages_beside_the_event_loop,
     run_graph_parts_directly,
     validate_action_results_once_compiled,
     work_out_dialogue_states_once,
@@ -440,6 +443,63 @@ def test_dialogue_states_worked_out_once_per_tracker_are_rasas_own(agent, monkey
     tracker.update(trackers[-1].events[-1])
     assert tracker.past_states(agent.domain) != before
     assert _steps(agent, STEPS_CONVERSATION)[0] == choices
+
+
+def _parses_and_loop_turns(agent) -> tuple[list, list[str], int]:
+    """Each message of the conversation parsed, the threads that ran its NLU graph, and
+    how often the event loop ran something else while the parses were under way."""
+    processor = agent.processor
+    graph_threads = []
+    with_graph = processor._parse_message_with_graph
+
+    def recorded(*arguments):
+        graph_threads.append(threading.current_thread().name)
+        return with_graph(*arguments)
+
+    processor._parse_message_with_graph = recorded
+
+    async def parse_while_the_loop_counts() -> tuple[list, int]:
+        parsing = True
+        turns = 0
+
+        async def count() -> None:
+            nonlocal turns
+            while parsing:
+                turns += 1
+                await asyncio.sleep(0)
+
+        counter = asyncio.create_task(count())
+        await asyncio.sleep(0)
+        counted_before = turns
+        parses = [await agent.parse_message(text) for text in STEPS_CONVERSATION]
+        parsing = False
+        await counter
+        return parses, turns - counted_before
+
+    try:
+        parses, turns = asyncio.run(parse_while_the_loop_counts())
+    finally:
+        del processor._parse_message_with_graph
+    return parses, graph_threads, turns
+
+
+@pytest.mark.slow
+def test_messages_parsed_beside_the_event_loop_are_parsed_as_on_it(agent, monkeypatch):
+    from rasa.core.processor import MessageProcessor
+
+    as_rasa_parses, rasas_threads, rasas_loop_turns = _parses_and_loop_turns(agent)
+    monkeypatch.setattr(
+        MessageProcessor, "parse_message", MessageProcessor.parse_message
+    )
+    parse_messages_beside_the_event_loop()
+    parses, threads, loop_turns = _parses_and_loop_turns(agent)
+    assert parses == as_rasa_parses
+    assert set(rasas_threads) == {"MainThread"}
+    assert rasas_loop_turns == 0
+    assert len(threads) == len(STEPS_CONVERSATION)
+    assert all(name.startswith("nlu") for name in threads)
+    # Rasa's parse held the loop; each parse beside it let the loop run the counter.
+    assert loop_turns >= len(STEPS_CONVERSATION)
 
 
 def _rule_policy(agent):

@@ -408,7 +408,6 @@ STATE_OPTIONS = [
 
 @pytest.mark.slow
 def test_dialogue_states_worked_out_once_per_tracker_are_rasas_own(agent, monkeypatch):
-    from rasa.shared.core.domain import Domain
     from rasa.shared.core.trackers import DialogueStateTracker
 
     choices, trackers = _steps(agent, STEPS_CONVERSATION)
@@ -420,13 +419,6 @@ def test_dialogue_states_worked_out_once_per_tracker_are_rasas_own(agent, monkey
         DialogueStateTracker, "past_states", DialogueStateTracker.past_states
     )
     work_out_dialogue_states_once()
-    replays = []
-    replay = Domain.states_for_tracker_history
-    monkeypatch.setattr(
-        Domain,
-        "states_for_tracker_history",
-        lambda *a, **k: replays.append(1) or replay(*a, **k),
-    )
 
     for tracker, expected in zip(trackers, as_rasa, strict=True):
         for options, states in zip(STATE_OPTIONS, expected, strict=True):
@@ -435,7 +427,6 @@ def test_dialogue_states_worked_out_once_per_tracker_are_rasas_own(agent, monkey
             # The featurizers change the states they get: a copy each time.
             first[-1].clear()
             assert tracker.past_states(agent.domain, *options) == states
-    assert len(replays) == len(trackers) * len(STATE_OPTIONS)
 
     # A tracker that moves on gets its new states, not the remembered ones.
     tracker = trackers[0]
@@ -443,6 +434,105 @@ def test_dialogue_states_worked_out_once_per_tracker_are_rasas_own(agent, monkey
     tracker.update(trackers[-1].events[-1])
     assert tracker.past_states(agent.domain) != before
     assert _steps(agent, STEPS_CONVERSATION)[0] == choices
+
+
+@pytest.mark.slow
+def test_dialogue_states_read_each_message_as_later_events_left_it(agent, monkeypatch):
+    """Entities added to a message after a turn that shows it was replayed (the bot
+    listened again) show in that turn's state, as in Rasa's replay from the start."""
+    from rasa.shared.core.events import ActionExecuted, EntitiesAdded, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    rasas = DialogueStateTracker.past_states
+    monkeypatch.setattr(DialogueStateTracker, "past_states", rasas)
+    work_out_dialogue_states_once()
+    tracker = DialogueStateTracker.from_events(
+        "citizen",
+        [
+            ActionExecuted("action_listen"),
+            UserUttered("护照怎么办理", {"name": "ask_service_guide", "confidence": 1}),
+            ActionExecuted("action_listen"),
+            ActionExecuted("action_listen"),
+        ],
+        slots=agent.domain.slots,
+    )
+    before = tracker.past_states(agent.domain)
+    tracker.update(EntitiesAdded([{"entity": "service", "value": "passport"}]))
+    after = tracker.past_states(agent.domain)
+
+    assert after == rasas(tracker, agent.domain)
+    assert "entities" not in before[2]["user"]
+    assert after[2]["user"]["entities"] == ("service",)
+
+
+FORM_CONVERSATION = [
+    "刚来上海工作，居住证要怎么办",
+    "我想在网上申请",
+    "张伟",
+    "310104198506123025",
+    "13812345678",
+    "楼上装修太吵了",
+    "是的",
+    "黄浦区",
+    "算了不办了",
+    "转人工",
+    "谢谢",
+]
+
+
+@pytest.mark.slow
+def test_dialogue_states_replayed_as_the_conversation_grows_are_rasas_own(
+    trained_model, stack, monkeypatch
+):
+    """Through Rasa's message processor and the real action server, forms included:
+    every call gets the states Rasa works out at that moment, and the conversation is
+    replayed from its start a few times per message instead of at every call."""
+    from rasa.core.agent import Agent
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+
+    agent = Agent.load(
+        str(trained_model),
+        action_endpoint=EndpointConfig(f"{stack.action_server_url}/webhook"),
+    )
+    rasas = DialogueStateTracker.past_states
+    monkeypatch.setattr(DialogueStateTracker, "past_states", rasas)
+    work_out_dialogue_states_once()
+    ours = DialogueStateTracker.past_states
+    replays = {"ours": 0, "rasa": 0, "neither": 0}
+    replaying = ["neither"]
+    init_copy = DialogueStateTracker.init_copy
+
+    def counted_init_copy(self):
+        replays[replaying[0]] += 1
+        return init_copy(self)
+
+    differing, calls = [], []
+
+    def both(self, domain, *options, **named):
+        replaying[0] = "ours"
+        states = ours(self, domain, *options, **named)
+        replaying[0] = "rasa"
+        if states != rasas(self, domain, *options, **named):
+            differing.append((len(self.events), options, named))
+        replaying[0] = "neither"
+        calls.append(1)
+        return states
+
+    monkeypatch.setattr(DialogueStateTracker, "init_copy", counted_init_copy)
+    monkeypatch.setattr(DialogueStateTracker, "past_states", both)
+
+    async def talk() -> list[list[str]]:
+        return [
+            [r.get("text", "") for r in await agent.handle_text(text, sender_id="c")]
+            for text in FORM_CONVERSATION
+        ]
+
+    replies = asyncio.run(talk())
+    assert any("身份证" in text for answer in replies for text in answer)
+    assert differing == []
+    assert replays["rasa"] == len(calls) > 8 * len(FORM_CONVERSATION)
+    assert replays["ours"] * 3 < replays["rasa"]
 
 
 def _parses_and_loop_turns(agent) -> tuple[list, list[str], int]:

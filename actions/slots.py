@@ -111,10 +111,11 @@ class ValidateSlotMappings(ValidationAction):
     ) -> dict[str, Any]:
         if tracker.active_loop.get("name") != "complaint_form":
             return {}
-        codes = {c.code for c in search_engine().classifier.categories}
+        classifier = search_engine().classifier
         for value in entity_values(tracker, "category"):
-            if value in codes:
-                return {"category": value}
+            named = classifier.category_named(value)
+            if named:
+                return {"category": named.code}
         if tracker.get_slot("requested_slot") != "category":
             return {}
         intent = latest_intent(tracker)
@@ -122,6 +123,10 @@ class ValidateSlotMappings(ValidationAction):
             return {"category": tracker.get_slot("category_guess")}
         if intent == "deny":
             return {"category": None, "category_guess": None}
+        if intent == "inform":  # "是噪音的问题": the kind named in a sentence
+            named = classifier.category_named(tracker.latest_message.get("text") or "")
+            if named:
+                return {"category": named.code}
         return {}
 
     def extract_contact(

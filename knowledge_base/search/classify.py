@@ -89,6 +89,27 @@ class ComplaintClassifier:
             scores += BM25_WEIGHT * self._bm25.get_scores(tokens)
         return scores * self._weights
 
+    def category_named(self, mention: str) -> CategoryProfile | None:
+        """The category a citizen names when asked which kind of problem it is: its
+        code (a button's payload), its name or a word of its English name ("noise"),
+        or words that point to one category more than to any other ("噪音", "物业").
+        The catch-all is only named outright: evidence for it is no evidence."""
+        wanted = normalise(mention).strip()
+        if not wanted:
+            return None
+        for category in self.categories:
+            english = normalise(category.name_en)
+            if wanted in (category.code, normalise(category.name), english) or (
+                len(wanted) > 3 and wanted in english.split()
+            ):
+                return category
+        scores = self.evidence(wanted)
+        ranked = np.sort(scores)
+        if ranked[-1] <= 0 or ranked[-1] == ranked[-2]:
+            return None
+        best = self.categories[int(np.argmax(scores))]
+        return None if best.code == FALLBACK_CATEGORY else best
+
     def classify(self, text: str) -> Classification:
         scores = self.evidence(text)
         total = float(scores.sum())

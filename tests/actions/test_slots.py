@@ -53,3 +53,19 @@ def test_every_message_sets_the_extracted_slots_without_a_warning_for_each(
     assert SlotSet("district", "徐汇区") in events
     assert SlotSet("language", "en") in events
     assert not [r for r in caplog.records if r.name.startswith("rasa_sdk")]
+
+
+def test_a_category_typed_at_the_category_question_fills_the_slot(dispatcher):
+    domain = Domain.load(ROOT / "domain.yml").as_dict()
+    asked = {"requested_slot": "category", "category_guess": "noise"}
+
+    def category_set(text: str, entities: list[dict] | None = None) -> list:
+        tracker = make_tracker(
+            text=text, entities=entities, slots=asked, active_loop="complaint_form"
+        )
+        events = asyncio.run(ValidateSlotMappings().run(dispatcher, tracker, domain))
+        return [e["value"] for e in events if e["name"] == "category"]
+
+    assert category_set("噪音", [{"entity": "category", "value": "噪音"}]) == ["noise"]
+    assert category_set("是物业的问题") == ["property-management"]
+    assert category_set("南京东路100号") == []

@@ -84,6 +84,12 @@ def test_complaint_with_a_corrected_district_becomes_a_work_order(citizen):
     assert re.search(r"GD\d{14}", reply) and "生态环境局" in reply
 
 
+def test_a_category_typed_instead_of_tapped_moves_the_complaint_on(citizen):
+    assert "噪音扰民" in citizen.say("楼上每天半夜装修，电钻声吵得人睡不着")
+    assert "哪个区" in citizen.say("噪音")
+    assert citizen.slot("category") == "noise"
+
+
 def test_asking_to_apply_again_at_the_name_prompt_asks_for_the_name_again(citizen):
     assert "姓名" in citizen.say("我要在线申请居住证")
     assert "姓名" in citizen.say("我要申请")

@@ -99,3 +99,26 @@ def test_classifier_sends_unrecognised_text_to_catch_all(classifier):
     result = classifier.classify("嗯嗯嗯")
     assert result.category == "other"
     assert result.score == 0
+
+
+@pytest.mark.parametrize(
+    ("mention", "code"),
+    [
+        ("噪音", "noise"),
+        ("物业", "property-management"),
+        ("是违建的问题", "illegal-construction"),
+        ("noise", "noise"),
+        ("Traffic and parking", "traffic-parking"),
+        ("traffic-parking", "traffic-parking"),
+        ("其他", "other"),
+    ],
+)
+def test_a_category_named_in_a_word_or_two_is_found(classifier, mention, code):
+    assert classifier.category_named(mention).code == code
+
+
+@pytest.mark.parametrize(
+    "mention", ["", "黄浦区", "南京东路100号", "13812345678", "and"]
+)
+def test_words_that_name_no_category_find_none(classifier, mention):
+    assert classifier.category_named(mention) is None

@@ -104,8 +104,8 @@ class ComplaintClassifier:
             ):
                 return category
         scores = self.evidence(wanted)
-        ranked = np.sort(scores)
-        if ranked[-1] <= 0 or ranked[-1] == ranked[-2]:
+        best_two = np.sort(scores)[-2:]
+        if best_two[-1] <= 0 or (len(best_two) == 2 and best_two[0] == best_two[1]):
             return None
         best = self.categories[int(np.argmax(scores))]
         return None if best.code == FALLBACK_CATEGORY else best

@@ -428,7 +428,7 @@ class DialogueHistory:
             or self._seen[0] != len(tracker.events)
             or self._seen[1] is not latest
         ):
-            self._catch_up(tracker, tracker.applied_events())
+            self._catch_up(tracker)
             self._seen = (len(tracker.events), latest)
             self._states: dict[Any, list[dict[str, Any]]] = {}
         options = (ignore_rule_only_turns, _frozen(rule_only_data))
@@ -442,9 +442,10 @@ class DialogueHistory:
             )
         return states
 
-    def _catch_up(self, tracker: Any, applied: list[Any]) -> None:
+    def _catch_up(self, tracker: Any) -> None:
         from rasa.shared.core.events import ActionExecuted
 
+        applied = tracker.applied_events()  # a new list each time: kept as it is
         done = len(self._applied)
         if len(applied) < done or any(
             new is not old
@@ -456,7 +457,7 @@ class DialogueHistory:
             if isinstance(event, ActionExecuted):
                 self._turns.append(_Turn.of(self.domain, self._replay, event))
             self._replay.update(event)
-        self._applied = list(applied)
+        self._applied = applied
         self._final = _Turn.of(self.domain, self._replay, None)
 
 

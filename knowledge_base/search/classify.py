@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from knowledge_base.search.text import Segmenter, normalise
+from knowledge_base.without_jax import leave_out_jax
 
 FALLBACK_CATEGORY = "other"
 BM25_WEIGHT = 0.5
@@ -47,6 +48,7 @@ class Classification:
 
 class ComplaintClassifier:
     def __init__(self, categories: Sequence[CategoryProfile]) -> None:
+        leave_out_jax()
         import bm25s
 
         if not categories:

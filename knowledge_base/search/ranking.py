@@ -26,6 +26,7 @@ import numpy as np
 
 from knowledge_base.search.phonetic import HomophoneRepairer
 from knowledge_base.search.text import Segmenter, latin_words, normalise
+from knowledge_base.without_jax import leave_out_jax
 
 NAME_WEIGHT = 3
 KEYWORD_WEIGHT = 2
@@ -112,6 +113,7 @@ class ServiceIndex:
         lexicon: Lexicon | None = None,
         home_region: str = "上海市",
     ) -> None:
+        leave_out_jax()
         import bm25s
 
         self.documents = list(documents)

@@ -51,6 +51,7 @@ def create_app(
         install_masking()
         # Sync routes and run_in_threadpool share these; the pool has a connection each.
         to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+        await to_thread.run_sync(app.state.search.warm_up)
         yield
         await app.state.rasa.close()
 

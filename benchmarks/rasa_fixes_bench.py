@@ -10,7 +10,8 @@ falls on both alike, and the medians compare.
 Measured per message: CPU time of the process (``time.process_time``: Rasa's own work,
 not the action server's or PostgreSQL's), wall time, and the time inside NLU's DIET and
 each policy. Left the same in both: loading a model for prediction only (a fix to
-memory, not to CPU per message), TED's memory of its predictions (part of the model,
+memory, not to CPU per message), the warm-up before serving (a fix to the first
+messages after a start), TED's memory of its predictions (part of the model,
 ``config.yml``), the lock store (Rasa's own polls once a second), and TensorFlow's
 threads: one per pool, as ``bot.rasa_server run`` sets them, since TensorFlow fixes
 them once per process (``--tensorflow-default-threads``: TensorFlow's own default, a

@@ -45,17 +45,14 @@ def services(model: Path, endpoints: Path | None = None) -> list[Service]:
     """The processes to start; Rasa reads ``endpoints`` (written from the settings)."""
     settings = get_settings()
     endpoints = endpoints or settings.var_dir / "endpoints.yml"
-    bin_dir = Path(sys.executable).parent
     rasa_port = urlparse(settings.rasa_url).port or 5005
     actions_port = urlparse(settings.action_server_url).port or 5055
     return [
         Service(
             "actions",
             [
-                str(bin_dir / "rasa"),
-                "run",
-                "actions",
-                "--actions",
+                sys.executable,
+                "-m",
                 "actions",
                 "--port",
                 str(actions_port),

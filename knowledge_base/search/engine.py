@@ -22,6 +22,7 @@ from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from knowledge_base.db import engine_of_its_own, session_scope
 from knowledge_base.lru import LeastRecentlyUsed
@@ -92,6 +93,15 @@ class SearchEngine:
                 with session_scope(self._engine) as session:
                     self._classifier = build_classifier(session)
             return self._classifier
+
+    def warm_up(self) -> None:
+        """Builds the index and the classifier now, before the process serves: built
+        at the first question, they kept it waiting about a second at the platform's
+        scale. A database not readable yet leaves them to be built then."""
+        try:
+            _ = self.index, self.classifier  # each built when first asked for
+        except SQLAlchemyError:
+            logger.warning("search index not built at start", exc_info=True)
 
     def remembered(self, key: Hashable, work_out: Callable[[], T]) -> T:
         """What ``work_out`` gives from the catalogue, worked out once per catalogue.

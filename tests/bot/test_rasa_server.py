@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import threading
+import types
 from pathlib import Path
 
 import jsonschema
@@ -831,6 +832,31 @@ def test_a_failing_task_raises_its_own_error_as_under_dask():
     for run in (dask.get, evaluate_graph):
         with pytest.raises(ValueError, match="component failed"):
             run(graph, ["b"])
+
+
+def test_the_server_builds_what_parsing_builds_lazily_before_it_serves_and_stores_nothing(
+    trained_model, monkeypatch
+):
+    import rasa.core.run
+    from rasa.core.utils import AvailableEndpoints
+
+    from bot.components import zh_entity_extractor
+
+    monkeypatch.setattr(
+        rasa.core.run, "load_agent_on_start", rasa.core.run.load_agent_on_start
+    )
+    rasa_server.warm_up_the_models_before_serving()
+    zh_entity_extractor._place_pipeline.cache_clear()
+    app = types.SimpleNamespace(ctx=types.SimpleNamespace())
+    agent = asyncio.run(
+        rasa.core.run.load_agent_on_start(
+            str(trained_model), AvailableEndpoints(), None, app, None
+        )
+    )
+    assert app.ctx.agent is agent
+    # spaCy's place pipeline, about a second to build, is built on the first parse.
+    assert zh_entity_extractor._place_pipeline.cache_info().currsize == 1
+    assert list(asyncio.run(agent.tracker_store.keys())) == []
 
 
 @pytest.mark.parametrize("name", sorted(rasa_server.FIXES))

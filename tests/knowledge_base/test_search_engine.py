@@ -175,3 +175,36 @@ def test_a_check_while_the_caller_holds_the_pools_last_connection_sees_the_chang
         here.remembered("key", work_out)
     assert len(calls) == 2
     one_connection.dispose()
+
+
+def test_warmed_up_the_index_and_classifier_are_built_before_the_first_question(
+    catalogue, monkeypatch
+):
+    from knowledge_base.search import engine as search_engine
+
+    built = []
+    for name in ("build_service_index", "build_classifier"):
+        build = getattr(search_engine, name)
+        monkeypatch.setattr(
+            search_engine,
+            name,
+            lambda session, build=build, name=name: (
+                built.append(name) or build(session)
+            ),
+        )
+    catalogue.warm_up()
+    assert built == ["build_service_index", "build_classifier"]
+    assert catalogue.index.search("护照怎么办理")[0].code == "passport"
+    assert catalogue.classifier.classify("楼上装修太吵").category
+    assert built == ["build_service_index", "build_classifier"]
+
+
+def test_warming_up_on_an_unreadable_database_leaves_the_index_to_the_first_question(
+    tmp_path, caplog
+):
+    unmigrated = sqlalchemy.create_engine(f"sqlite:///{tmp_path / 'none.db'}")
+    catalogue = SearchEngine(unmigrated, revision=lambda: "first")
+    catalogue.warm_up()
+    assert "search index not built at start" in caplog.text
+    with pytest.raises(sqlalchemy.exc.SQLAlchemyError):
+        catalogue.index.search("护照")

@@ -130,10 +130,8 @@ class Topology:
         self.processes["actions"] = _start(
             "actions",
             [
-                str(BIN / "rasa"),
-                "run",
-                "actions",
-                "--actions",
+                sys.executable,
+                "-m",
                 "actions",
                 "--port",
                 str(self.actions_port),

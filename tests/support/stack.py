@@ -147,10 +147,8 @@ def rasa_stack(model: Path, database_url: str, logs: Path) -> Iterator[Stack]:
         processes["actions"] = _start(
             "actions",
             [
-                str(BIN / "rasa"),
-                "run",
-                "actions",
-                "--actions",
+                sys.executable,
+                "-m",
                 "actions",
                 "--port",
                 str(actions_port),

@@ -9,7 +9,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 
 MODEL := models/hotline.tar.gz
 # Everything the model is trained from: retrained only when one of these changes.
-TRAINING_INPUTS := config.yml domain.yml knowledge_base/places.py $(shell find nlu_data bot/rules bot/stories bot/components knowledge_base/data -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)
+TRAINING_INPUTS := config.yml domain.yml knowledge_base/places.py $(shell find nlu_data bot/rules bot/stories bot/components bot/rasa_fixes understanding knowledge_base/data -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)
 
 .PHONY: run test venv system-packages db model lint pytest bench evaluate clean
 
@@ -46,9 +46,12 @@ $(MODEL): $(TRAINING_INPUTS) | venv
 evaluate: venv model
 	$(BIN)/python scripts/evaluate_conversation.py --model $(MODEL)
 
+# The same checks run before each commit with `pre-commit install` (.pre-commit-config.yaml).
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 pytest: venv
 	$(BIN)/pytest

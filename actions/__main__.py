@@ -12,12 +12,13 @@ from rasa_sdk.__main__ import main_from_args
 from rasa_sdk.endpoint import create_argument_parser
 
 from actions.common import search_engine
+from cases.routing.classify import build_classifier
 
 
 def main() -> None:
     args = create_argument_parser().parse_args()
     args.actions = args.actions or "actions"
-    search_engine().warm_up()
+    search_engine().warm_up(build_classifier)
     main_from_args(args)
 
 

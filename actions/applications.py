@@ -16,19 +16,19 @@ from actions.common import (
     politely,
     search_engine,
 )
-from knowledge_base.answers import service_name
-from knowledge_base.applications import (
+from cases.applications import (
     ApplicationRequest,
     next_steps,
     submit_application,
 )
-from knowledge_base.errors import NotFoundError, ValidationFailed
-from knowledge_base.identity import (
+from foundation.errors import NotFoundError, ValidationFailed
+from knowledge_base.answers import service_name
+from knowledge_base.places import normalise_district
+from privacy.identity import (
     normalise_id_number,
     normalise_phone,
     plausible_name,
 )
-from knowledge_base.places import normalise_district
 
 APPLICATION_SLOTS = ("applicant_name", "id_number", "phone", "consent")
 _NAME_PREFIXES = (

@@ -11,8 +11,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from knowledge_base.db import get_engine, session_scope
-from knowledge_base.errors import ExternalServiceError
+from foundation.db import get_engine, session_scope
+from foundation.errors import ExternalServiceError
 from knowledge_base.search.engine import SearchEngine
 
 logger = logging.getLogger(__name__)

@@ -17,9 +17,10 @@ from actions.common import (
     search_engine,
 )
 from actions.slots import ANONYMOUS
-from knowledge_base.errors import ValidationFailed
+from cases.routing.classify import complaint_classifier
+from cases.work_orders import WorkOrderRequest, file_work_order
+from foundation.errors import ValidationFailed
 from knowledge_base.places import normalise_district
-from knowledge_base.work_orders import WorkOrderRequest, file_work_order
 
 COMPLAINT_SLOTS = (
     "complaint_text",
@@ -45,7 +46,10 @@ class ValidateComplaintForm(FormValidationAction):
     ) -> dict:
         text = str(value or "").strip()
         # "我要投诉" alone says nothing about the problem: ask for the details.
-        if len(text) < 6 and not search_engine().classifier.classify(text).scores:
+        if (
+            len(text) < 6
+            and not complaint_classifier(search_engine()).classify(text).scores
+        ):
             return {"complaint_text": None}
         return {"complaint_text": text}
 
@@ -72,7 +76,7 @@ class ActionAskCategory(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> list:
         lang = language_of(tracker)
-        classifier = search_engine().classifier
+        classifier = complaint_classifier(search_engine())
         result = classifier.classify(tracker.get_slot("complaint_text") or "")
         by_code = {c.code: c for c in classifier.categories}
         ranked = sorted(result.scores, key=result.scores.get, reverse=True)
@@ -122,7 +126,9 @@ class ActionFileWorkOrder(Action):
         )
         try:
             with db_session() as session:
-                order = file_work_order(session, request, search_engine().classifier)
+                order = file_work_order(
+                    session, request, complaint_classifier(search_engine())
+                )
                 dispatcher.utter_message(
                     response="utter_work_order_filed",
                     number=order.number,

@@ -7,7 +7,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import db_session, politely
-from knowledge_base.feedback import record_feedback
+from contact_centre.feedback import record_feedback
 
 
 class ValidateFeedbackForm(FormValidationAction):

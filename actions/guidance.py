@@ -17,11 +17,10 @@ from actions.common import (
     search_engine,
 )
 from knowledge_base.answers import INTENT_ASPECTS, answer, bundle_answer
-from knowledge_base.repositories.bundles import get_bundle
-from knowledge_base.repositories.offices import offices_in_district
-from knowledge_base.repositories.services import get_service
+from knowledge_base.offices import office_for
 from knowledge_base.resolution import resolve_subject
 from knowledge_base.search.ranking import SearchHit
+from knowledge_base.services import get_bundle, get_service
 
 
 def choice_buttons(hits: list[SearchHit], lang: str) -> list[dict]:
@@ -86,19 +85,7 @@ def _service_text(code: str, aspect: str, lang: str, district: str | None) -> st
     """The answer about one aspect, at the centre of the citizen's district if known."""
     with db_session() as session:
         service = get_service(session, code)
-        office = (
-            next(
-                (
-                    o
-                    for o in offices_in_district(session, district)
-                    if service in o.services
-                ),
-                None,
-            )
-            if district
-            else None
-        )
-        return answer(service, aspect, lang, office)
+        return answer(service, aspect, lang, office_for(session, service, district))
 
 
 class ActionOfferSearchResults(Action):

@@ -7,7 +7,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import db_session, language_of, politely
-from knowledge_base.conversations import request_handoff
+from contact_centre.conversations import request_handoff
+from contracts.rasa_gateway import handoff_payload
 
 
 class ActionHandoff(Action):
@@ -29,5 +30,6 @@ class ActionHandoff(Action):
             dispatcher.utter_message(
                 response="utter_handoff_queued", position=place.position
             )
-        dispatcher.utter_message(json_message={"handoff": True})
+        # The gateway reads it to show that a person will answer.
+        dispatcher.utter_message(json_message=handoff_payload())
         return [SlotSet("handoff", True)]

@@ -16,7 +16,7 @@ from actions.applications import APPLICATION_SLOTS
 from actions.common import db_session, language_of, latest_intent
 from actions.complaints import COMPLAINT_SLOTS
 from knowledge_base.answers import service_name
-from knowledge_base.repositories.services import get_service
+from knowledge_base.services import get_service
 
 CARRIED_OVER = ("language", "service", "district")
 

@@ -10,13 +10,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 
 from actions.common import entity_values, language_of, latest_intent, search_engine
+from cases.routing.classify import complaint_classifier
+from cases.tracking import find_numbers, normalise_number
 from knowledge_base.answers import INTENT_ASPECTS
-from knowledge_base.identity import normalise_id_number, normalise_phone
-from knowledge_base.language import detect_language
 from knowledge_base.places import normalise_district
-from knowledge_base.ratings import parse_rating
 from knowledge_base.resolution import resolve_subject
-from knowledge_base.tracking import find_numbers, normalise_number
+from privacy.identity import normalise_id_number, normalise_phone
+from understanding.language import detect_language
+from understanding.ratings import parse_rating
 
 ANONYMOUS = "anonymous"
 # Inside a form these have rules of their own (bot/rules/forms.yml): a question, a
@@ -111,7 +112,7 @@ class ValidateSlotMappings(ValidationAction):
     ) -> dict[str, Any]:
         if tracker.active_loop.get("name") != "complaint_form":
             return {}
-        classifier = search_engine().classifier
+        classifier = complaint_classifier(search_engine())
         for value in entity_values(tracker, "category"):
             named = classifier.category_named(value)
             if named:

@@ -9,13 +9,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import db_session, language_of, politely
+from cases.applications import STATUS_TEXT as APPLICATION_STATUS
+from cases.applications import find_application
+from cases.tracking import kind_of, normalise_number
+from cases.work_orders import STATUS_TEXT as WORK_ORDER_STATUS
+from cases.work_orders import find_work_order
+from foundation.errors import NotFoundError
 from knowledge_base.answers import service_name
-from knowledge_base.applications import STATUS_TEXT as APPLICATION_STATUS
-from knowledge_base.errors import NotFoundError
-from knowledge_base.repositories.applications import get_application
-from knowledge_base.repositories.work_orders import get_work_order
-from knowledge_base.tracking import kind_of, normalise_number
-from knowledge_base.work_orders import STATUS_TEXT as WORK_ORDER_STATUS
 
 
 class ValidateStatusForm(FormValidationAction):
@@ -48,9 +48,7 @@ class ActionCheckStatus(Action):
         with db_session() as session:
             try:
                 if kind_of(number) == "application":
-                    application = get_application(session, number)
-                    if application is None:
-                        raise NotFoundError("application", number)
+                    application = find_application(session, number)
                     dispatcher.utter_message(
                         response="utter_application_status",
                         number=number,
@@ -59,9 +57,7 @@ class ActionCheckStatus(Action):
                         updated=application.updated_at.strftime("%Y-%m-%d %H:%M"),
                     )
                 else:
-                    order = get_work_order(session, number)
-                    if order is None:
-                        raise NotFoundError("work order", number)
+                    order = find_work_order(session, number)
                     dispatcher.utter_message(
                         response="utter_work_order_status",
                         number=number,

@@ -15,13 +15,14 @@ from starlette.concurrency import run_in_threadpool
 
 from api import metrics
 from api.rasa_client import BotTurn, RasaClient
+from contact_centre.conversations import is_with_agent, record_turn
+from contracts.rasa_gateway import Intent
+from foundation.db import statement_scope
+from foundation.errors import ExternalServiceError
 from knowledge_base.answers import UNAVAILABLE, WITH_AGENT, localised_name
-from knowledge_base.conversations import is_with_agent, record_turn
-from knowledge_base.db import statement_scope
-from knowledge_base.errors import ExternalServiceError
-from knowledge_base.language import detect_language
-from knowledge_base.repositories.services import service_names
 from knowledge_base.search.engine import SearchEngine
+from knowledge_base.services import service_names
+from understanding.language import detect_language
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ NO_SUCH_SERVICE = ("", "")
 class ChatResult:
     session_id: str
     replies: list[dict] = field(default_factory=list)
-    intent: dict | None = None
+    intent: Intent | None = None
     service: dict | None = None
     handoff: bool = False
 

@@ -9,9 +9,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from api.rasa_client import RasaClient
-from knowledge_base.auth import authenticate
-from knowledge_base.models import ApiToken
 from knowledge_base.search.engine import SearchEngine
+from privacy.auth import authenticate
+from privacy.models import ApiToken
 
 _bearer = HTTPBearer(auto_error=False)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from knowledge_base.identity import mask_personal_data
+from privacy.identity import mask_personal_data
 
 
 class MaskPersonalData(logging.Filter):

@@ -25,16 +25,17 @@ from api.middleware import (
 )
 from api.rasa_client import RasaClient
 from api.routes import agent, cases, chat, dashboard, health, pages, services, wechat
-from knowledge_base.db import WORKER_THREADS, get_engine
-from knowledge_base.errors import (
+from cases.routing.classify import build_classifier
+from foundation.db import WORKER_THREADS, get_engine
+from foundation.errors import (
     CatalogueError,
     ExternalServiceError,
     HotlineError,
     NotFoundError,
     ValidationFailed,
 )
+from foundation.settings import get_settings
 from knowledge_base.search.engine import SearchEngine
-from knowledge_base.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def create_app(
         install_masking()
         # Sync routes and run_in_threadpool share these; the pool has a connection each.
         to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
-        await to_thread.run_sync(app.state.search.warm_up)
+        await to_thread.run_sync(app.state.search.warm_up, build_classifier)
         yield
         await app.state.rasa.close()
 

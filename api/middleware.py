@@ -17,8 +17,8 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import metrics
-from knowledge_base.auth import token_digest
-from knowledge_base.lru import LeastRecentlyUsed
+from foundation.lru import LeastRecentlyUsed
+from privacy.auth import token_digest
 
 logger = logging.getLogger(__name__)
 

@@ -3,6 +3,9 @@
 It is aiohttp's rather than httpx's, which the gateway uses elsewhere: every chat message
 and every agent suggestion makes a call to Rasa, and a call through httpx cost the
 gateway about a quarter of its CPU per suggestion (py-spy), three times aiohttp's.
+
+What the gateway channel takes and answers is ``contracts.rasa_gateway``'s, the module
+the channel builds them with: an answer of another shape is Rasa failing.
 """
 
 from __future__ import annotations
@@ -13,13 +16,24 @@ from dataclasses import dataclass, field
 import aiohttp
 import ujson
 
-from knowledge_base.errors import ExternalServiceError, ServiceTimeout
+from contracts.rasa_gateway import (
+    WEBHOOK_PATH,
+    ContractError,
+    GatewayReply,
+    Intent,
+    asks_for_handoff,
+    reply_from_wire,
+    request_to_wire,
+)
+from foundation.errors import ExternalServiceError, ServiceTimeout
 
 
 @dataclass
 class BotTurn:
-    replies: list[dict] = field(default_factory=list)
-    intent: dict | None = None
+    """A turn as the gateway uses it: the replies to show, what the bot made of it."""
+
+    replies: list[dict] = field(default_factory=list)  # [{"text", "buttons"}]
+    intent: Intent | None = None
     service: str | None = None
     handoff: bool = False
 
@@ -45,39 +59,21 @@ class RasaClient:
     async def send(
         self, session_id: str, text: str, lang: str | None, channel: str
     ) -> BotTurn:
-        """One citizen message through the gateway channel (``bot/gateway_channel.py``)."""
-        metadata = {"channel": channel, **({"lang": lang} if lang else {})}
+        """One citizen message through the gateway channel (``bot/gateway_channel.py``).
+
+        Raises:
+            ExternalServiceError: Rasa is down, or answered outside the contract.
+        """
         answer = await self._request(
             "POST",
-            "/webhooks/gateway/webhook",
-            json={"sender": session_id, "message": text, "metadata": metadata},
+            WEBHOOK_PATH,
+            json=request_to_wire(session_id, text, channel=channel, lang=lang),
         )
-        turn = BotTurn()
-        for message in answer.get("messages") or []:
-            custom = message.get("custom") or {}
-            if custom.get("handoff"):
-                turn.handoff = True
-            if message.get("text"):
-                turn.replies.append(
-                    {
-                        "text": message["text"],
-                        "buttons": [
-                            {
-                                "title": b.get("title", ""),
-                                "payload": b.get("payload", ""),
-                            }
-                            for b in message.get("buttons") or []
-                        ],
-                    }
-                )
-        intent = answer.get("intent")
-        if intent:
-            turn.intent = {
-                "name": intent["name"],
-                "confidence": round(float(intent.get("confidence") or 0), 4),
-            }
-        turn.service = (answer.get("slots") or {}).get("service")
-        return turn
+        try:
+            reply = reply_from_wire(answer)
+        except ContractError as exc:
+            raise ExternalServiceError("rasa", str(exc)) from exc
+        return turn_of(reply)
 
     async def parse(self, text: str) -> dict:
         return await self._request("POST", "/model/parse", json={"text": text})
@@ -95,3 +91,31 @@ class RasaClient:
             raise ServiceTimeout("rasa", f"no answer from {path}") from exc
         except (aiohttp.ClientError, ValueError) as exc:
             raise ExternalServiceError("rasa", str(exc) or type(exc).__name__) from exc
+
+
+def turn_of(reply: GatewayReply) -> BotTurn:
+    """The turn the gateway shows and records for the gateway channel's ``reply``."""
+    turn = BotTurn()
+    for message in reply["messages"]:
+        if asks_for_handoff(message):
+            turn.handoff = True
+        text = message.get("text")
+        if text:
+            # Only what the gateway's own API promises: a text and its buttons.
+            turn.replies.append(
+                {
+                    "text": text,
+                    "buttons": [
+                        {"title": b["title"], "payload": b["payload"]}
+                        for b in message.get("buttons") or ()
+                    ],
+                }
+            )
+    intent = reply["intent"]
+    if intent:
+        turn.intent = {
+            "name": intent["name"],
+            "confidence": round(float(intent["confidence"]), 4),
+        }
+    turn.service = reply["slots"].get("service")
+    return turn

@@ -7,7 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, Field, constr, validator
 from pydantic.datetime_parse import parse_datetime
 
-from knowledge_base.clock import SHANGHAI
+from foundation.clock import SHANGHAI
 
 MAX_MESSAGE_CHARS = 2000
 SessionId = constr(

@@ -41,7 +41,7 @@ from defusedxml.ElementTree import fromstring as parse_xml
 from wechatpy.crypto import PrpCrypto
 from wechatpy.exceptions import InvalidAppIdException
 
-from knowledge_base.errors import ExternalServiceError
+from foundation.errors import ExternalServiceError
 
 logger = logging.getLogger(__name__)
 
@@ -139,7 +139,7 @@ class RedisNonceStore:
 
 def default_nonce_store() -> NonceStore:
     """Redis when ``HOTLINE_REDIS_URL`` is set, so replays are caught across replicas."""
-    from knowledge_base.settings import get_settings
+    from foundation.settings import get_settings
 
     url = get_settings().redis_url
     return RedisNonceStore(url) if url else MemoryNonceStore()

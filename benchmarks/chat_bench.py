@@ -1,6 +1,6 @@
 """Chat latency and throughput of the production topology, and what each process costs.
 
-Starts the two-replica topology (tests/production/topology.py: PostgreSQL, Redis, one
+Starts the two-replica topology (harness/production.py: PostgreSQL, Redis, one
 action server, two Rasa + gateway replicas) plus a plain ``rasa run`` with the same model
 (in-memory stores, no gateway) for comparison, then measures in one run:
 
@@ -16,8 +16,9 @@ action server, two Rasa + gateway replicas) plus a plain ``rasa run`` with the s
 - model training time of the real config.yml: timed here with ``--train``, otherwise
   carried over from the previous ``--train`` run (the table says which).
 
-The replicas run Rasa as the project does (``bot/rasa_server.py``: action answers
-validated by a compiled validator); the plain ``rasa run`` is Rasa's own command.
+The replicas run Rasa as the project does (``python -m bot.server``, with the fixes of
+``bot/rasa_fixes``); the plain ``rasa run`` is Rasa's own command, with the fixes the
+model's components carry switched off (``HOTLINE_RASA_FIXES=off``).
 
     python benchmarks/chat_bench.py [--duration 20] [--levels 1,10,50] [--train]
         [--model PATH]
@@ -212,34 +213,16 @@ def training_time(train: bool) -> dict:
         if found:
             return {**found, "source": f"carried over from {found.get('measured_at')}"}
         return {"seconds": None, "source": "not measured (run with --train)"}
+    from harness.model import train_command
+    from harness.processes import environment
+
     out = Path(tempfile.mkdtemp(prefix="hotline-train-"))
     started = time.monotonic()
     subprocess.run(
-        [
-            str(Path(sys.executable).parent / "rasa"),
-            "train",
-            "--data",
-            "nlu_data",
-            "bot/rules",
-            "bot/stories",
-            "--domain",
-            "domain.yml",
-            "--config",
-            "config.yml",
-            "--out",
-            str(out),
-            "--fixed-model-name",
-            "bench",
-            "--quiet",
-        ],
+        train_command("config.yml", out, "bench"),
         cwd=ROOT,
         check=True,
-        env={
-            **os.environ,
-            "RASA_MAX_CACHE_SIZE": "0",
-            "TF_CPP_MIN_LOG_LEVEL": "3",
-            "PYTHONPATH": str(ROOT),
-        },
+        env=environment(),
         capture_output=True,
     )
     return {
@@ -264,8 +247,8 @@ def search_at_scale() -> dict:
 
 
 def agent_token(database_url: str) -> str:
-    from knowledge_base.auth import create_token
-    from knowledge_base.db import make_engine, session_scope
+    from foundation.db import make_engine, session_scope
+    from privacy.auth import create_token
 
     engine = make_engine(database_url)
     try:
@@ -279,8 +262,8 @@ def agent_token(database_url: str) -> str:
 
 
 def run(args: argparse.Namespace) -> dict:
-    from tests.production.topology import production_topology
-    from tests.support.stack import train_test_model
+    from harness.model import train_test_model
+    from harness.production import production_topology
 
     real_model = ROOT / "models" / "hotline.tar.gz"
     model = args.model or (real_model if real_model.exists() else train_test_model())

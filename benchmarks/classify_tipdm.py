@@ -41,7 +41,7 @@ def label_names(data: Path) -> dict[str, str]:
 
 def read_split(data: Path, name: str) -> tuple[list[str], list[str]]:
     """Texts and their top-level category names."""
-    from knowledge_base.search.learned import read_labelled_tsv
+    from cases.routing.learned import read_labelled_tsv
 
     names = label_names(data)
     texts, ids = read_labelled_tsv(data / name)
@@ -50,9 +50,9 @@ def read_split(data: Path, name: str) -> tuple[list[str], list[str]]:
 
 def curated_classifier():
     """The production classifier, built from the curated YAML rather than a database."""
+    from cases.routing.classify import CategoryProfile, ComplaintClassifier
+    from foundation.settings import get_settings
     from knowledge_base.catalogue import load_catalogue
-    from knowledge_base.search.classify import CategoryProfile, ComplaintClassifier
-    from knowledge_base.settings import get_settings
 
     folder = get_settings().catalogue_dir
     catalogue = load_catalogue(
@@ -103,8 +103,8 @@ def evaluate(truth: list[str], predicted: list[str], classes: list[str]) -> dict
 
 
 def run(data: Path) -> dict:
-    from knowledge_base.search.classify import FALLBACK_CATEGORY
-    from knowledge_base.search.learned import LearnedClassifier, top_level_of
+    from cases.routing.classify import FALLBACK_CATEGORY
+    from cases.routing.learned import LearnedClassifier, top_level_of
 
     classes = list(label_names(data).values())
     splits = {split: read_split(data, name) for split, name in SPLITS.items()}

@@ -20,7 +20,7 @@ once, and no idempotency key is stored twice. Loopback only; stops by itself.
         [--gateway URL --gateway URL --database-url URL]   # against running servers
 
 Without ``--gateway`` it starts the two-replica production topology itself (PostgreSQL,
-Redis, action server, two Rasa + gateway replicas; see tests/production/topology.py).
+Redis, action server, two Rasa + gateway replicas; see harness/production.py).
 Prints a table and writes ``benchmarks/results/load.json``.
 """
 
@@ -383,8 +383,8 @@ def verify_exactly_once(database_url: str, report: Report) -> dict:
     """
     from sqlalchemy import func, select
 
-    from knowledge_base.db import make_engine
-    from knowledge_base.models import Application, WorkOrder
+    from cases.models import Application, WorkOrder
+    from foundation.db import make_engine
 
     problems: list[str] = []
     stored: Counter = Counter()
@@ -525,8 +525,8 @@ def main() -> int:
         if not args.database_url:
             parser.error("--database-url is needed to check what was stored")
         return _run(args.gateway, args.database_url, args)
-    from tests.production.topology import production_topology
-    from tests.support.stack import train_test_model
+    from harness.model import train_test_model
+    from harness.production import production_topology
 
     model = args.model or train_test_model()
     logs = Path(tempfile.mkdtemp(prefix="hotline-load-"))

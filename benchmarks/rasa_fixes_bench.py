@@ -4,8 +4,10 @@ End-to-end runs on this VM vary by up to a third from one run to the next, more 
 most single fixes save. Here one Rasa agent (the production model, PostgreSQL tracker
 store, Redis lock store, the real action server) answers the benchmark's guidance
 conversations in alternating rounds: Rasa as it comes, then with the fixes of
-``bot/rasa_server.py`` and the project's tracker store, and so on. Drift of the machine
-falls on both alike, and the medians compare.
+``bot/rasa_fixes`` and the project's tracker store, and so on. Drift of the machine
+falls on both alike, and the medians compare. A patch is switched off by putting Rasa's
+attributes back, a subclass fix (in the components of ``config.yml``) by taking away
+the attributes with which it overrides Rasa's.
 
 Measured per message: CPU time of the process (``time.process_time``: Rasa's own work,
 not the action server's or PostgreSQL's), wall time, and the time inside NLU's DIET and
@@ -13,7 +15,7 @@ each policy. Left the same in both: loading a model for prediction only (a fix t
 memory, not to CPU per message), the warm-up before serving (a fix to the first
 messages after a start), TED's memory of its predictions (part of the model,
 ``config.yml``), the lock store (Rasa's own polls once a second), and TensorFlow's
-threads: one per pool, as ``bot.rasa_server run`` sets them, since TensorFlow fixes
+threads: one per pool, as ``bot.server run`` sets them, since TensorFlow fixes
 them once per process (``--tensorflow-default-threads``: TensorFlow's own default, a
 thread per core, for a run to compare with).
 
@@ -47,12 +49,32 @@ RESULTS = ROOT / "benchmarks" / "results" / "rasa_fixes.json"
 from benchmarks.chat_bench import CONVERSATIONS  # noqa: E402
 from benchmarks.report import write_results  # noqa: E402
 
+# Where a subclass fix has no attribute of its own: Rasa's inherited one is used.
+_ABSENT = object()
+
 
 def _fixes() -> dict[str, list[tuple[object, str]]]:
-    """Each fix of ``bot/rasa_server.py`` and the attributes it replaces."""
-    import bot.rasa_server as fixes
+    """Each fix of ``bot/rasa_fixes`` that can be switched off, and the attributes that
+    switch it: Rasa's that a patch replaces, or ours that a subclass fix overrides
+    Rasa's with."""
+    from bot import rasa_fixes
 
-    return {name: fixes.replaced_attributes(name) for name in fixes.FIXES}
+    return {
+        name: (
+            rasa_fixes.replaced_attributes(name)
+            if fix.install
+            else rasa_fixes.overriding_attributes(name)
+        )
+        for name, fix in rasa_fixes.FIXES.items()
+        if fix.switchable
+    }
+
+
+def _switch(owner: object, attribute: str, value: object) -> None:
+    if value is not _ABSENT:
+        setattr(owner, attribute, value)
+    elif attribute in vars(owner):
+        delattr(owner, attribute)
 
 
 def _time_spent_in(spent: collections.Counter) -> None:
@@ -90,14 +112,17 @@ async def _measure(
     from rasa.core.tracker_store import SQLTrackerStore
     from rasa.core.utils import AvailableEndpoints
 
-    import bot.rasa_server as fixes
+    from bot import rasa_fixes
 
     attributes = _fixes()
     # The raw attributes, so that a static method stays one when put back.
     as_rasa = {
-        name: [vars(o)[a] for o, a in pairs] for name, pairs in attributes.items()
+        name: [
+            vars(o)[a] if rasa_fixes.FIXES[name].install else _ABSENT for o, a in pairs
+        ]
+        for name, pairs in attributes.items()
     }
-    fixes.install_fixes()
+    rasa_fixes.install_fixes()
     fixed = {name: [vars(o)[a] for o, a in pairs] for name, pairs in attributes.items()}
     spent: collections.Counter = collections.Counter()
     _time_spent_in(spent)
@@ -121,7 +146,7 @@ async def _measure(
         for fix, pairs in attributes.items():
             methods = fixed[fix] if fix in on else as_rasa[fix]
             for (owner, attribute), method in zip(pairs, methods, strict=True):
-                setattr(owner, attribute, method)
+                _switch(owner, attribute, method)
         agent.tracker_store = agent.processor.tracker_store = store
         spent.clear()
         messages = 0
@@ -163,9 +188,9 @@ def run(
     from rasa.utils.log_utils import configure_structlog
     from rasa.utils.tensorflow.environment import setup_tf_environment
 
-    from bot.rasa_server import use_one_thread_per_tensorflow_pool
-    from knowledge_base.rasa_endpoints import write_endpoints
-    from tests.production.topology import production_topology
+    from bot.server import use_one_thread_per_tensorflow_pool
+    from foundation.rasa_endpoints import write_endpoints
+    from harness.production import production_topology
 
     if not tensorflow_default_threads:
         use_one_thread_per_tensorflow_pool()
@@ -223,9 +248,7 @@ def main() -> int:
     args = parser.parse_args()
     unknown = set(args.without) - set(_fixes())
     if unknown:
-        parser.error(
-            f"no such fix: {', '.join(sorted(unknown))} (see bot/rasa_server.py)"
-        )
+        parser.error(f"no such fix: {', '.join(sorted(unknown))} (see bot/rasa_fixes)")
     report = run(args.model, args.rounds, args.without, args.tensorflow_default_threads)
     print_report(report)
     write_results(RESULTS, report)

@@ -46,14 +46,15 @@ def run_scenario(name: str, rounds: int) -> dict:
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     import yaml
 
-    from knowledge_base import migrate
+    from cases.routing.classify import build_classifier
+    from foundation import migrate
+    from foundation.db import make_engine, session_scope
+    from foundation.settings import get_settings
     from knowledge_base.catalogue import Catalogue, load_catalogue
-    from knowledge_base.db import make_engine, session_scope
     from knowledge_base.importers import gdzwfw
     from knowledge_base.importers.catalogue import import_catalogue
-    from knowledge_base.search.build import build_classifier, build_service_index
+    from knowledge_base.search.build import build_service_index
     from knowledge_base.search.text import Segmenter
-    from knowledge_base.settings import get_settings
     from knowledge_base.synthetic import synthetic_catalogue
 
     Segmenter()  # jieba's own dictionary load is a one-off per process, not index cost

@@ -5,20 +5,22 @@ Rasa's REST channel answers with the bot's messages only, so the gateway had to 
 That second call costs a tracker load per message and, with Rasa's in-memory tracker
 store, reports a stale intent while a form is filling (that store rebuilds a tracker
 from its applied events, which fold the form's turns). This channel answers with the
-intent and slots of the tracker Rasa saved for this very message, inside its lock.
+intent and slots of the tracker Rasa saved for this very message, inside its lock: the
+tracker store hands it over (``bot/tracker_store.py``; the endpoints file names one of
+its stores).
 
     POST /webhooks/gateway/webhook {"sender", "message", "metadata"}
     -> {"messages": [...], "intent": {"name", "confidence"} | null, "slots": {...}}
+
+Both shapes are those of ``contracts.rasa_gateway``, which the gateway reads them with.
 """
 
 from __future__ import annotations
 
-import contextvars
-import functools
 import logging
 from asyncio import CancelledError
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -27,43 +29,31 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-logger = logging.getLogger(__name__)
-
-# The trackers Rasa saves while this task handles one gateway message.
-_saved_in_this_turn: contextvars.ContextVar[list[DialogueStateTracker] | None] = (
-    contextvars.ContextVar("saved_in_this_turn", default=None)
+from bot.tracker_store import SAVED_IN_THIS_TURN
+from contracts.rasa_gateway import (
+    CHANNEL_NAME,
+    BotMessage,
+    ContractError,
+    Intent,
+    intent_to_wire,
+    reply_to_wire,
+    request_from_wire,
 )
 
-
-@functools.cache
-def hear_saved_trackers() -> None:
-    """Makes ``MessageProcessor.save_tracker`` hand the tracker to the turn that saved it."""
-    from rasa.core.processor import MessageProcessor
-
-    original = MessageProcessor.save_tracker
-
-    async def save_tracker(self: MessageProcessor, tracker: DialogueStateTracker):
-        await original(self, tracker)
-        saved = _saved_in_this_turn.get()
-        if saved is not None:
-            saved.append(tracker)
-
-    MessageProcessor.save_tracker = save_tracker
+logger = logging.getLogger(__name__)
 
 
-def turn_state(tracker: DialogueStateTracker | None) -> dict[str, Any]:
+def turn_state(
+    tracker: DialogueStateTracker | None,
+) -> tuple[Intent | None, dict[str, Any]]:
     """The intent Rasa understood and the slots it holds after the turn."""
     if tracker is None:
-        return {"intent": None, "slots": {}}
+        return None, {}
     intent = tracker.latest_message.intent if tracker.latest_message else {}
-    return {
-        "intent": (
-            {"name": intent["name"], "confidence": float(intent.get("confidence") or 0)}
-            if intent.get("name")
-            else None
-        ),
-        "slots": tracker.current_slot_values(),
-    }
+    return (
+        intent_to_wire(intent.get("name"), intent.get("confidence")),
+        tracker.current_slot_values(),
+    )
 
 
 class GatewayInput(RestInput):
@@ -71,10 +61,7 @@ class GatewayInput(RestInput):
 
     @classmethod
     def name(cls) -> str:
-        return "gateway"
-
-    def __init__(self) -> None:
-        hear_saved_trackers()
+        return CHANNEL_NAME
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
@@ -87,16 +74,22 @@ class GatewayInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            try:
+                body = request_from_wire(request.json)
+            except ContractError as exc:
+                return response.json(
+                    {"error": "bad_request", "detail": str(exc)}, status=400
+                )
+            metadata = body["metadata"]
             collector = CollectingOutputChannel()
-            metadata = self.get_metadata(request) or {}
             saved: list[DialogueStateTracker] = []
-            token = _saved_in_this_turn.set(saved)
+            token = SAVED_IN_THIS_TURN.set(saved)
             try:
                 await on_new_message(
                     UserMessage(
-                        self._extract_message(request),
+                        body["message"],
                         collector,
-                        await self._extract_sender(request),
+                        body["sender"],
                         # Applications and work orders record where the citizen wrote.
                         input_channel=metadata.get("channel") or self.name(),
                         metadata=metadata,
@@ -108,12 +101,13 @@ class GatewayInput(RestInput):
                 # Like the REST channel: the citizen gets what was said before the failure.
                 logger.exception("Rasa failed while handling a message.")
             finally:
-                _saved_in_this_turn.reset(token)
+                SAVED_IN_THIS_TURN.reset(token)
             return response.json(
-                {
-                    "messages": collector.messages,
-                    **turn_state(saved[-1] if saved else None),
-                }
+                reply_to_wire(
+                    # What Rasa's collector holds is the contract's BotMessage.
+                    cast("list[BotMessage]", collector.messages),
+                    *turn_state(saved[-1] if saved else None),
+                )
             )
 
         return webhook

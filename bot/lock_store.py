@@ -20,7 +20,7 @@ event loop, and a synchronous client stops all of them for each round trip, long
 when the machine is busiest.
 
 Configured in the endpoints file as ``lock_store: {type: bot.lock_store.AtomicRedisLockStore,
-url: …, port: …, db: …}`` (``knowledge_base/rasa_endpoints.py`` writes it).
+url: …, port: …, db: …}`` (``foundation/rasa_endpoints.py`` writes it).
 """
 
 from __future__ import annotations

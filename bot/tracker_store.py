@@ -23,29 +23,62 @@ object at a time: together about a quarter of a replica's CPU per message. Here:
 The table, its rows and the order of events are exactly Rasa's, so either store can
 read what the other wrote. Configured in the endpoints file as ``tracker_store: {type:
 bot.tracker_store.CountingSQLTrackerStore, dialect: …, url: …, db: …}``
-(``knowledge_base/rasa_endpoints.py`` writes it).
+(``foundation/rasa_endpoints.py`` writes it); without a database, ``type:
+bot.tracker_store.GatewayInMemoryTrackerStore``, Rasa's in-memory store.
+
+Both hand each tracker they save to the gateway turn being handled
+(``SAVED_IN_THIS_TURN``), which ``bot.gateway_channel`` answers with: a tracker store
+sees every tracker Rasa's message processor saves, so no patch of the processor is
+needed (``hear_saved_trackers`` in ``bot/rasa_fixes/registry.py``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 from typing import Any
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from knowledge_base.db import autocommitting, inserts_in_one_statement
+from foundation.db import autocommitting, inserts_in_one_statement
 
 # Set on a tracker by ``retrieve``: how many of its events are already in the table.
 STORED_EVENTS = "_events_already_stored"
 
+# The trackers saved while the task that set it handles one gateway message
+# (``bot.gateway_channel``); None outside such a turn.
+SAVED_IN_THIS_TURN: contextvars.ContextVar[list[DialogueStateTracker] | None] = (
+    contextvars.ContextVar("saved_in_this_turn", default=None)
+)
+
+
+def hand_to_the_turn(tracker: DialogueStateTracker) -> None:
+    """Hands a tracker being saved to the gateway turn being handled, if any.
+
+    Before the write: when it fails, Rasa's fail-safe store saves the tracker in memory
+    instead and answers all the same, as the turn then does.
+    """
+    saved = SAVED_IN_THIS_TURN.get()
+    if saved is not None:
+        saved.append(tracker)
+
+
+class GatewayInMemoryTrackerStore(InMemoryTrackerStore):
+    """Rasa's in-memory tracker store, handing each tracker it saves to the turn."""
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        hand_to_the_turn(tracker)
+        await super().save(tracker)
+
 
 class CountingSQLTrackerStore(SQLTrackerStore):
-    """``SQLTrackerStore`` that knows which events of a tracker it has stored."""
+    """``SQLTrackerStore`` that knows which events of a tracker it has stored, and
+    hands each tracker it saves to the turn."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -69,6 +102,7 @@ class CountingSQLTrackerStore(SQLTrackerStore):
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        hand_to_the_turn(tracker)
         await self.stream_events(tracker)
         stored = getattr(tracker, STORED_EVENTS, None)
         await asyncio.to_thread(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from knowledge_base import migrate
-from knowledge_base.db import session_scope
+from foundation import migrate
+from foundation.db import session_scope
+from foundation.settings import get_settings
 from knowledge_base.seed import seed_curated_catalogue
-from knowledge_base.settings import get_settings
 
 
 def register(commands: argparse._SubParsersAction) -> None:

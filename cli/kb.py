@@ -7,9 +7,10 @@ import json
 import sys
 from pathlib import Path
 
+from cases.routing.classify import build_classifier
+from foundation.db import session_scope
+from foundation.errors import CatalogueError
 from knowledge_base.catalogue import load_catalogue
-from knowledge_base.db import session_scope
-from knowledge_base.errors import CatalogueError
 from knowledge_base.importers import gdzwfw
 from knowledge_base.importers.catalogue import (
     EXPORT_FORMATS,
@@ -17,7 +18,7 @@ from knowledge_base.importers.catalogue import (
     import_catalogue,
     render_export,
 )
-from knowledge_base.search.build import build_classifier, build_service_index
+from knowledge_base.search.build import build_service_index
 from knowledge_base.synthetic import synthetic_catalogue
 
 IMPORT_FORMATS = ("catalogue", "gdzwfw")

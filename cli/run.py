@@ -1,8 +1,9 @@
 """``hotline run``: start every process, wait until each is healthy, stop them together.
 
-A small supervisor on asyncio subprocesses: the action server, the Rasa server with the
-trained model and the FastAPI gateway. Ctrl-C or SIGTERM stops all three; if one dies,
-the others are stopped too, so a half-running assistant never lingers.
+A small supervisor on asyncio subprocesses for the embedded setup of
+``foundation.topology``: the action server, the Rasa server with the trained model and
+the FastAPI gateway, where the settings place them. Ctrl-C or SIGTERM stops all three;
+if one dies, the others are stopped too, so a half-running assistant never lingers.
 """
 
 from __future__ import annotations
@@ -12,96 +13,20 @@ import asyncio
 import os
 import signal
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
 
 import httpx
 
-from knowledge_base.rasa_endpoints import write_endpoints
-from knowledge_base.settings import PROJECT_ROOT, get_settings
-
-HEALTH_TIMEOUT_S = 300
-
-
-@dataclass(frozen=True)
-class Service:
-    name: str
-    command: list[str]
-    health_url: str
+from foundation.settings import PROJECT_ROOT, get_settings
+from foundation.topology import MODEL, Process, embedded
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     run = commands.add_parser(
         "run", help="start the assistant (Rasa, actions, gateway) and print its URLs"
     )
-    run.add_argument(
-        "--model", type=Path, default=PROJECT_ROOT / "models" / "hotline.tar.gz"
-    )
+    run.add_argument("--model", type=Path, default=PROJECT_ROOT / MODEL)
     run.set_defaults(handler=_run)
-
-
-def services(model: Path, endpoints: Path | None = None) -> list[Service]:
-    """The processes to start; Rasa reads ``endpoints`` (written from the settings)."""
-    settings = get_settings()
-    endpoints = endpoints or settings.var_dir / "endpoints.yml"
-    rasa_port = urlparse(settings.rasa_url).port or 5005
-    actions_port = urlparse(settings.action_server_url).port or 5055
-    return [
-        Service(
-            "actions",
-            [
-                sys.executable,
-                "-m",
-                "actions",
-                "--port",
-                str(actions_port),
-            ],
-            f"{settings.action_server_url}/health",
-        ),
-        Service(
-            "rasa",
-            [
-                sys.executable,
-                "-m",
-                "bot.rasa_server",
-                "run",
-                "--enable-api",
-                "--model",
-                str(model),
-                "--port",
-                str(rasa_port),
-                "--interface",
-                "127.0.0.1",
-                "--endpoints",
-                str(endpoints),
-                "--credentials",
-                "bot/credentials.yml",
-            ],
-            f"{settings.rasa_url}/status",
-        ),
-        Service(
-            "gateway",
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "api.main:create_app",
-                "--factory",
-                "--host",
-                settings.host,
-                "--port",
-                str(settings.port),
-                # Longer than any client's or load balancer's idle timeout, so a
-                # connection is never closed under a request that is being sent.
-                "--timeout-keep-alive",
-                "75",
-                "--log-level",
-                "warning",
-            ],
-            f"http://127.0.0.1:{settings.port}/healthz",
-        ),
-    ]
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -111,40 +36,37 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    # Tracker and lock stores follow HOTLINE_TRACKER_STORE_URL / HOTLINE_LOCK_STORE_URL.
-    endpoints = write_endpoints(get_settings())
-    return asyncio.run(supervise(services(args.model, endpoints)))
+    # Tracker and lock stores follow HOTLINE_TRACKER_STORE_URL / HOTLINE_LOCK_STORE_URL:
+    # Rasa's endpoints file is written from the settings before Rasa starts.
+    return asyncio.run(supervise(embedded(get_settings(), model=args.model).processes))
 
 
-async def supervise(to_start: list[Service]) -> int:
-    settings = get_settings()
-    environment = dict(
-        os.environ,
-        HOTLINE_ACTION_SERVER_URL=settings.action_server_url,
-        TF_CPP_MIN_LOG_LEVEL="3",
-    )
+async def supervise(to_start: tuple[Process, ...]) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     processes: dict[str, asyncio.subprocess.Process] = {}
     try:
-        for service in to_start:
-            print(f"starting {service.name} …", flush=True)
-            processes[service.name] = await asyncio.create_subprocess_exec(
-                *service.command, cwd=PROJECT_ROOT, env=environment
-            )
-            if not await _wait_healthy(service, processes[service.name], stop):
+        for process in to_start:
+            print(f"starting {process.name} …", flush=True)
+            environment = {**os.environ, **process.env}
+            if not await _prepare(process, environment):
                 return 1
-        base = f"http://{settings.host}:{settings.port}"
+            processes[process.name] = await asyncio.create_subprocess_exec(
+                *process.argv, cwd=PROJECT_ROOT, env=environment
+            )
+            if not await _wait_healthy(process, processes[process.name], stop):
+                return 1
+        urls = {process.name: process.url for process in to_start}
         print(
             "\nThe 12345 hotline assistant is running:\n"
-            f"  citizen chat widget  {base}/\n"
-            f"  agent console        {base}/agent\n"
-            f"  API documentation    {base}/docs\n"
-            f"  health               {base}/healthz\n"
-            f"  Rasa server          {settings.rasa_url}\n"
-            f"  action server        {settings.action_server_url}\n"
+            f"  citizen chat widget  {urls['gateway']}/\n"
+            f"  agent console        {urls['gateway']}/agent\n"
+            f"  API documentation    {urls['gateway']}/docs\n"
+            f"  health               {urls['gateway']}/healthz\n"
+            f"  Rasa server          {urls['rasa']}\n"
+            f"  action server        {urls['actions']}\n"
             "Agent token: .venv/bin/hotline users create-token --role agent --name <you>\n"
             "Press Ctrl-C to stop.",
             flush=True,
@@ -164,23 +86,50 @@ async def supervise(to_start: list[Service]) -> int:
         await _stop_all(processes)
 
 
+async def _prepare(process: Process, environment: dict[str, str]) -> bool:
+    """Run the steps a process needs first (Rasa: its endpoints file)."""
+    for step in process.before:
+        done = await asyncio.create_subprocess_exec(
+            *step,
+            cwd=PROJECT_ROOT,
+            env=environment,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        output, _ = await done.communicate()
+        if done.returncode != 0:
+            print(output.decode(errors="replace"), file=sys.stderr)
+            print(f"{process.name} could not be prepared", file=sys.stderr)
+            return False
+    return True
+
+
 async def _wait_healthy(
-    service: Service, process: asyncio.subprocess.Process, stop: asyncio.Event
+    process: Process, running: asyncio.subprocess.Process, stop: asyncio.Event
 ) -> bool:
+    deadline = _now() + process.start_timeout_s
     async with httpx.AsyncClient(timeout=2) as client:
-        for _ in range(HEALTH_TIMEOUT_S * 2):
-            if process.returncode is not None or stop.is_set():
-                print(f"{service.name} did not start", file=sys.stderr)
+        while _now() < deadline:
+            if running.returncode is not None or stop.is_set():
+                print(f"{process.name} did not start", file=sys.stderr)
                 return False
             try:
-                if (await client.get(service.health_url)).status_code < 500:
-                    print(f"{service.name} is up", flush=True)
+                answer = await client.get(process.health_url or process.url)
+                if answer.status_code == 200 and process.health_text in answer.text:
+                    print(f"{process.name} is up", flush=True)
                     return True
             except httpx.HTTPError:
                 pass
             await asyncio.sleep(0.5)
-    print(f"{service.name} was not healthy after {HEALTH_TIMEOUT_S} s", file=sys.stderr)
+    print(
+        f"{process.name} was not healthy after {process.start_timeout_s:.0f} s",
+        file=sys.stderr,
+    )
     return False
+
+
+def _now() -> float:
+    return asyncio.get_running_loop().time()
 
 
 async def _stop_all(processes: dict[str, asyncio.subprocess.Process]) -> None:

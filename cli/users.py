@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from knowledge_base.auth import create_token
-from knowledge_base.db import session_scope
-from knowledge_base.models import ROLES
+from foundation.db import session_scope
+from privacy.auth import create_token
+from privacy.models import ROLES
 
 
 def register(commands: argparse._SubParsersAction) -> None:

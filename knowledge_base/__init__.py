@@ -1,1 +1,20 @@
-"""Service knowledge base: the framework-free heart of the hotline assistant."""
+"""The service catalogue: services, guides, bundles, offices, FAQs, search and answers.
+
+Imports only ``foundation``; cases, the contact centre and every adapter read the
+catalogue through it.
+
+Public modules and functions:
+
+- ``services``: ``get_service``, ``get_bundle``, ``service_names``, ``delete_service``.
+- ``answers``: ``answer(service, aspect, lang, office)``, ``bundle_answer``,
+  ``service_name``; ``guidance``: steps and materials as plain data.
+- ``offices``: ``office_for(session, service, district)``.
+- ``resolution``: ``resolve_subject(...)``, which service a citizen means.
+- ``search.engine``: ``SearchEngine``, the process's index (``search.ranking`` explains
+  how it ranks).
+- ``places``: Shanghai's districts and streets and how citizens name them.
+- ``catalogue``, ``importers``, ``seed``, ``synthetic``: the catalogue's file
+  format, imports and exports, the curated seed and the platform-scale sample.
+- ``models``: ``Service``, ``Department``, ``Office``, ``Bundle``, ``FAQ``,
+  ``WorkOrderCategory``.
+"""

@@ -6,7 +6,7 @@ functions, so a service is explained the same way wherever it is asked about.
 
 from __future__ import annotations
 
-from knowledge_base.guidance import materials_of, steps_of, time_limit_text
+from knowledge_base.guidance import Material, materials_of, steps_of, time_limit_text
 from knowledge_base.models import Bundle, Office, Service
 
 ASPECTS = (
@@ -116,7 +116,7 @@ def answer(
     return _overview(service, english)
 
 
-def _material_line(material, english: bool) -> str:
+def _material_line(material: Material, english: bool) -> str:
     count = f" ×{material.count}" if material.count > 1 else ""
     optional = (
         "" if material.required else (" (if applicable)" if english else "（如适用）")

@@ -11,15 +11,29 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError, conint, constr, root_validator
 
-from knowledge_base.errors import CatalogueError
+from foundation.errors import CatalogueError
 
-Code = constr(strip_whitespace=True, regex=r"^[a-z0-9][a-z0-9._-]{0,63}$")
-Text = constr(strip_whitespace=True, min_length=1)
+if TYPE_CHECKING:
+    # Mypy cannot read pydantic's constrained types as types; what they hold is a plain
+    # str or int, so that is what the type checker is told.
+    Code = str
+    Text = str
+    MaterialCount = int
+    DaysByLaw = int
+    TimeLimitDays = int
+else:
+    Code = constr(strip_whitespace=True, regex=r"^[a-z0-9][a-z0-9._-]{0,63}$")
+    Text = constr(strip_whitespace=True, min_length=1)
+    MaterialCount = conint(ge=1, le=1000)
+    DaysByLaw = conint(ge=0, le=3650)
+    TimeLimitDays = conint(ge=1, le=365)
+
+Audience = Literal["individual", "enterprise", "both"]
 
 
 class _Record(BaseModel):
@@ -48,7 +62,7 @@ class MaterialRecord(_Record):
     name_en: str | None = None
     required: bool = True
     form: Literal["original", "copy", "original_and_copy", "electronic"] = "original"
-    count: conint(ge=1, le=1000) = 1
+    count: MaterialCount = 1
     notes: str | None = None
 
 
@@ -58,7 +72,7 @@ class ServiceRecord(_Record):
     name_en: str = ""
     department: Code
     category: Text
-    audience: Literal["individual", "enterprise", "both"] = "individual"
+    audience: Audience = "individual"
     region: Text = "上海市"
     aliases: list[Text] = Field(default_factory=list)
     aliases_en: list[Text] = Field(default_factory=list)
@@ -72,8 +86,8 @@ class ServiceRecord(_Record):
     fees: str = ""
     fees_en: str | None = None
     is_free: bool = True
-    statutory_days: conint(ge=0, le=3650) | None = None
-    promised_days: conint(ge=0, le=3650) | None = None
+    statutory_days: DaysByLaw | None = None
+    promised_days: DaysByLaw | None = None
     time_limit_note: str | None = None
     online_url: str | None = None
     online_available: bool = False
@@ -145,7 +159,7 @@ class WorkOrderCategoryRecord(_Record):
     name: Text
     name_en: Text
     department: Code
-    time_limit_days: conint(ge=1, le=365)
+    time_limit_days: TimeLimitDays
     keywords: list[Text] = Field(min_items=1)
     description: str = ""
 
@@ -234,7 +248,7 @@ def parse_catalogue(documents: Iterable[tuple[str, Any]]) -> Catalogue:
     problems.extend(_duplicate_codes(records))
     if problems:
         raise CatalogueError(problems)
-    return Catalogue(**records)
+    return Catalogue.parse_obj(records)
 
 
 def load_catalogue(paths: Iterable[Path]) -> Catalogue:

@@ -23,9 +23,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from foundation.settings import get_settings  # noqa: E402
 from knowledge_base.catalogue import load_catalogue  # noqa: E402
 from knowledge_base.places import place_forms  # noqa: E402
-from knowledge_base.settings import get_settings  # noqa: E402
 
 # Words up to this long stay whole in jieba's dictionary though they hold a keyword.
 SHORT_WORD_CHARS = 4

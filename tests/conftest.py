@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 import yaml
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
-from knowledge_base import migrate
-from knowledge_base.db import make_engine, session_scope
-from knowledge_base.search.build import build_classifier, build_service_index
+from cases.routing.classify import build_classifier
+from foundation import migrate
+from foundation.db import make_engine, session_scope
+from foundation.settings import get_settings
+from knowledge_base.search.build import build_service_index
 from knowledge_base.seed import seed_curated_catalogue
-from knowledge_base.settings import get_settings
 
 # Every process of the test run (actions in-process, the action server, Rasa) shares one
 # fresh database and generous rate limits; set before any settings object is built.
@@ -54,6 +56,25 @@ def service_index(engine: Engine):
 def classifier(engine: Engine):
     with session_scope(engine) as session:
         return build_classifier(session)
+
+
+@pytest.fixture
+def session(engine):
+    """A session whose work is always rolled back, leaving the shared database clean."""
+    with Session(engine) as session:
+        session.begin()
+        yield session
+        session.rollback()
+
+
+@pytest.fixture
+def empty_engine(tmp_path):
+    """A database of its own, migrated and empty, for tests that change the catalogue."""
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
 
 
 def load_yaml(name: str):
@@ -97,7 +118,7 @@ def live_app(stack, engine):
 
 @pytest.fixture(scope="session")
 def agent_token(engine) -> str:
-    from knowledge_base.auth import create_token
+    from privacy.auth import create_token
 
     with session_scope(engine) as session:
         return create_token(session, "agent", "王丽")
@@ -105,7 +126,7 @@ def agent_token(engine) -> str:
 
 @pytest.fixture(scope="session")
 def admin_token(engine) -> str:
-    from knowledge_base.auth import create_token
+    from privacy.auth import create_token
 
     with session_scope(engine) as session:
         return create_token(session, "admin", "管理员")

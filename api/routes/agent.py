@@ -20,13 +20,15 @@ from api.schemas import (
     SuggestRequest,
     SuggestResponse,
 )
-from knowledge_base import conversations
-from knowledge_base.assist import suggest
-from knowledge_base.errors import ExternalServiceError
-from knowledge_base.identity import mask_personal_data
-from knowledge_base.models import ApiToken, Handoff
-from knowledge_base.repositories.conversations import handoffs_by_status, messages
+from cases.routing.classify import complaint_classifier
+from contact_centre import conversations
+from contact_centre.assist import suggest
+from contact_centre.conversations import handoffs_by_status, messages
+from contact_centre.models import Handoff
+from foundation.errors import ExternalServiceError
 from knowledge_base.search.engine import SearchEngine
+from privacy.identity import mask_personal_data
+from privacy.models import ApiToken
 
 router = APIRouter(prefix="/api/v1/agent", tags=["agent"])
 
@@ -58,7 +60,7 @@ async def suggest_answers(
         return suggest(
             db,
             search.index,
-            search.classifier,
+            complaint_classifier(search),
             body.text,
             body.top_k,
             intent_name,

@@ -19,24 +19,26 @@ from api.schemas import (
     WorkOrderPublic,
     WorkOrderUpdateIn,
 )
-from knowledge_base.applications import STATUS_TEXT as APPLICATION_STATUS
-from knowledge_base.applications import (
+from cases.applications import STATUS_TEXT as APPLICATION_STATUS
+from cases.applications import (
     ApplicationRequest,
     find_application,
     next_steps,
     submit_application,
 )
-from knowledge_base.feedback import record_feedback
-from knowledge_base.identity import mask_id_number, mask_name, mask_phone
-from knowledge_base.models import ApiToken, Application, WorkOrder
-from knowledge_base.search.engine import SearchEngine
-from knowledge_base.work_orders import STATUS_TEXT as WORK_ORDER_STATUS
-from knowledge_base.work_orders import (
+from cases.disclosure import applicant_shown, contact_shown
+from cases.models import Application, WorkOrder
+from cases.routing.classify import complaint_classifier
+from cases.work_orders import STATUS_TEXT as WORK_ORDER_STATUS
+from cases.work_orders import (
     WorkOrderRequest,
     change_status,
     file_work_order,
     find_work_order,
 )
+from contact_centre.feedback import record_feedback
+from knowledge_base.search.engine import SearchEngine
+from privacy.models import ApiToken
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 IdempotencyKey = Header(None, alias="Idempotency-Key", max_length=128)
@@ -47,13 +49,13 @@ def _channel(request: Request) -> str:
 
 
 def application_public(application: Application, lang: str = "zh") -> ApplicationPublic:
-    """Personal data is masked: a tracking number is not proof of identity."""
+    applicant = applicant_shown(application)
     return ApplicationPublic(
         number=application.number,
         service={"code": application.service.code, "name": application.service.name},
-        applicant_name=mask_name(application.applicant_name),
-        id_number=mask_id_number(application.id_number),
-        phone=mask_phone(application.phone),
+        applicant_name=applicant.name,
+        id_number=applicant.id_number,
+        phone=applicant.phone,
         district=application.district,
         status=application.status,
         status_text=APPLICATION_STATUS[lang][application.status],
@@ -64,6 +66,7 @@ def application_public(application: Application, lang: str = "zh") -> Applicatio
 
 
 def work_order_public(order: WorkOrder, lang: str = "zh") -> WorkOrderPublic:
+    contact = contact_shown(order)
     return WorkOrderPublic(
         number=order.number,
         category=order.category.code,
@@ -74,8 +77,8 @@ def work_order_public(order: WorkOrder, lang: str = "zh") -> WorkOrderPublic:
         address=order.address,
         occurred_at=order.occurred_at,
         description=order.description,
-        contact_name=mask_name(order.contact_name) if order.contact_name else None,
-        contact_phone=mask_phone(order.contact_phone) if order.contact_phone else None,
+        contact_name=contact.name,
+        contact_phone=contact.phone,
         anonymous=order.anonymous,
         status=order.status,
         status_text=WORK_ORDER_STATUS[lang][order.status],
@@ -147,7 +150,7 @@ def create_work_order(
             session_id=body.session_id,
             idempotency_key=idempotency_key,
         ),
-        search.classifier,
+        complaint_classifier(search),
     )
     return work_order_public(order)
 

@@ -9,7 +9,7 @@ from api.conversation import converse
 from api.deps import get_db, get_rasa
 from api.rasa_client import RasaClient
 from api.schemas import ChatRequest, ChatResponse, MessageOut, MessagesOut, SessionId
-from knowledge_base.repositories.conversations import messages, open_handoff
+from contact_centre.conversations import messages, open_handoff
 
 router = APIRouter(prefix="/api/v1/chat", tags=["chat"])
 

@@ -9,8 +9,8 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from api.deps import get_db, require_agent
-from knowledge_base import analytics
-from knowledge_base.models import ApiToken
+from contact_centre import analytics
+from privacy.models import ApiToken
 
 router = APIRouter(prefix="/api/v1/agent", tags=["agent"])
 

@@ -7,7 +7,7 @@ from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
 from api.schemas import Health
-from knowledge_base.errors import ExternalServiceError
+from foundation.errors import ExternalServiceError
 
 router = APIRouter(tags=["health"])
 

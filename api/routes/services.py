@@ -10,9 +10,10 @@ from api.schemas import SearchResults, ServiceHit, ServicePublic
 from knowledge_base.catalogue import Catalogue, ServiceRecord
 from knowledge_base.guidance import materials_of, steps_of, time_limit_text
 from knowledge_base.importers.catalogue import import_catalogue
-from knowledge_base.models import ApiToken, Service
-from knowledge_base.repositories.services import delete_service, get_service
+from knowledge_base.models import Service
 from knowledge_base.search.engine import SearchEngine
+from knowledge_base.services import delete_service, get_service
+from privacy.models import ApiToken
 
 router = APIRouter(prefix="/api/v1/services", tags=["services"])
 

@@ -27,10 +27,10 @@ from api.wechat import (
     chosen_button,
     render_replies,
 )
-from knowledge_base.db import session_scope
-from knowledge_base.repositories.conversations import buttons_since_the_citizen_wrote
+from contact_centre.conversations import buttons_since_the_citizen_wrote
+from foundation.db import session_scope
+from foundation.settings import get_settings
 from knowledge_base.search.engine import SearchEngine
-from knowledge_base.settings import get_settings
 
 logger = logging.getLogger(__name__)
 

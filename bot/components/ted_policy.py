@@ -5,6 +5,10 @@ Without end-to-end stories TED sees a conversation only as its last few dialogue
 words, so the same states always give the same prediction. Citizens' conversations
 fall into few such patterns, yet TED ran its TensorFlow model two or three times per
 message: on these machines that was a quarter of Rasa's time per message.
+
+It also reads the dialogue states every policy shares (``bot/rasa_fixes/dialogue_states.py``),
+and its model is loaded for prediction only and called through its traced graph
+(``bot/rasa_fixes/tensorflow_models.py``).
 """
 
 from __future__ import annotations
@@ -12,22 +16,33 @@ from __future__ import annotations
 from typing import Any
 
 from rasa.core.policies.policy import PolicyPrediction, SupportedData
-from rasa.core.policies.ted_policy import TEDPolicy
+from rasa.core.policies.ted_policy import TED, TEDPolicy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import TEXT
 
-from knowledge_base.lru import LeastRecentlyUsed
+from bot.rasa_fixes import FixedComponent
+from bot.rasa_fixes.dialogue_states import SharesDialogueStates
+from bot.rasa_fixes.tensorflow_models import PredictingModel
+from foundation.lru import LeastRecentlyUsed
 
 PREDICTIONS_KEPT = 4096
+
+
+class PredictingTED(PredictingModel, TED):
+    """TED's model, loaded for prediction only and predicting through its traced graph."""
 
 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITH_END_TO_END_SUPPORT, is_trainable=True
 )
-class CachedTEDPolicy(TEDPolicy):
+class CachedTEDPolicy(FixedComponent, SharesDialogueStates, TEDPolicy):
     """TEDPolicy that runs its model once per distinct sequence of dialogue states."""
+
+    @staticmethod
+    def model_class() -> type[TED]:
+        return PredictingTED
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -16,9 +16,9 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
+from foundation.errors import CatalogueError
 from knowledge_base.catalogue import Catalogue
-from knowledge_base.errors import CatalogueError
-from knowledge_base.models import Bundle, Service
+from knowledge_base.models import Bundle, Office, Service
 from knowledge_base.repositories import (
     bundles,
     departments,
@@ -43,62 +43,69 @@ def import_catalogue(session: Session, catalogue: Catalogue) -> dict[str, int]:
             database. The session is left dirty; the caller's transaction must roll back.
     """
     problems: list[str] = []
-    for record in catalogue.departments:
-        departments.upsert_department(session, record)
+    for department_record in catalogue.departments:
+        departments.upsert_department(session, department_record)
     session.flush()
 
-    for index, record in enumerate(catalogue.services):
-        department = departments.get_department(session, record.department)
+    for index, service_record in enumerate(catalogue.services):
+        department = departments.get_department(session, service_record.department)
         if department is None:
             problems.append(
                 _unknown(
-                    f"services[{index}] ({record.code})",
+                    f"services[{index}] ({service_record.code})",
                     "department",
-                    record.department,
+                    service_record.department,
                 )
             )
             continue
-        services.upsert_service(session, record, department)
+        services.upsert_service(session, service_record, department)
 
-    for index, record in enumerate(catalogue.offices):
+    for index, office_record in enumerate(catalogue.offices):
         members = _resolve_services(
-            session, record.services, f"offices[{index}] ({record.code})", problems
+            session,
+            office_record.services,
+            f"offices[{index}] ({office_record.code})",
+            problems,
         )
-        offices.upsert_office(session, record, members)
+        offices.upsert_office(session, office_record, members)
 
-    for index, record in enumerate(catalogue.bundles):
+    for index, bundle_record in enumerate(catalogue.bundles):
         members = _resolve_services(
-            session, record.services, f"bundles[{index}] ({record.code})", problems
+            session,
+            bundle_record.services,
+            f"bundles[{index}] ({bundle_record.code})",
+            problems,
         )
-        bundles.upsert_bundle(session, record, members)
+        bundles.upsert_bundle(session, bundle_record, members)
 
-    for index, record in enumerate(catalogue.faqs):
+    for index, faq_record in enumerate(catalogue.faqs):
         where = f"faqs[{index}]"
-        if record.service:
-            service = services.get_service(session, record.service)
+        if faq_record.service:
+            service = services.get_service(session, faq_record.service)
             if service is None:
-                problems.append(_unknown(where, "service", record.service))
+                problems.append(_unknown(where, "service", faq_record.service))
                 continue
-            faqs.upsert_faq(session, record, service=service)
+            faqs.upsert_faq(session, faq_record, service=service)
         else:
-            bundle = bundles.get_bundle(session, record.bundle)
+            assert faq_record.bundle is not None  # a FAQRecord has exactly one subject
+            bundle = bundles.get_bundle(session, faq_record.bundle)
             if bundle is None:
-                problems.append(_unknown(where, "bundle", record.bundle))
+                problems.append(_unknown(where, "bundle", faq_record.bundle))
                 continue
-            faqs.upsert_faq(session, record, bundle=bundle)
+            faqs.upsert_faq(session, faq_record, bundle=bundle)
 
-    for index, record in enumerate(catalogue.work_order_categories):
-        department = departments.get_department(session, record.department)
+    for index, category_record in enumerate(catalogue.work_order_categories):
+        department = departments.get_department(session, category_record.department)
         if department is None:
             problems.append(
                 _unknown(
-                    f"work_order_categories[{index}] ({record.code})",
+                    f"work_order_categories[{index}] ({category_record.code})",
                     "department",
-                    record.department,
+                    category_record.department,
                 )
             )
             continue
-        work_order_categories.upsert_category(session, record, department)
+        work_order_categories.upsert_category(session, category_record, department)
 
     if problems:
         raise CatalogueError(problems)
@@ -220,7 +227,7 @@ def _service_record(service: Service) -> dict[str, Any]:
     return _drop_empty(record)
 
 
-def _office_record(office) -> dict[str, Any]:
+def _office_record(office: Office) -> dict[str, Any]:
     fields = (
         "code",
         "name",

@@ -18,8 +18,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from knowledge_base.catalogue import Catalogue, DepartmentRecord, ServiceRecord
-from knowledge_base.errors import CatalogueError
+from foundation.errors import CatalogueError
+from knowledge_base.catalogue import (
+    Audience,
+    Catalogue,
+    DepartmentRecord,
+    MaterialRecord,
+    ServiceRecord,
+)
 
 NOTICE = "本事项导入自广东政务服务网公开数据，具体以广东政务服务网官方办事指南为准。"
 _EMPTY = {"", "无", "暂无", "null", "None"}
@@ -82,6 +88,7 @@ def map_record(raw: dict[str, Any]) -> tuple[DepartmentRecord, ServiceRecord]:
     ):
         if not value:
             raise ValueError(f"{field} is missing")
+    assert task_code and name and department_name and org_code  # checked just above
     department = DepartmentRecord(code=f"gd-{org_code.lower()}", name=department_name)
     statutory = _days(raw.get("handle_time"), "handle_time")
     promised = _days(raw.get("handle_time_limit"), "handle_time_limit")
@@ -106,7 +113,9 @@ def map_record(raw: dict[str, Any]) -> tuple[DepartmentRecord, ServiceRecord]:
         keywords=themes,
         summary=f"{kind}事项，由{department_name}办理。",
         eligibility=_text(raw.get("accept_standard")) or "",
-        materials=[{"name": m} for m in _materials(raw.get("material_intro"))],
+        materials=[
+            MaterialRecord(name=m) for m in _materials(raw.get("material_intro"))
+        ],
         fees="请以官方办事指南为准",
         is_free=False,
         statutory_days=statutory,
@@ -164,7 +173,7 @@ def _materials(value: Any) -> list[str]:
     return list(seen)
 
 
-def _audience(objects: list[str]) -> str:
+def _audience(objects: list[str]) -> Audience:
     people = "自然人" in objects
     organisations = any(o != "自然人" for o in objects)
     if people and organisations:

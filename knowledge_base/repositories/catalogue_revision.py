@@ -5,16 +5,17 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from knowledge_base import clock
+from foundation import clock
 from knowledge_base.models import CatalogueRevision
 
 _ROW = 1
 
 
 def current_revision(session: Session) -> int | None:
-    return session.scalar(
+    number: int | None = session.scalar(
         select(CatalogueRevision.number).where(CatalogueRevision.id == _ROW)
     )
+    return number
 
 
 def mark_catalogue_changed(session: Session) -> None:

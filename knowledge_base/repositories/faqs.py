@@ -24,7 +24,11 @@ def upsert_faq(
     bundle: Bundle | None = None,
 ) -> FAQ:
     """FAQs have no code: the subject and the question identify one."""
-    subject = FAQ.service_id == service.id if service else FAQ.bundle_id == bundle.id
+    if service:
+        subject = FAQ.service_id == service.id
+    else:
+        assert bundle is not None  # the import gives one subject or the other
+        subject = FAQ.bundle_id == bundle.id
     statement = select(FAQ).where(subject, FAQ.question == record.question)
     faq = session.scalars(statement).first() or FAQ(question=record.question)
     faq.service = service

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import Load, Session, selectinload
 
 from knowledge_base.catalogue import ServiceRecord
 from knowledge_base.models import Department, Service, ServiceMaterial, ServiceStep
@@ -12,7 +14,7 @@ from knowledge_base.repositories.catalogue_revision import mark_catalogue_change
 _NESTED = {"code", "department", "steps", "materials"}
 
 
-def _with_details():
+def _with_details() -> tuple[Load, ...]:
     return (
         selectinload(Service.department),
         selectinload(Service.steps),
@@ -95,7 +97,10 @@ def upsert_service(
 
 
 def delete_service(session: Session, code: str) -> bool:
-    result = session.execute(delete(Service).where(Service.code == code))
+    # A DELETE's result is a CursorResult, which counts the rows.
+    result = cast(
+        CursorResult, session.execute(delete(Service).where(Service.code == code))
+    )
     if result.rowcount == 0:
         return False
     mark_catalogue_changed(session)

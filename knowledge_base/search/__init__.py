@@ -1,7 +1,7 @@
-"""Finding the right service for a question, and the right department for a complaint.
+"""Finding the right service for a question.
 
 - ``text``: normalisation and tokenisation (traditional → simplified, fillers, jieba).
 - ``phonetic``: repairs speech-recognition homophones against the catalogue's vocabulary.
 - ``ranking``: how search ranks services (BM25 plus exact-name evidence). Start here.
-- ``classify``: which work-order category, and so which department, a complaint goes to.
+- ``engine``: the index kept per process, rebuilt after each catalogue change.
 """

@@ -1,4 +1,4 @@
-"""Builds the search index and the complaint classifier from the database."""
+"""Builds the search index from the database."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from knowledge_base.repositories.work_order_categories import list_categories
-from knowledge_base.search.classify import CategoryProfile, ComplaintClassifier
 from knowledge_base.search.documents import load_documents, load_lexicon
 from knowledge_base.search.ranking import Lexicon, ServiceIndex
 
@@ -19,21 +17,3 @@ def build_service_index(
 ) -> ServiceIndex:
     lexicon = load_lexicon(lexicon_path) if lexicon_path else Lexicon()
     return ServiceIndex(load_documents(session), lexicon)
-
-
-def build_classifier(session: Session) -> ComplaintClassifier:
-    return ComplaintClassifier(
-        [
-            CategoryProfile(
-                code=category.code,
-                name=category.name,
-                name_en=category.name_en,
-                department_code=category.department.code,
-                department_name=category.department.name,
-                time_limit_days=category.time_limit_days,
-                keywords=tuple(category.keywords),
-                description=category.description,
-            )
-            for category in list_categories(session)
-        ]
-    )

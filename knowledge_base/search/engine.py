@@ -1,7 +1,8 @@
-"""The search index, the complaint classifier and answers, kept in memory for a process.
+"""The search index, whatever else is built from the catalogue, and answers, kept in memory.
 
 Building the index takes a second at the platform's scale, so it is built once, lazily,
-and rebuilt only after the catalogue changes. Answers rendered from the catalogue (a
+and rebuilt only after the catalogue changes; so is anything else a process builds from
+the catalogue through ``built`` (the complaint classifier of ``cases.routing``). Answers rendered from the catalogue (a
 service's materials, say: four queries and a page of ORM objects each time) are kept
 the same way, up to ``ANSWERS_KEPT`` of them, the least recently used dropped first.
 A change made through this process drops the index at once. Every catalogue change
@@ -19,18 +20,18 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from knowledge_base.db import engine_of_its_own, session_scope
-from knowledge_base.lru import LeastRecentlyUsed
+from foundation.db import engine_of_its_own, session_scope
+from foundation.lru import LeastRecentlyUsed
+from foundation.settings import get_settings
 from knowledge_base.repositories.catalogue_revision import current_revision
-from knowledge_base.search.build import build_classifier, build_service_index
-from knowledge_base.search.classify import ComplaintClassifier
+from knowledge_base.search.build import build_service_index
 from knowledge_base.search.ranking import ServiceIndex
-from knowledge_base.settings import get_settings
 
 logger = logging.getLogger(__name__)
 _NEVER_CHECKED = object()
@@ -39,7 +40,7 @@ T = TypeVar("T")
 
 
 class SearchEngine:
-    """The index and classifier of one process.
+    """The index, and what else is built from the catalogue, of one process.
 
     Args:
         engine: the knowledge base to build from.
@@ -60,8 +61,8 @@ class SearchEngine:
         settings = get_settings()
         self._engine = engine_of_its_own(engine)
         self._lock = threading.Lock()
-        self._index: ServiceIndex | None = None
-        self._classifier: ComplaintClassifier | None = None
+        # Keyed by the function that builds each from a session of the catalogue.
+        self._built: dict[Callable[[Session], Any], Any] = {}
         self._answers: LeastRecentlyUsed[object] = LeastRecentlyUsed(answers_kept)
         # Counts the catalogues forgotten, so an answer worked out from one that was
         # forgotten meanwhile is not kept.
@@ -78,28 +79,29 @@ class SearchEngine:
 
     @property
     def index(self) -> ServiceIndex:
+        return self.built(build_service_index)
+
+    def built(self, build: Callable[[Session], T]) -> T:
+        """What ``build`` makes from the catalogue, made once per catalogue revision.
+
+        Other domains keep what they derive from the catalogue here (the complaint
+        classifier), so it follows every catalogue change as the index does.
+        """
         with self._lock:
             self._follow_revision()
-            if self._index is None:
+            if build not in self._built:
                 with session_scope(self._engine) as session:
-                    self._index = build_service_index(session)
-            return self._index
+                    self._built[build] = build(session)
+            return self._built[build]  # type: ignore[no-any-return]
 
-    @property
-    def classifier(self) -> ComplaintClassifier:
-        with self._lock:
-            self._follow_revision()
-            if self._classifier is None:
-                with session_scope(self._engine) as session:
-                    self._classifier = build_classifier(session)
-            return self._classifier
-
-    def warm_up(self) -> None:
-        """Builds the index and the classifier now, before the process serves: built
-        at the first question, they kept it waiting about a second at the platform's
-        scale. A database not readable yet leaves them to be built then."""
+    def warm_up(self, *also: Callable[[Session], object]) -> None:
+        """Builds the index, and ``also`` what else the process needs, before it
+        serves: built at the first question, they kept it waiting about a second at
+        the platform's scale. A database not readable yet leaves them to be built
+        then."""
         try:
-            _ = self.index, self.classifier  # each built when first asked for
+            for build in (build_service_index, *also):
+                self.built(build)
         except SQLAlchemyError:
             logger.warning("search index not built at start", exc_info=True)
 
@@ -155,7 +157,6 @@ class SearchEngine:
             self._forget()
 
     def _forget(self) -> None:
-        self._index = None
-        self._classifier = None
+        self._built.clear()
         self._answers.clear()
         self._generation += 1

@@ -9,7 +9,7 @@ spelt otherwise.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from knowledge_base.search.text import cjk_runs, normalise
 
@@ -43,7 +43,11 @@ class HomophoneRepairer:
             real word ("事业") is never "repaired" into a term that sounds the same ("失业").
     """
 
-    def __init__(self, terms: Iterable[str], is_word=lambda word: False) -> None:
+    def __init__(
+        self,
+        terms: Iterable[str],
+        is_word: Callable[[str], bool] = lambda word: False,
+    ) -> None:
         self._terms: set[str] = set()
         self._by_sound: dict[str, str] = {}
         for term in terms:

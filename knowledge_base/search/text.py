@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import Protocol
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _LATIN_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
@@ -247,8 +248,31 @@ STOPWORDS_EN = frozenset(
 )
 
 
+class _Converter(Protocol):
+    # opencc leaves the return type of its convert() unannotated.
+    def convert(self, text: str) -> str: ...
+
+
+class _Stemmer(Protocol):
+    def stemWord(self, word: str) -> str: ...
+
+
+class _JiebaTokenizer(Protocol):
+    """What is used of ``jieba.Tokenizer``; jieba has no type annotations."""
+
+    FREQ: dict[str, int]
+    total: int
+    initialized: bool
+
+    def initialize(self) -> None: ...
+
+    def add_word(self, word: str, freq: int | None = None) -> None: ...
+
+    def cut_for_search(self, sentence: str, HMM: bool = True) -> Iterator[str]: ...
+
+
 @lru_cache(maxsize=1)
-def _to_simplified():
+def _to_simplified() -> _Converter:
     import opencc
 
     return opencc.OpenCC("t2s")
@@ -281,21 +305,22 @@ def stem(word: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _english_stemmer():
+def _english_stemmer() -> _Stemmer:
     import Stemmer
 
-    return Stemmer.Stemmer("english")
+    stemmer: _Stemmer = Stemmer.Stemmer("english")
+    return stemmer
 
 
 _base_lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
-def _base_dictionary():
+def _base_dictionary() -> _JiebaTokenizer:
     import jieba
 
     with _base_lock:
-        tokenizer = jieba.Tokenizer()
+        tokenizer: _JiebaTokenizer = jieba.Tokenizer()
         tokenizer.initialize()
         return tokenizer
 
@@ -311,7 +336,7 @@ class Segmenter:
         import jieba
 
         self._cache: dict[str, tuple[str, ...]] = {}
-        self._tokenizer = jieba.Tokenizer()
+        self._tokenizer: _JiebaTokenizer = jieba.Tokenizer()
         # Loading jieba's dictionary takes a second: start from a copy of the loaded one.
         base = _base_dictionary()
         self._tokenizer.FREQ = dict(base.FREQ)

@@ -12,9 +12,9 @@ from actions.feedback import ActionRecordFeedback
 from actions.handoff import ActionHandoff
 from actions.slots import ANSWERED_BY_A_RULE, ValidateSlotMappings
 from actions.status import ActionCheckStatus
-from knowledge_base.db import session_scope
-from knowledge_base.repositories.applications import get_application
-from knowledge_base.repositories.work_orders import get_work_order
+from cases.repositories.applications import get_application
+from cases.repositories.work_orders import get_work_order
+from foundation.db import session_scope
 from tests.actions.conftest import make_tracker
 from tests.conftest import TESTS_DIR
 
@@ -218,7 +218,7 @@ def test_feedback_rating_is_stored_with_comment_masked(engine, dispatcher):
     ActionRecordFeedback().run(dispatcher, tracker, {})
     from sqlalchemy import select
 
-    from knowledge_base.models import Feedback
+    from contact_centre.models import Feedback
 
     with session_scope(engine) as session:
         stored = session.scalars(

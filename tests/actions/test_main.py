@@ -13,7 +13,7 @@ def test_the_action_server_builds_the_search_before_it_serves_this_package(
     happened = []
 
     class Search:
-        def warm_up(self) -> None:
+        def warm_up(self, *also) -> None:
             happened.append("search built")
 
     monkeypatch.setattr(action_server, "search_engine", lambda: Search())

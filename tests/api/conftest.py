@@ -5,8 +5,8 @@ import pytest
 
 from api.main import create_app
 from api.rasa_client import RasaClient
+from harness.servers import free_port
 from tests.support.live import serve
-from tests.support.servers import free_port
 
 
 @pytest.fixture(scope="session")

@@ -13,8 +13,8 @@ import redis
 from api.main import create_app
 from api.middleware import RateLimits
 from api.rasa_client import RasaClient
+from harness.servers import free_port, redis_server
 from tests.support.live import serve
-from tests.support.servers import free_port, redis_server
 
 PER_IP = 3
 PER_AGENT = 6
@@ -32,8 +32,8 @@ def limited(engine):
 
 
 def _token(engine, name: str) -> str:
-    from knowledge_base.auth import create_token
-    from knowledge_base.db import session_scope
+    from foundation.db import session_scope
+    from privacy.auth import create_token
 
     with session_scope(engine) as session:
         return create_token(session, "agent", name)

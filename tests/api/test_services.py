@@ -6,14 +6,16 @@ import httpx
 
 from api.main import create_app
 from api.rasa_client import RasaClient
+from harness.servers import free_port
 from knowledge_base.search.engine import SearchEngine
 from tests.support.live import serve
-from tests.support.servers import free_port
 
 
 def test_the_gateway_builds_its_search_before_it_serves(engine, monkeypatch):
     warmed = []
-    monkeypatch.setattr(SearchEngine, "warm_up", lambda self: warmed.append(self))
+    monkeypatch.setattr(
+        SearchEngine, "warm_up", lambda self, *also: warmed.append(self)
+    )
     nowhere = f"http://127.0.0.1:{free_port()}"
     app = create_app(engine, rasa=RasaClient(nowhere), action_server_url=nowhere)
     with serve(app) as url:

@@ -21,7 +21,15 @@ from api.main import create_app
 from api.rasa_client import RasaClient
 from api.routes import wechat
 from api.wechat import CallbackVerifier, WeChatSender
-from knowledge_base.settings import get_settings
+from contracts.rasa_gateway import (
+    WEBHOOK_PATH,
+    BotMessage,
+    GatewayReply,
+    intent_to_wire,
+    reply_to_wire,
+    request_from_wire,
+)
+from foundation.settings import get_settings
 from tests.support.fake_wechat import FakeWeChat
 from tests.support.live import serve
 
@@ -35,6 +43,7 @@ MINI_PROGRAM = "gh_0123456789ab"
 class FakeRasa:
     """Answers the gateway channel like a tiny bot and remembers what it was sent.
 
+    It reads and answers through the gateway channel's contract, as the real one does.
     Serve ``app`` with ``tests.support.live.serve``.
     """
 
@@ -42,13 +51,13 @@ class FakeRasa:
         self.received: list[dict] = []
         self.release = threading.Event()
         self.app = FastAPI()
-        self.app.post("/webhooks/gateway/webhook")(self._handle)
+        self.app.post(WEBHOOK_PATH)(self._handle)
 
     def messages_from(self, sender: str) -> list[str]:
         return [m["message"] for m in self.received if m["sender"] == sender]
 
     async def _handle(self, request: Request) -> dict:
-        body = await request.json()
+        body = request_from_wire(await request.json())
         self.received.append(body)
         text = body["message"]
         if text == "等一下":
@@ -64,9 +73,8 @@ class FakeRasa:
         return self._answer([{"text": f"已收到：{text}"}])
 
     @staticmethod
-    def _answer(messages: list[dict]) -> dict:
-        intent = {"name": "ask_service_guide", "confidence": 0.93}
-        return {"messages": messages, "intent": intent, "slots": {}}
+    def _answer(messages: list[BotMessage]) -> GatewayReply:
+        return reply_to_wire(messages, intent_to_wire("ask_service_guide", 0.93), {})
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,23 @@
-"""One clean entity per span out of three overlapping extractors."""
+"""The Rasa component around the core's entity-merge rules.
+
+The rules themselves are tested in tests/understanding/test_entities.py.
+"""
 
 from __future__ import annotations
 
-from bot.components.entity_resolver import ServiceVocabulary, resolve_entities
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.components.entity_resolver import EntityResolver
 
 
 def _entity(kind, text, part, extractor="DIETClassifier", value=None):
@@ -16,190 +31,84 @@ def _entity(kind, text, part, extractor="DIETClassifier", value=None):
     }
 
 
-def test_rule_based_district_wins_over_diet_span_covering_the_address():
-    text = "投诉群租，地址是浦东新区锦绣路2580弄"
-    entities = [
-        _entity("district", text, "浦东新区", "ZhEntityExtractor"),
-        _entity("address", text, "锦绣路2580弄", "ZhEntityExtractor"),
-        _entity("district", text, "浦东新区锦绣路2580弄"),
-        _entity("category", text, "群租"),
-    ]
-    kept = {(e["entity"], e["value"]) for e in resolve_entities(text, entities)}
-    assert kept == {
-        ("district", "浦东新区"),
-        ("address", "锦绣路2580弄"),
-        ("category", "群租"),
-    }
+@pytest.fixture()
+def create_or_load_resolver(tmp_path: Path) -> Callable[..., EntityResolver]:
+    model_storage = LocalModelStorage.create(tmp_path)
+    resource = Resource("EntityResolver")
+    execution_context = ExecutionContext(GraphSchema({}), "test-model")
+
+    def inner(load: bool = False) -> EntityResolver:
+        constructor = EntityResolver.load if load else EntityResolver.create
+        return constructor({}, model_storage, resource, execution_context)
+
+    return inner
 
 
-def test_diet_fragments_split_by_spaces_are_joined():
-    text = "I'd like to submit a work permit application now"
-    entities = [_entity("service", text, "work"), _entity("service", text, "permit")]
-    assert [e["value"] for e in resolve_entities(text, entities)] == ["work permit"]
+def process(
+    resolver: EntityResolver,
+    text: str,
+    entities: list[dict[str, Any]],
+    intent: str | None = None,
+) -> list[dict[str, Any]]:
+    message = Message(data={TEXT: text, ENTITIES: entities})
+    if intent:
+        message.set(INTENT, {"name": intent})
+    resolver.process([message])
+    return message.get(ENTITIES)
 
 
-def test_regex_phone_replaces_diet_pieces():
+def train(resolver: EntityResolver) -> None:
+    text = "补办驾照要什么材料"
+    entities = [_entity("service", text, "驾照")]
+    example = Message(data={TEXT: text, INTENT: "ask_materials", ENTITIES: entities})
+    resolver.train(
+        TrainingData(
+            [example],
+            lookup_tables=[{"name": "service", "elements": ["居住证", "驾照换证"]}],
+        )
+    )
+
+
+def test_entity_resolver_replaces_the_entities_with_the_resolved_ones(
+    create_or_load_resolver: Callable[..., EntityResolver],
+) -> None:
     text = "My phone number is 139 1234 5678"
     entities = [
         _entity("phone", text, "139 1234 5678", "RegexEntityExtractor"),
         _entity("phone", text, "139 "),
-        _entity("phone", text, "1234 "),
         _entity("phone", text, "5678"),
     ]
-    assert [(e["value"], e["extractor"]) for e in resolve_entities(text, entities)] == [
-        ("139 1234 5678", "RegexEntityExtractor")
-    ]
+    assert process(create_or_load_resolver(), text, entities) == [entities[0]]
 
 
-def test_whitespace_is_trimmed_and_single_characters_dropped_except_ratings():
-    text = "补 foreign 驾照，评分2"
-    entities = [
-        _entity("service", text, "补"),
-        _entity("service", text, "foreign "),
-        _entity("rating", text, "2"),
-    ]
-    assert [(e["entity"], e["value"]) for e in resolve_entities(text, entities)] == [
-        ("service", "foreign"),
-        ("rating", "2"),
-    ]
-
-
-def test_identical_duplicates_from_two_extractors_become_one():
-    text = "徐汇社区事务受理中心这周六上班吗"
-    entities = [
-        _entity("district", text, "徐汇", "ZhEntityExtractor", value="徐汇区"),
-        _entity("date", text, "这周六", "ZhEntityExtractor", value="2026-11-28"),
-        _entity("district", text, "徐汇"),
-        _entity("date", text, "周六"),
-    ]
-    resolved = resolve_entities(text, entities)
-    assert [(e["entity"], e["value"], e["extractor"]) for e in resolved] == [
-        ("district", "徐汇区", "ZhEntityExtractor"),
-        ("date", "2026-11-28", "ZhEntityExtractor"),
-    ]
-
-
-TERMS = ServiceVocabulary(
-    ["驾照", "驾照换证", "港澳签注", "公租房", "居住证", "居住证积分", "work permit"]
-)
-
-
-def test_service_span_with_a_leading_verb_snaps_onto_the_catalogue_name():
-    text = "换驾照要带啥"
-    entities = [_entity("service", text, "换驾照")]
-    assert [e["value"] for e in resolve_entities(text, entities, TERMS)] == ["驾照"]
-
-
-def test_service_span_cut_short_or_overrunning_snaps_onto_the_whole_name():
-    for text, predicted in [
-        ("那港澳签注呢，怎么办", "港澳"),
-        ("港澳签注签一次多少钱", "港澳签注签"),
-        ("非沪籍能申请公租房吗", "租房"),
-    ]:
-        entities = [_entity("service", text, predicted)]
-        resolved = resolve_entities(text, entities, TERMS)
-        assert [e["value"] for e in resolved] == [
-            next(t for t in TERMS.terms if t in text and len(t) > 2)
-        ], text
-
-
-def test_service_span_that_is_already_an_alias_is_kept_whole():
-    text = "驾照换证收不收费"
-    entities = [_entity("service", text, "驾照换证")]
-    assert [e["value"] for e in resolve_entities(text, entities, TERMS)] == ["驾照换证"]
-
-
-def test_service_span_sounding_like_a_catalogue_name_is_kept_as_written():
-    text = "居住正要带什么"
-    entities = [_entity("service", text, "居住正")]
-    assert [e["value"] for e in resolve_entities(text, entities, TERMS)] == ["居住正"]
-
-
-def test_service_span_with_a_misheard_name_snaps_onto_the_sound_alike():
-    text = "换架照要带啥"
-    entities = [_entity("service", text, "换架照")]
-    assert [e["value"] for e in resolve_entities(text, entities, TERMS)] == ["架照"]
-
-
-def test_service_span_naming_nothing_in_the_vocabulary_is_dropped():
+def test_entity_resolver_keeps_every_service_span_before_training(
+    create_or_load_resolver: Callable[..., EntityResolver],
+) -> None:
     text = "宝宝上礼拜刚出生，要办哪些手续啊"
     entities = [_entity("service", text, "宝宝")]
-    assert resolve_entities(text, entities, TERMS) == []
+    assert process(create_or_load_resolver(), text, entities) == entities
 
 
-def test_without_a_vocabulary_every_service_span_is_kept():
-    text = "宝宝上礼拜刚出生，要办哪些手续啊"
-    entities = [_entity("service", text, "宝宝")]
-    assert [e["value"] for e in resolve_entities(text, entities)] == ["宝宝"]
-
-
-def test_rating_starts_at_its_number():
-    for text, predicted, rating in [
-        ("评分2，答非所问", "评分2", "2"),
-        ("打4分", "打4分", "4分"),
+def test_entity_resolver_loads_the_vocabulary_it_trained(
+    create_or_load_resolver: Callable[..., EntityResolver],
+) -> None:
+    train(create_or_load_resolver())
+    resolver = create_or_load_resolver(load=True)
+    for text, predicted, snapped in [
+        ("换驾照要带啥", "换驾照", "驾照"),
+        ("宝宝呢", "宝宝", None),
     ]:
-        entities = [_entity("rating", text, predicted)]
-        assert [e["value"] for e in resolve_entities(text, entities)] == [rating], text
+        resolved = process(resolver, text, [_entity("service", text, predicted)])
+        assert [e["value"] for e in resolved] == ([snapped] if snapped else []), text
 
 
-def test_dates_come_from_the_rules_only():
-    text = "从三月份就开始了，晚上也吵"
-    entities = [
-        _entity("date", text, "三月份", "ZhEntityExtractor"),
-        _entity("date", text, "开始"),
-        _entity("date", text, "晚上"),
+def test_entity_resolver_adds_written_services_only_in_service_questions(
+    create_or_load_resolver: Callable[..., EntityResolver],
+) -> None:
+    resolver = create_or_load_resolver()
+    train(resolver)
+    text = "居住证丢了怎么办"
+    assert [e["value"] for e in process(resolver, text, [], "ask_materials")] == [
+        "居住证"
     ]
-    assert [e["value"] for e in resolve_entities(text, entities, TERMS)] == ["三月份"]
-
-
-def test_rating_that_is_no_score_is_dropped():
-    text = "71路公交车司机态度太差了"
-    assert resolve_entities(text, [_entity("rating", text, "71")]) == []
-
-
-def test_fragments_of_a_rating_are_joined_then_start_at_the_number():
-    text = "评分2，答非所问"
-    entities = [_entity("rating", text, "评分"), _entity("rating", text, "2")]
-    assert [e["value"] for e in resolve_entities(text, entities)] == ["2"]
-
-
-def test_name_written_in_a_service_question_is_a_service_when_diet_saw_none():
-    text = "那个居住证丢了，徐汇哪里补"
-    entities = [_entity("district", text, "徐汇", "ZhEntityExtractor", "徐汇区")]
-    resolved = resolve_entities(text, entities, TERMS, add_written_services=True)
-    assert [(e["entity"], e["value"], e["extractor"]) for e in resolved] == [
-        ("service", "居住证", "EntityResolver"),
-        ("district", "徐汇区", "ZhEntityExtractor"),
-    ]
-
-
-def test_written_names_prefer_how_the_training_data_names_a_service():
-    vocabulary = ServiceVocabulary(
-        catalogue=["身份证丢了", "身份证", "居住证积分"],
-        annotated=["身份证", "居住证积分"],
-    )
-    for text, name in [
-        ("身份证丢了怎么补", "身份证"),
-        ("居住证积分怎么算", "居住证积分"),
-    ]:
-        resolved = resolve_entities(text, [], vocabulary, add_written_services=True)
-        assert [e["value"] for e in resolved] == [name], text
-
-
-def test_written_names_are_left_alone_outside_service_questions():
-    text = "我身份证310115198512153027"
-    assert resolve_entities(text, [], ServiceVocabulary(["身份证"])) == []
-
-
-def test_written_names_are_not_added_beside_a_service_diet_found():
-    text = "我有居住证，想问居住证积分"
-    entities = [_entity("service", text, "居住证积分")]
-    resolved = resolve_entities(text, entities, TERMS, add_written_services=True)
-    assert [e["value"] for e in resolved] == ["居住证积分"]
-
-
-def test_english_names_match_whole_words_only():
-    vocabulary = ServiceVocabulary(["id card", "permit"])
-    for text, names in [("my permits expired", []), ("lost my ID card", ["ID card"])]:
-        resolved = resolve_entities(text, [], vocabulary, add_written_services=True)
-        assert [e["value"] for e in resolved] == names, text
+    assert process(resolver, text, [], "greet") == []

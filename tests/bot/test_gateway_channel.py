@@ -1,4 +1,8 @@
-"""The gateway channel on the real Rasa server: replies and the state of the same turn."""
+"""The gateway channel on the real Rasa server: replies and the state of the same turn.
+
+Every answer is read through the contract the gateway reads it with
+(``contracts.rasa_gateway``), so a change of its shape fails here too.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +12,18 @@ import uuid
 import httpx
 import pytest
 
+from contracts.rasa_gateway import WEBHOOK_PATH, reply_from_wire
+
 pytestmark = pytest.mark.slow
 
 
 def _say(client: httpx.Client, sender: str, text: str, **metadata) -> dict:
     answer = client.post(
-        "/webhooks/gateway/webhook",
+        WEBHOOK_PATH,
         json={"sender": sender, "message": text, "metadata": metadata},
     )
     assert answer.status_code == 200, answer.text
-    return answer.json()
+    return reply_from_wire(answer.json())
 
 
 def test_answer_holds_replies_intent_and_slots_of_the_turn(stack):
@@ -44,14 +50,14 @@ def test_concurrent_conversations_each_get_their_own_state(stack):
         async with httpx.AsyncClient(base_url=stack.rasa_url, timeout=120) as client:
             answers = await asyncio.gather(
                 *(
-                    client.post(
-                        "/webhooks/gateway/webhook",
-                        json={"sender": sender, "message": text},
-                    )
+                    client.post(WEBHOOK_PATH, json={"sender": sender, "message": text})
                     for sender, text in questions.items()
                 )
             )
-            return {s: a.json() for s, a in zip(questions, answers, strict=True)}
+            return {
+                s: reply_from_wire(a.json())
+                for s, a in zip(questions, answers, strict=True)
+            }
 
     answers = asyncio.run(ask_all())
     with httpx.Client(base_url=stack.rasa_url, timeout=60) as client:

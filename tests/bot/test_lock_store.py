@@ -14,7 +14,7 @@ from rasa.core.lock_store import LockError
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.lock_store import AtomicRedisLockStore
-from tests.support.servers import redis_server
+from harness.servers import redis_server
 
 TURNS_PER_REPLICA = 25
 

@@ -26,7 +26,7 @@ def agent(trained_model):
 @pytest.fixture
 def ted(agent, monkeypatch):
     from bot.components.ted_policy import PREDICTIONS_KEPT, CachedTEDPolicy
-    from knowledge_base.lru import LeastRecentlyUsed
+    from foundation.lru import LeastRecentlyUsed
 
     nodes = agent.processor.graph_runner._instantiated_nodes.values()
     policy = next(

@@ -21,8 +21,12 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_store import CountingSQLTrackerStore
-from tests.support.servers import postgres_cluster
+from bot.tracker_store import (
+    SAVED_IN_THIS_TURN,
+    CountingSQLTrackerStore,
+    GatewayInMemoryTrackerStore,
+)
+from harness.servers import postgres_cluster
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -274,3 +278,28 @@ def test_queries_run_off_the_event_loop_so_other_conversations_go_on(stores, dom
 
     loop_thread = asyncio.run(converse())
     assert threads and loop_thread not in threads
+
+
+async def _saved_in_turns(store, domain) -> tuple[list, list]:
+    """What two concurrent gateway turns are handed; a save outside a turn goes by."""
+
+    async def turn(sender: str) -> list:
+        saved: list = []
+        token = SAVED_IN_THIS_TURN.set(saved)
+        try:
+            tracker = DialogueStateTracker.from_events(sender, _opening(), domain.slots)
+            await asyncio.sleep(0)  # the other turn saves meanwhile
+            await store.save(tracker)
+            return [t.sender_id for t in saved]
+        finally:
+            SAVED_IN_THIS_TURN.reset(token)
+
+    first, second = await asyncio.gather(turn("first"), turn("second"))
+    await store.save(DialogueStateTracker.from_events("outside", [], domain.slots))
+    return first, second
+
+
+def test_each_store_hands_a_tracker_it_saves_to_the_turn_that_saved_it(stores, domain):
+    for store in (stores[0], GatewayInMemoryTrackerStore(domain)):
+        assert asyncio.run(_saved_in_turns(store, domain)) == (["first"], ["second"])
+        assert asyncio.run(store.retrieve("first")) is not None

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.evaluation import read_examples
-from knowledge_base.settings import get_settings
+from foundation.settings import get_settings
 from tests.conftest import DATA_DIR, TESTS_DIR
 
 ROOT = TESTS_DIR.parent

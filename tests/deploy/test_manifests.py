@@ -1,19 +1,28 @@
 """The compose file and the Kubernetes manifests run what the production tests run.
 
-They cannot be started here, so what can drift is checked instead: every setting they
-give is one the code reads, they give every setting the production topology sets, and
-their Rasa and gateway commands are the ones the tests start.
+They cannot be started here, so what can drift is checked instead, against the one
+description of the processes (``foundation/topology.py``) that the production tests and
+``hotline run`` start: every setting they give is one the code reads, they give every
+setting the production topology sets, and each process's command, ports, probes and
+settings are the described ones in containers (``IN_CONTAINERS``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
+import shlex
+from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
 
-from knowledge_base.settings import Settings
+from foundation import topology as described
+from foundation.settings import Settings
+from foundation.topology import IN_CONTAINERS, Process, Production
 from tests.production.topology import Topology
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
@@ -42,9 +51,14 @@ def topology_settings(monkeypatch) -> set[str]:
         # Pydantic counts settings read from the environment as set.
         monkeypatch.delenv(name)
     topology = Topology.__new__(Topology)
-    topology.database_url = topology.tracker_store_url = "postgresql://x/y"
-    topology.redis_url = "redis://127.0.0.1:1/0"
-    topology.actions_port = 1
+    topology.description = Production(
+        described.this_machine(),
+        postgres_host="x",
+        redis_host="127.0.0.1",
+        actions_host="127.0.0.1",
+        redis_port=1,
+        actions_port=1,
+    )
     return {f"HOTLINE_{name.upper()}" for name in topology.settings().__fields_set__}
 
 
@@ -74,11 +88,265 @@ def test_rasa_runs_through_the_projects_wrapper_with_its_endpoints():
     rasa = [c for c in _commands() if "rasa" in c and "uvicorn" not in c]
     assert len(rasa) == 2
     for command in rasa:
-        assert "python -m knowledge_base.rasa_endpoints" in command
-        assert "python -m bot.rasa_server run --enable-api" in command
+        assert "python -m foundation.rasa_endpoints" in command
+        assert "python -m bot.server run --enable-api" in command
 
 
 def test_gateways_keep_connections_open_longer_than_their_clients():
     gateways = [c for c in _commands() if "uvicorn api.main:create_app" in c]
     assert len(gateways) == 2
     assert all("--timeout-keep-alive 75" in c for c in gateways)
+
+
+# --- each process as described --------------------------------------------------------
+
+# Where the containers reach each other: compose's service names, Kubernetes' Services.
+COMPOSE = Production(
+    IN_CONTAINERS, postgres_host="postgres", redis_host="redis", actions_host="actions"
+)
+K8S = Production(
+    IN_CONTAINERS,
+    postgres_host="hotline-postgres",
+    redis_host="hotline-redis",
+    actions_host="hotline-actions",
+)
+
+
+def _dockerfile() -> str:
+    return (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+
+
+def _image_env() -> dict[str, str]:
+    """What the image's ``ENV`` sets for every process."""
+    block = re.search(r"^ENV (.*?)(?<!\\)\n", _dockerfile(), re.M | re.S)
+    assert block is not None
+    return dict(
+        pair.split("=", 1) for pair in shlex.split(block.group(1).replace("\\\n", " "))
+    )
+
+
+def _k8s_env() -> dict[str, str]:
+    found = dict(_image_env())
+    for document in _k8s("config.yaml"):
+        found.update(document.get("data") or {})
+        found.update(document.get("stringData") or {})
+    return found
+
+
+def _compose_env() -> dict[str, str]:
+    return {**_image_env(), **_compose()["x-settings"]}
+
+
+def _without_credentials(value: str) -> str:
+    """A URL's scheme, host, port and path: users and passwords are secrets."""
+    parts = urlsplit(value)
+    if not parts.scheme or "@" not in parts.netloc:
+        return value
+    return parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
+
+
+def _env_differences(wanted: Mapping[str, str], given: Mapping[str, str]) -> list[str]:
+    """Each variable of ``wanted`` that ``given`` lacks or sets otherwise; a missing
+    ``HOTLINE_*`` is fine when the described value is the setting's default."""
+    differences = []
+    for name, value in wanted.items():
+        if name in given:
+            if _without_credentials(str(given[name])) != _without_credentials(value):
+                differences.append(f"{name}={given[name]!r}, described {value!r}")
+            continue
+        field = Settings.__fields__.get(name.removeprefix("HOTLINE_").lower())
+        if (
+            not name.startswith("HOTLINE_")
+            or field is None
+            or str(field.default) != value
+        ):
+            differences.append(f"{name} missing, described {value!r}")
+    return differences
+
+
+def _compose_services(pattern: str) -> dict[str, dict]:
+    return {
+        name: service
+        for name, service in _compose()["services"].items()
+        if re.fullmatch(pattern, name)
+    }
+
+
+def _compose_replicas() -> list[tuple[described.Replica, dict, dict]]:
+    """Each described replica with its compose services: Rasa, then its gateway."""
+    services = _compose()["services"]
+    rasa = _compose_services(r"rasa-\d+")
+    return [
+        (
+            COMPOSE.replica(number),
+            services[f"rasa-{number}"],
+            services[f"gateway-{number}"],
+        )
+        for number in range(1, len(rasa) + 1)
+    ]
+
+
+def test_compose_runs_the_described_number_of_replicas():
+    assert len(_compose_services(r"rasa-\d+")) == described.REPLICAS
+    assert len(_compose_services(r"gateway-\d+")) == described.REPLICAS
+
+
+def test_compose_replicas_run_the_described_commands():
+    for replica, rasa, gateway in _compose_replicas():
+        assert rasa["command"] == replica.rasa.container_command()
+        assert gateway["command"] == replica.gateway.container_command()
+        # The gateway reaches its own Rasa on the loopback of a shared network.
+        assert gateway["network_mode"] == f"service:rasa-{replica.name.split('-')[1]}"
+
+
+def test_compose_shared_processes_run_the_described_commands():
+    services = _compose()["services"]
+    assert services["actions"]["command"] == COMPOSE.actions().container_command()
+    assert services["migrate"]["command"] == COMPOSE.init_job().container_command()
+    assert services["postgres"]["command"] == list(COMPOSE.postgresql().argv)
+    assert services["redis"]["command"] == list(COMPOSE.redis().argv)
+
+
+def test_compose_gives_every_process_its_described_settings():
+    given = _compose_env()
+    processes: list[Process] = [COMPOSE.actions()]
+    for replica, rasa, gateway in _compose_replicas():
+        assert rasa["environment"] == gateway["environment"] == _compose()["x-settings"]
+        processes += replica.processes
+    for service in ("actions", "migrate"):
+        assert (
+            _compose()["services"][service]["environment"] == _compose()["x-settings"]
+        )
+    assert _env_differences(COMPOSE.init_job().env, given) == []
+    for process in processes:
+        assert _env_differences(process.env, given) == [], process.name
+
+
+def test_compose_postgres_holds_both_described_databases():
+    postgres = _compose()["services"]["postgres"]
+    assert postgres["environment"]["POSTGRES_USER"] == described.DATABASE_USER
+    assert postgres["environment"]["POSTGRES_DB"] == described.KNOWLEDGE_DATABASE
+    assert postgres["healthcheck"]["test"][-2:] == ["-U", described.DATABASE_USER]
+    init = (DEPLOY / "postgres-init.sql").read_text(encoding="utf-8")
+    assert f"CREATE DATABASE {described.TRACKER_DATABASE} " in init
+
+
+def test_the_load_balancer_sends_to_every_replicas_gateway():
+    nginx = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
+    upstreams = re.findall(r"^\s*server\s+(\S+);", nginx, re.M)
+    assert upstreams == [
+        f"rasa-{number}:{described.GATEWAY_PORT}"
+        for number in range(1, described.REPLICAS + 1)
+    ]
+
+
+def _deployment(name: str) -> dict:
+    (found,) = [d for d in _k8s(name) if d["kind"] in {"Deployment", "Job"}]
+    return found
+
+
+def _containers(name: str) -> dict[str, dict]:
+    spec = _deployment(name)["spec"]["template"]["spec"]
+    return {container["name"]: container for container in spec["containers"]}
+
+
+def _services(name: str) -> dict[str, dict]:
+    return {d["metadata"]["name"]: d for d in _k8s(name) if d["kind"] == "Service"}
+
+
+def test_k8s_replica_pods_run_the_described_commands_ports_and_probes():
+    replica = K8S.replica(1)
+    deployment = _deployment("replica.yaml")
+    assert deployment["spec"]["replicas"] == described.REPLICAS
+    containers = _containers("replica.yaml")
+    gateway, rasa = containers["gateway"], containers["rasa"]
+    assert gateway["command"] == replica.gateway.container_command()
+    assert [p["containerPort"] for p in gateway["ports"]] == [replica.gateway.port]
+    for probe in ("readinessProbe", "livenessProbe"):
+        assert gateway[probe]["httpGet"] == {
+            "path": replica.gateway.health_path,
+            "port": replica.gateway.port,
+        }
+    annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+    assert annotations["prometheus.io/port"] == str(replica.gateway.port)
+    assert rasa["command"] == replica.rasa.container_command()
+    startup = rasa["startupProbe"]
+    assert f"'{replica.rasa.health_url}'" in startup["exec"]["command"][-1]
+    # The pod may take as long to start as the description allows.
+    allowed_s = startup["periodSeconds"] * startup["failureThreshold"]
+    assert allowed_s >= replica.rasa.start_timeout_s
+
+
+def test_k8s_action_server_runs_the_described_command_port_and_probe():
+    actions = K8S.actions()
+    (container,) = _containers("actions.yaml").values()
+    assert container["command"] == actions.container_command()
+    assert [p["containerPort"] for p in container["ports"]] == [actions.port]
+    assert container["readinessProbe"]["httpGet"] == {
+        "path": actions.health_path,
+        "port": actions.port,
+    }
+    service = _services("actions.yaml")[K8S.actions_host]
+    assert service["spec"]["ports"] == [
+        {"port": K8S.actions_port, "targetPort": actions.port}
+    ]
+
+
+def test_k8s_init_job_runs_the_described_steps():
+    (container,) = _containers("migrate-job.yaml").values()
+    assert container["command"] == K8S.init_job().container_command()
+
+
+def test_k8s_gives_every_process_its_described_settings():
+    given = _k8s_env()
+    replica = K8S.replica(1)
+    for process in (K8S.actions(), *replica.processes):
+        assert _env_differences(process.env, given) == [], process.name
+    assert _env_differences(K8S.init_job().env, given) == []
+    for name in ("replica.yaml", "actions.yaml", "migrate-job.yaml"):
+        for container in _containers(name).values():
+            assert container["envFrom"] == [
+                {"configMapRef": {"name": "hotline-settings"}},
+                {"secretRef": {"name": "hotline-secrets"}},
+            ]
+
+
+def test_k8s_reaches_postgres_and_redis_by_the_described_names():
+    services = _services("external-services.yaml")
+    assert set(services) == {K8S.postgres_host, K8S.redis_host}
+
+
+def test_the_image_holds_what_the_described_commands_run():
+    dockerfile = _dockerfile()
+    copied = {
+        path
+        for line in re.findall(r"^COPY (.*)$", dockerfile, re.M)
+        for path in line.split()[:-1]
+    }
+    for module in (
+        described.RASA_MODULE,
+        described.ACTIONS_MODULE,
+        described.GATEWAY_APP.split(":")[0],
+        described.ENDPOINTS_MODULE,
+    ):
+        assert module.split(".")[0] in copied, module
+    assert described.CREDENTIALS.split("/")[0] in copied
+    assert described.MODEL in copied
+    exposed = re.search(r"^EXPOSE (.*)$", dockerfile, re.M)
+    assert exposed is not None
+    assert set(exposed.group(1).split()) == {
+        str(described.GATEWAY_PORT),
+        str(described.ACTIONS_PORT),
+    }
+    # Each process writes only under the var folder, which the image sets.
+    assert _image_env()["HOTLINE_VAR_DIR"] == described.CONTAINER_VAR_DIR
+    assert COMPOSE.endpoints.startswith(f"{described.CONTAINER_VAR_DIR}/")
+
+
+def test_the_image_starts_the_described_gateway_by_default():
+    command = re.search(r"^CMD (.*)$", _dockerfile(), re.M)
+    assert command is not None
+    without_proxy = dataclasses.replace(IN_CONTAINERS, behind_proxy=False)
+    assert yaml.safe_load(command.group(1)) == list(
+        described.gateway(without_proxy).argv
+    )

@@ -10,16 +10,16 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
+from foundation.db import session_scope
+from foundation.errors import CatalogueError
+from foundation.settings import get_settings
 from knowledge_base.catalogue import load_catalogue
-from knowledge_base.db import session_scope
-from knowledge_base.errors import CatalogueError
 from knowledge_base.importers.catalogue import (
     export_catalogue,
     import_catalogue,
     render_export,
 )
 from knowledge_base.models import FAQ, Service
-from knowledge_base.settings import get_settings
 
 
 def _count(engine, model) -> int:

@@ -7,14 +7,14 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from knowledge_base import migrate
+from foundation import migrate
+from foundation.db import make_engine, session_scope
+from foundation.settings import get_settings
 from knowledge_base.catalogue import load_catalogue
-from knowledge_base.db import make_engine, session_scope
 from knowledge_base.importers import gdzwfw
 from knowledge_base.importers.catalogue import import_catalogue
 from knowledge_base.models import Department, Service
 from knowledge_base.search.build import build_service_index
-from knowledge_base.settings import get_settings
 from tests.conftest import SHARED_DATA_DIR, load_yaml
 
 POLICY = SHARED_DATA_DIR / "gd_services" / "policy.jsonl"

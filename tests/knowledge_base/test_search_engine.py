@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy
 
+from foundation.db import session_scope
 from knowledge_base.catalogue import Catalogue
-from knowledge_base.db import session_scope
 from knowledge_base.importers.catalogue import import_catalogue
 from knowledge_base.repositories.catalogue_revision import current_revision
 from knowledge_base.repositories.services import delete_service
@@ -180,22 +180,26 @@ def test_a_check_while_the_caller_holds_the_pools_last_connection_sees_the_chang
 def test_warmed_up_the_index_and_classifier_are_built_before_the_first_question(
     catalogue, monkeypatch
 ):
+    from cases.routing import classify
     from knowledge_base.search import engine as search_engine
 
     built = []
-    for name in ("build_service_index", "build_classifier"):
-        build = getattr(search_engine, name)
+    for module, name in (
+        (search_engine, "build_service_index"),
+        (classify, "build_classifier"),
+    ):
+        build = getattr(module, name)
         monkeypatch.setattr(
-            search_engine,
+            module,
             name,
             lambda session, build=build, name=name: (
                 built.append(name) or build(session)
             ),
         )
-    catalogue.warm_up()
+    catalogue.warm_up(classify.build_classifier)
     assert built == ["build_service_index", "build_classifier"]
     assert catalogue.index.search("护照怎么办理")[0].code == "passport"
-    assert catalogue.classifier.classify("楼上装修太吵").category
+    assert classify.complaint_classifier(catalogue).classify("楼上装修太吵").category
     assert built == ["build_service_index", "build_classifier"]
 
 

@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from knowledge_base import clock
-from knowledge_base.conversations import record_message
-from knowledge_base.db import session_scope
-from knowledge_base.models import Feedback
+from contact_centre.conversations import record_message
+from contact_centre.models import Feedback
+from foundation import clock
+from foundation.db import session_scope
 from tests.support.live import serve
 
 playwright_api = pytest.importorskip("playwright.sync_api")

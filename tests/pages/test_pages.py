@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from api.routes.pages import PAGES, STATIC_DIR
-from knowledge_base.conversations import record_message
-from knowledge_base.db import session_scope
+from contact_centre.conversations import record_message
+from foundation.db import session_scope
 
 
 @pytest.fixture

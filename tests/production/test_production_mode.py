@@ -12,8 +12,8 @@ import pytest
 import sqlalchemy
 import yaml
 
-from knowledge_base.rasa_endpoints import endpoints_config
-from knowledge_base.settings import Settings
+from foundation.rasa_endpoints import endpoints_config
+from foundation.settings import Settings
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -24,7 +24,9 @@ def test_embedded_settings_keep_rasa_in_memory():
         "action_endpoint": {
             "url": "http://127.0.0.1:5055/webhook",
             "enable_selective_domain": True,
-        }
+        },
+        # Rasa's in-memory store, handing the gateway channel its trackers.
+        "tracker_store": {"type": "bot.tracker_store.GatewayInMemoryTrackerStore"},
     }
 
 
@@ -150,8 +152,8 @@ def _search(gateway: str, query: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def admin_token_pg(topology) -> str:
-    from knowledge_base.auth import create_token
-    from knowledge_base.db import make_engine, session_scope
+    from foundation.db import make_engine, session_scope
+    from privacy.auth import create_token
 
     engine = make_engine(topology.database_url)
     try:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import uvicorn
 from fastapi import FastAPI
 
-from tests.support.servers import free_port, wait_for_port
+from harness.servers import free_port, wait_for_port
 
 
 @contextmanager

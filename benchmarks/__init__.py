@@ -1,0 +1,1 @@
+"""Speed and memory measurements; each prints a table and writes JSON to results/."""

@@ -1,0 +1,1 @@
+"""One repository module per case aggregate; only ``cases`` itself calls them."""

@@ -1,0 +1,176 @@
+"""Which work-order category a complaint belongs to, and so which department handles it.
+
+Evidence is the category's own vocabulary: each keyword found in the complaint counts by
+its length (a long phrase such as "半夜施工" says more than "吵"), and BM25 over the
+category's keywords and description catches words jieba separates differently. With no
+evidence at all the complaint goes to the catch-all category for a person to route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from foundation.without_jax import leave_out_jax
+from knowledge_base.repositories.work_order_categories import list_categories
+from knowledge_base.search.text import Segmenter, normalise
+
+if TYPE_CHECKING:
+    import numpy.typing as npt  # for annotations only: importing it takes ~80 ms
+
+    from knowledge_base.search.engine import SearchEngine
+
+FALLBACK_CATEGORY = "other"
+BM25_WEIGHT = 0.5
+# The catch-all's words ("建议", "不作为") turn up in complaints of every kind: it wins
+# only when no specific category has comparable evidence.
+FALLBACK_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class CategoryProfile:
+    code: str
+    name: str
+    name_en: str
+    department_code: str
+    department_name: str
+    time_limit_days: int
+    keywords: tuple[str, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Classification:
+    category: str
+    category_name: str
+    department: str
+    department_name: str
+    time_limit_days: int
+    score: float
+    scores: dict[str, float]
+
+
+class ComplaintClassifier:
+    def __init__(self, categories: Sequence[CategoryProfile]) -> None:
+        leave_out_jax()
+        import bm25s
+
+        if not categories:
+            raise ValueError("at least one work-order category is needed")
+        self.categories = list(categories)
+        self._keywords = [
+            tuple(sorted({normalise(k) for k in c.keywords}, key=len, reverse=True))
+            for c in self.categories
+        ]
+        self.segmenter = Segmenter(k for keywords in self._keywords for k in keywords)
+        corpus = [
+            self.segmenter.tokens(
+                normalise(" ".join((c.name, *c.keywords, c.description)))
+            )
+            for c in self.categories
+        ]
+        self._vocabulary = {token for tokens in corpus for token in tokens}
+        self._bm25 = bm25s.BM25()
+        self._bm25.index(corpus, show_progress=False)
+        self._weights: npt.NDArray[np.float64] = np.array(
+            [
+                FALLBACK_WEIGHT if c.code == FALLBACK_CATEGORY else 1.0
+                for c in self.categories
+            ]
+        )
+
+    def evidence(self, text: str) -> npt.NDArray[np.float64]:
+        """Score of every category for ``text``, in the order of ``categories``."""
+        text = normalise(text)
+        scores = np.zeros(len(self.categories))
+        for index, keywords in enumerate(self._keywords):
+            remaining = text
+            for keyword in keywords:
+                if keyword in remaining:
+                    scores[index] += len(keyword)
+                    # A longer keyword already counted its shorter parts.
+                    remaining = remaining.replace(keyword, " ")
+        tokens = [t for t in self.segmenter.tokens(text) if t in self._vocabulary]
+        if tokens:
+            scores += BM25_WEIGHT * self._bm25.get_scores(tokens)
+        return scores * self._weights
+
+    def category_named(self, mention: str) -> CategoryProfile | None:
+        """The category a citizen names when asked which kind of problem it is: its
+        code (a button's payload), its name or a word of its English name ("noise"),
+        or words that point to one category more than to any other ("噪音", "物业").
+        The catch-all is only named outright: evidence for it is no evidence."""
+        wanted = normalise(mention).strip()
+        if not wanted:
+            return None
+        for category in self.categories:
+            english = normalise(category.name_en)
+            if wanted in (category.code, normalise(category.name), english) or (
+                len(wanted) > 3 and wanted in english.split()
+            ):
+                return category
+        scores = self.evidence(wanted)
+        best_two = np.sort(scores)[-2:]
+        if best_two[-1] <= 0 or (len(best_two) == 2 and best_two[0] == best_two[1]):
+            return None
+        best = self.categories[int(np.argmax(scores))]
+        return None if best.code == FALLBACK_CATEGORY else best
+
+    def classify(self, text: str) -> Classification:
+        scores = self.evidence(text)
+        total = float(scores.sum())
+        if total <= 0:
+            best = next(
+                (
+                    i
+                    for i, c in enumerate(self.categories)
+                    if c.code == FALLBACK_CATEGORY
+                ),
+                0,
+            )
+            confidence = 0.0
+        else:
+            best = int(np.argmax(scores))
+            confidence = float(scores[best]) / total
+        category = self.categories[best]
+        return Classification(
+            category=category.code,
+            category_name=category.name,
+            department=category.department_code,
+            department_name=category.department_name,
+            time_limit_days=category.time_limit_days,
+            score=round(confidence, 4),
+            scores={
+                c.code: round(float(s), 4)
+                for c, s in zip(self.categories, scores, strict=True)
+                if s > 0
+            },
+        )
+
+
+def build_classifier(session: Session) -> ComplaintClassifier:
+    """The classifier of the catalogue's work-order categories, as they are now."""
+    return ComplaintClassifier(
+        [
+            CategoryProfile(
+                code=category.code,
+                name=category.name,
+                name_en=category.name_en,
+                department_code=category.department.code,
+                department_name=category.department.name,
+                time_limit_days=category.time_limit_days,
+                keywords=tuple(category.keywords),
+                description=category.description,
+            )
+            for category in list_categories(session)
+        ]
+    )
+
+
+def complaint_classifier(search: SearchEngine) -> ComplaintClassifier:
+    """The process's classifier, rebuilt after each catalogue change like its index."""
+    return search.built(build_classifier)

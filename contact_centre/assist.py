@@ -1,0 +1,128 @@
+"""Suggestions for a hotline agent while the caller is still talking."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from functools import partial
+
+from sqlalchemy.orm import Session
+
+from cases.routing.classify import ComplaintClassifier
+from knowledge_base.answers import ASPECTS, INTENT_ASPECTS, answer, bundle_answer
+from knowledge_base.guidance import materials_of, steps_of
+from knowledge_base.repositories.bundles import get_bundle
+from knowledge_base.repositories.services import get_service
+from knowledge_base.search.ranking import SearchHit, ServiceIndex
+
+COMPLAINT_INTENT = "file_complaint"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    service_code: str
+    service_name: str
+    score: float
+    answer: str
+    steps: list[str]
+    materials: list[str]
+
+
+@dataclass(frozen=True)
+class WorkOrderHint:
+    category: str
+    category_name: str
+    department: str
+    department_name: str
+    time_limit_days: int
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What a suggestion says of one service or bundle, for every aspect at once."""
+
+    name: str
+    answers: dict[str, str]
+    steps: tuple[str, ...]
+    materials: tuple[str, ...]
+
+
+def _work_out_now(key: Hashable, work_out: Callable[[], _Prepared]) -> _Prepared:
+    return work_out()
+
+
+def suggest(
+    session: Session,
+    index: ServiceIndex,
+    classifier: ComplaintClassifier,
+    text: str,
+    top_k: int = 3,
+    intent_of: Callable[[], str | None] = lambda: None,
+    remembered: Callable[
+        [Hashable, Callable[[], _Prepared]], _Prepared
+    ] = _work_out_now,
+) -> tuple[list[Suggestion], WorkOrderHint | None]:
+    """Answers an agent can read out as they are, best first, and the routing of a complaint.
+
+    Args:
+        intent_of: what the NLU made of the text; it picks the aspect to answer
+            (materials, fees, …) and whether a work order is wanted. Asked for only
+            once the catalogue has been searched and read, so the NLU can run
+            meanwhile: the agent is waiting for both.
+        remembered: keeps what is said of each service per catalogue
+            (``SearchEngine.remembered``): the catalogue is then read once per
+            service, not on every call.
+    """
+    hits = index.search(text, limit=top_k)
+    prepared = [
+        remembered(("suggestion", hit.kind, hit.code), partial(_prepare, session, hit))
+        for hit in hits
+    ]
+    classification = classifier.classify(text)
+    intent = intent_of()
+    aspect = INTENT_ASPECTS.get(intent or "", "overview")
+    suggestions = [
+        Suggestion(
+            service_code=hit.code,
+            service_name=part.name,
+            score=hit.score,
+            answer=part.answers[aspect],
+            steps=list(part.steps),
+            materials=list(part.materials),
+        )
+        for hit, part in zip(hits, prepared, strict=True)
+    ]
+    work_order = None
+    if intent == COMPLAINT_INTENT or (
+        intent is None and not hits and classification.score > 0
+    ):
+        work_order = WorkOrderHint(
+            classification.category,
+            classification.category_name,
+            classification.department,
+            classification.department_name,
+            classification.time_limit_days,
+        )
+    return suggestions, work_order
+
+
+def _prepare(session: Session, hit: SearchHit) -> _Prepared:
+    # The index was built from this catalogue, so what it found is there.
+    if hit.kind == "bundle":
+        bundle = get_bundle(session, hit.code)
+        assert bundle is not None
+        said = bundle_answer(bundle)
+        return _Prepared(
+            name=hit.name,
+            answers=dict.fromkeys(ASPECTS, said),
+            steps=tuple(f"{s.title}：{s.detail}" for s in bundle.steps),
+            materials=(),
+        )
+    service = get_service(session, hit.code)
+    assert service is not None
+    return _Prepared(
+        name=service.name,
+        answers={aspect: answer(service, aspect) for aspect in ASPECTS},
+        steps=tuple(f"{s.title}：{s.detail}" for s in steps_of(service)),
+        materials=tuple(m.name for m in materials_of(service)),
+    )

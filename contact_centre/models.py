@@ -1,0 +1,69 @@
+"""Database schema of the contact centre: transcripts, hand-offs and ratings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Float,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped
+
+from foundation.orm import Base
+
+HANDOFF_STATUSES = ("waiting", "active", "returned")
+SENDERS = ("citizen", "bot", "agent")
+
+
+class Feedback(Base):
+    __tablename__ = "feedback"
+    __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    session_id = Column(String(128), index=True)
+    rating: Mapped[int] = Column(Integer, nullable=False)
+    comment = Column(Text)
+    channel: Mapped[str] = Column(String(32), nullable=False, default="web")
+    created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False)
+
+
+class Handoff(Base):
+    """A conversation a citizen asked to continue with a person."""
+
+    __tablename__ = "handoffs"
+    __table_args__ = (CheckConstraint(f"status IN {HANDOFF_STATUSES}", name="status"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    session_id: Mapped[str] = Column(String(128), nullable=False, index=True)
+    status: Mapped[str] = Column(String(16), nullable=False, default="waiting")
+    reason = Column(Text)
+    language: Mapped[str] = Column(String(8), nullable=False, default="zh")
+    channel: Mapped[str] = Column(String(32), nullable=False, default="web")
+    agent = Column(String(100))
+    requested_at: Mapped[dt.datetime] = Column(DateTime, nullable=False)
+    taken_at = Column(DateTime)
+    closed_at = Column(DateTime)
+
+
+class ConversationMessage(Base):
+    """Every turn of a conversation, so agents can read it and widgets can poll replies."""
+
+    __tablename__ = "conversation_messages"
+    __table_args__ = (CheckConstraint(f"sender IN {SENDERS}", name="sender"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    session_id: Mapped[str] = Column(String(128), nullable=False, index=True)
+    sender: Mapped[str] = Column(String(16), nullable=False)
+    text: Mapped[str] = Column(Text, nullable=False)
+    payload: Mapped[dict[str, Any] | None] = Column(JSON)
+    intent = Column(String(64))
+    confidence = Column(Float)
+    created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, index=True)

@@ -1,0 +1,1 @@
+"""One repository module per contact-centre aggregate; only ``contact_centre`` calls them."""

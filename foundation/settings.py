@@ -1,0 +1,69 @@
+"""One settings object for every process, read from ``HOTLINE_*`` environment variables.
+
+The defaults give the embedded setup (SQLite file, in-process stores, one replica), so a
+fresh clone runs with no configuration; production overrides them by environment alone.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseSettings, validator
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER_SECRET = "change-me-in-production"
+
+
+class Settings(BaseSettings):
+    environment: str = "dev"
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'hotline.db'}"
+    var_dir: Path = PROJECT_ROOT / "var"
+    catalogue_dir: Path = PROJECT_ROOT / "knowledge_base" / "data" / "catalogue"
+    secret_key: str = PLACEHOLDER_SECRET
+    host: str = "127.0.0.1"
+    port: int = 8000
+    rasa_url: str = "http://127.0.0.1:5005"
+    action_server_url: str = "http://127.0.0.1:5055"
+    rasa_timeout_s: float = 30.0
+    cors_origins: list[str] = ["http://127.0.0.1:8000", "http://localhost:8000"]
+    max_body_bytes: int = 64 * 1024
+    rate_limit_per_ip: str = "300/minute"
+    rate_limit_per_session: str = "30/minute"
+    # Agents and admins are counted per token: a call centre's agents share one address.
+    rate_limit_per_agent: str = "600/minute"
+    rate_limit_storage_url: str = "memory://"
+    wechat_app_id: str = ""
+    wechat_app_secret: str = ""
+    wechat_token: str = ""
+    wechat_aes_key: str = ""
+    wechat_api_base_url: str = "https://api.weixin.qq.com"
+    wechat_max_clock_skew_s: int = 300
+    # Production mode is these three (docs/deploy.md). Empty keeps the embedded setup:
+    # Rasa's in-memory tracker and lock stores, and in-process gateway state.
+    tracker_store_url: str = ""  # postgresql://user:password@host:port/db
+    lock_store_url: str = ""  # redis://[:password@]host:port/db
+    redis_url: str = ""  # the gateways' shared state: rate limits and WeChat nonces
+    # How often each process reads the catalogue's revision to follow changes made elsewhere.
+    catalogue_check_interval_s: float = 5.0
+    # Rasa's server with the fixes to its cost (bot/rasa_fixes, docs/rasa-fixes.md); off
+    # (HOTLINE_RASA_FIXES=off) runs Rasa as it comes, e.g. to try a newer Rasa.
+    rasa_fixes: bool = True
+
+    class Config:
+        env_prefix = "HOTLINE_"
+        env_file = ".env"
+
+    @validator("secret_key")
+    def _reject_placeholder_secret_outside_dev(
+        cls, value: str, values: dict[str, Any]
+    ) -> str:
+        if value == PLACEHOLDER_SECRET and values.get("environment") != "dev":
+            raise ValueError("set HOTLINE_SECRET_KEY to a real secret outside dev")
+        return value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

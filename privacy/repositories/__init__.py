@@ -1,0 +1,1 @@
+"""The tokens' repository; only ``privacy`` itself calls it."""

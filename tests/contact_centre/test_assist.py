@@ -1,0 +1,76 @@
+"""Suggestions for agents: the answer for what the caller asked, read once per catalogue."""
+
+from __future__ import annotations
+
+import contextlib
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from cases.routing.classify import complaint_classifier
+from contact_centre.assist import suggest
+from knowledge_base.search.engine import SearchEngine
+
+
+@contextlib.contextmanager
+def _counting_queries(session: Session):
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *rest) -> None:
+        seen.append(statement)
+
+    bind = session.get_bind()
+    sa.event.listen(bind, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(bind, "before_cursor_execute", count)
+
+
+def test_the_callers_question_picks_the_aspect_answered(
+    session, service_index, classifier
+):
+    asked = {
+        intent: suggest(
+            session, service_index, classifier, "护照", intent_of=lambda i=intent: i
+        )[0][0]
+        for intent in ("ask_materials", "ask_fee")
+    }
+    assert asked["ask_materials"].service_code == "passport"
+    assert "材料" in asked["ask_materials"].answer
+    assert "收费" in asked["ask_fee"].answer
+    assert asked["ask_materials"].materials == asked["ask_fee"].materials != []
+
+
+def test_a_complaint_comes_with_its_work_order_routing(
+    session, service_index, classifier
+):
+    _, work_order = suggest(
+        session,
+        service_index,
+        classifier,
+        "楼下饭店油烟太大，熏得窗户都不能开",
+        intent_of=lambda: "file_complaint",
+    )
+    assert work_order.category == "pollution"
+    assert "生态环境局" in work_order.department_name
+
+
+def test_remembered_suggestions_read_the_catalogue_once_per_service(engine, session):
+    search = SearchEngine(engine, check_interval_s=3600)
+    ask = {
+        "index": search.index,
+        "classifier": complaint_classifier(search),
+        "remembered": search.remembered,
+    }
+    first = suggest(session, text="居住证怎么办", intent_of=lambda: "ask_fee", **ask)
+    with _counting_queries(session) as queries:
+        again = suggest(
+            session, text="居住证怎么办", intent_of=lambda: "ask_fee", **ask
+        )
+        other_aspect = suggest(
+            session, text="居住证怎么办", intent_of=lambda: "ask_materials", **ask
+        )
+    assert queries == []
+    assert [s.answer for s in again[0]] == [s.answer for s in first[0]]
+    assert other_aspect[0][0].answer != first[0][0].answer

@@ -1,0 +1,116 @@
+"""How many connections an engine gives out at once, and how statements are framed."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import text
+
+from foundation.db import (
+    WORKER_THREADS,
+    engine_of_its_own,
+    make_engine,
+    session_scope,
+    statement_scope,
+)
+from harness.servers import postgres_server
+from knowledge_base.repositories.catalogue_revision import current_revision
+from tests.support.pools import one_connection_engine
+
+
+def _hold_connections_together(engine, threads: int) -> None:
+    together = threading.Barrier(threads, timeout=10)
+
+    def hold() -> None:
+        with session_scope(engine) as session:
+            session.execute(text("select 1"))
+            together.wait()
+
+    with ThreadPoolExecutor(threads) as pool:
+        for held in [pool.submit(hold) for _ in range(threads)]:
+            held.result()
+
+
+def test_every_worker_thread_holds_a_connection_at_the_same_time(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'kb.db'}")
+    _hold_connections_together(engine, WORKER_THREADS)
+    engine.dispose()
+
+
+def test_an_engine_of_its_own_reads_while_the_shared_pool_is_all_held(empty_engine):
+    shared = one_connection_engine(empty_engine.url)
+    own = engine_of_its_own(shared)
+    with session_scope(shared) as held:
+        held.execute(text("select 1"))
+        with session_scope(own) as session:
+            assert current_revision(session) == current_revision(held)
+    own.dispose()
+    shared.dispose()
+
+
+NUMBERS = sa.Table("numbers", sa.MetaData(), sa.Column("n", sa.Integer, nullable=False))
+
+
+@pytest.fixture(scope="module")
+def postgres_engine():
+    with postgres_server() as url:
+        engine = make_engine(url)
+        NUMBERS.create(engine)
+        yield engine
+        engine.dispose()
+
+
+def _count(engine) -> int:
+    with engine.connect() as connection:
+        return connection.execute(
+            sa.select(sa.func.count()).select_from(NUMBERS)
+        ).one()[0]
+
+
+@pytest.mark.postgres
+def test_on_postgresql_each_statement_stands_alone_and_is_committed_at_once(
+    postgres_engine,
+):
+    before = _count(postgres_engine)
+    autocommit: list[bool] = []
+
+    def listener(conn, *rest) -> None:
+        autocommit.append(conn.connection.connection.autocommit)
+
+    sa.event.listen(postgres_engine, "before_cursor_execute", listener)
+    try:
+        with statement_scope(postgres_engine) as session:
+            session.execute(sa.insert(NUMBERS), [{"n": 1}, {"n": 2}, {"n": 3}])
+            sa.event.remove(postgres_engine, "before_cursor_execute", listener)
+            # No BEGIN was sent: the rows are there for everyone already.
+            assert _count(postgres_engine) == before + 3
+    finally:
+        if sa.event.contains(postgres_engine, "before_cursor_execute", listener):
+            sa.event.remove(postgres_engine, "before_cursor_execute", listener)
+    # One statement for the three rows, outside any transaction.
+    assert autocommit == [True]
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_multi_row_insert_that_fails_stores_none_of_its_rows(
+    postgres_engine,
+):
+    before = _count(postgres_engine)
+    with (
+        pytest.raises(sa.exc.IntegrityError),
+        statement_scope(postgres_engine) as session,
+    ):
+        session.execute(sa.insert(NUMBERS), [{"n": 1}, {"n": None}])
+    assert _count(postgres_engine) == before
+
+
+def test_on_sqlite_a_statement_scope_is_one_transaction(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'kb.db'}")
+    NUMBERS.create(engine)
+    with pytest.raises(sa.exc.IntegrityError), statement_scope(engine) as session:
+        session.execute(sa.insert(NUMBERS), [{"n": 1}, {"n": None}])
+    assert _count(engine) == 0
+    engine.dispose()

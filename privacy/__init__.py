@@ -7,7 +7,11 @@ through ``identity.mask_personal_data``; every staff request is signed in throug
 Public modules and functions:
 
 - ``identity``: ``normalise_id_number``, ``normalise_phone``, ``plausible_name``,
-  ``mask_id_number``, ``mask_phone``, ``mask_name``, ``mask_personal_data``.
+  ``mask_id_number``, ``mask_phone``, ``mask_name``, ``mask_personal_data`` (which
+  folds full-width text first and masks in place), ``find_personal_data``.
+- ``encryption``: ``FieldCipher(key)`` (AES-256-GCM, versioned tokens),
+  ``lookup_hash(value, key)`` (HMAC-SHA256 of the normalised value), ``generate_key``.
+- ``columns``: ``EncryptedText``, a column type that encrypts on write.
 - ``auth``: ``create_token(session, role, name)``, ``authenticate(session, token)``.
 - ``models``: ``ApiToken``, ``ROLES``.
 """

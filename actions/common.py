@@ -11,6 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from cases.access import AttemptLimit, attempt_limit
 from foundation.db import get_engine, session_scope
 from foundation.errors import ExternalServiceError
 from knowledge_base.search.engine import SearchEngine
@@ -21,6 +22,12 @@ logger = logging.getLogger(__name__)
 @functools.lru_cache(maxsize=1)
 def search_engine() -> SearchEngine:
     return SearchEngine(get_engine())
+
+
+@functools.lru_cache(maxsize=1)
+def case_attempts() -> AttemptLimit:
+    """Failed status checks per number, shared with the gateways in production."""
+    return attempt_limit()
 
 
 def db_session():

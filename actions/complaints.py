@@ -17,6 +17,7 @@ from actions.common import (
     search_engine,
 )
 from actions.slots import ANONYMOUS
+from cases.access import issue_query_code
 from cases.routing.classify import complaint_classifier
 from cases.work_orders import WorkOrderRequest, file_work_order
 from foundation.errors import ValidationFailed
@@ -140,6 +141,11 @@ class ActionFileWorkOrder(Action):
                     else order.department.name,
                     due_date=order.due_date.isoformat(),
                 )
+                code = issue_query_code(order)
+                if code:
+                    dispatcher.utter_message(
+                        response="utter_work_order_query_code", code=code
+                    )
         except ValidationFailed:
             dispatcher.utter_message(response="utter_default")
         return [SlotSet(slot, None) for slot in COMPLAINT_SLOTS]

@@ -53,6 +53,7 @@ HALF_FILLED = (
     *COMPLAINT_SLOTS,
     "rating",
     "tracking_number",
+    "tracking_proof",
     "requested_slot",
 )
 

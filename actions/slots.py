@@ -87,6 +87,15 @@ class ValidateSlotMappings(ValidationAction):
         numbers = find_numbers(tracker.latest_message.get("text") or "")
         return {"tracking_number": numbers[0]} if numbers else {}
 
+    def extract_tracking_proof(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        # Only as the answer to the form's question: four digits said elsewhere are not
+        # meant as proof that a case is one's own.
+        if not _asked_for(tracker, "tracking_proof"):
+            return {}
+        return {"tracking_proof": tracker.latest_message.get("text") or ""}
+
     def extract_id_number(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> dict[str, Any]:

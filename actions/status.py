@@ -1,4 +1,9 @@
-"""Progress of an application or a work order, by its tracking number."""
+"""Progress of an application or a work order, by its tracking number and proof.
+
+The form asks for the number, then for the last four digits of the phone given when
+filing (or the query code of a record filed without one); ``cases.access.open_case``
+decides, and a wrong proof gets the same reply as an unknown number.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,13 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import db_session, language_of, politely
+from actions.common import case_attempts, db_session, language_of, politely
+from cases.access import open_case, proof_in
 from cases.applications import STATUS_TEXT as APPLICATION_STATUS
-from cases.applications import find_application
-from cases.tracking import kind_of, normalise_number
+from cases.models import Application
+from cases.tracking import normalise_number
 from cases.work_orders import STATUS_TEXT as WORK_ORDER_STATUS
-from cases.work_orders import find_work_order
-from foundation.errors import NotFoundError
+from foundation.errors import NotFoundError, TooManyAttempts
 from knowledge_base.answers import service_name
 
 
@@ -34,6 +39,18 @@ class ValidateStatusForm(FormValidationAction):
             dispatcher.utter_message(response="utter_invalid_tracking_number")
         return {"tracking_number": number}
 
+    def validate_tracking_proof(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict,
+    ) -> dict:
+        proof = proof_in(str(value or ""))
+        if proof is None:
+            dispatcher.utter_message(response="utter_invalid_tracking_proof")
+        return {"tracking_proof": proof}
+
 
 class ActionCheckStatus(Action):
     def name(self) -> str:
@@ -44,34 +61,38 @@ class ActionCheckStatus(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> list:
         lang = language_of(tracker)
-        number = tracker.get_slot("tracking_number")
+        number = tracker.get_slot("tracking_number") or ""
+        proof = tracker.get_slot("tracking_proof")
         with db_session() as session:
             try:
-                if kind_of(number) == "application":
-                    application = find_application(session, number)
+                case = open_case(session, number, proof, case_attempts())
+                if isinstance(case, Application):
                     dispatcher.utter_message(
                         response="utter_application_status",
-                        number=number,
-                        service=service_name(application.service, lang),
-                        status=APPLICATION_STATUS[lang][application.status],
-                        updated=application.updated_at.strftime("%Y-%m-%d %H:%M"),
+                        number=case.number,
+                        service=service_name(case.service, lang),
+                        status=APPLICATION_STATUS[lang][case.status],
+                        updated=case.updated_at.strftime("%Y-%m-%d %H:%M"),
                     )
                 else:
-                    order = find_work_order(session, number)
                     dispatcher.utter_message(
                         response="utter_work_order_status",
-                        number=number,
-                        category=order.category.name_en
+                        number=case.number,
+                        category=case.category.name_en
                         if lang == "en"
-                        else order.category.name,
-                        status=WORK_ORDER_STATUS[lang][order.status],
-                        department=order.department.name_en
+                        else case.category.name,
+                        status=WORK_ORDER_STATUS[lang][case.status],
+                        department=case.department.name_en
                         if lang == "en"
-                        else order.department.name,
-                        due_date=order.due_date.isoformat(),
+                        else case.department.name,
+                        due_date=case.due_date.isoformat(),
                     )
             except NotFoundError:
                 dispatcher.utter_message(
                     response="utter_tracking_not_found", number=number
                 )
-        return [SlotSet("tracking_number", None)]
+            except TooManyAttempts:
+                dispatcher.utter_message(
+                    response="utter_tracking_locked", number=number
+                )
+        return [SlotSet("tracking_number", None), SlotSet("tracking_proof", None)]

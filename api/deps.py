@@ -9,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from api.rasa_client import RasaClient
+from cases.access import AttemptLimit
 from knowledge_base.search.engine import SearchEngine
 from privacy.auth import authenticate
 from privacy.models import ApiToken
@@ -28,6 +29,10 @@ def get_db(request: Request) -> Iterator[Session]:
 
 def get_search(request: Request) -> SearchEngine:
     return request.app.state.search
+
+
+def get_case_attempts(request: Request) -> AttemptLimit:
+    return request.app.state.case_attempts
 
 
 def get_rasa(request: Request) -> RasaClient:

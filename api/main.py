@@ -25,6 +25,7 @@ from api.middleware import (
 )
 from api.rasa_client import RasaClient
 from api.routes import agent, cases, chat, dashboard, health, pages, services, wechat
+from cases.access import attempt_limit
 from cases.routing.classify import build_classifier
 from foundation.db import WORKER_THREADS, get_engine
 from foundation.errors import (
@@ -32,10 +33,12 @@ from foundation.errors import (
     ExternalServiceError,
     HotlineError,
     NotFoundError,
+    TooManyAttempts,
     ValidationFailed,
 )
 from foundation.settings import get_settings
 from knowledge_base.search.engine import SearchEngine
+from safety import compile_patterns
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +56,8 @@ def create_app(
         # Sync routes and run_in_threadpool share these; the pool has a connection each.
         to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
         await to_thread.run_sync(app.state.search.warm_up, build_classifier)
+        # Triage runs on every message: its patterns are compiled before the first.
+        await to_thread.run_sync(compile_patterns)
         yield
         await app.state.rasa.close()
 
@@ -68,6 +73,8 @@ def create_app(
         settings.rasa_url, timeout=settings.rasa_timeout_s
     )
     app.state.action_server_url = action_server_url or settings.action_server_url
+    # Failed proofs per tracking number, in the same store as the limits below.
+    app.state.case_attempts = attempt_limit(settings)
     app.state.limits = RateLimits(
         # Shared by every replica when HOTLINE_REDIS_URL is set.
         settings.redis_url or settings.rate_limit_storage_url,
@@ -114,6 +121,7 @@ def create_app(
 _STATUS_OF_ERROR = (
     (NotFoundError, 404, "not_found"),
     (ValidationFailed, 422, "invalid_request"),
+    (TooManyAttempts, 429, "too_many_requests"),
     (CatalogueError, 422, "invalid_catalogue"),
     (ExternalServiceError, 503, "service_unavailable"),
 )
@@ -173,8 +181,14 @@ def _install_error_handlers(app: FastAPI) -> None:
                         "dependency unavailable on %s", request.url.path, exc_info=True
                     )
                     detail = "a system the assistant depends on is unavailable; please retry shortly"
+                if isinstance(exc, TooManyAttempts):
+                    detail = "too many failed attempts for this number; try again later"
                 return JSONResponse(
-                    {"error": error, "detail": detail}, status_code=status
+                    {"error": error, "detail": detail},
+                    status_code=status,
+                    headers={"Retry-After": str(exc.retry_after_s)}
+                    if isinstance(exc, TooManyAttempts)
+                    else None,
                 )
         return await unexpected(request, exc)
 

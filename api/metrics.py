@@ -17,6 +17,11 @@ INTENTS = Counter(
     "hotline_intents_total", "Intents recognised in citizens' messages", ["intent"]
 )
 HANDOFFS = Counter("hotline_handoffs_total", "Conversations handed to a person")
+EMERGENCIES = Counter(
+    "hotline_emergencies_total",
+    "Citizens' messages triage found an emergency in",
+    ["kind"],
+)
 FALLBACKS = Counter("hotline_fallbacks_total", "Messages the NLU could not understand")
 FAILURES = Counter(
     "hotline_upstream_failures_total",

@@ -185,10 +185,20 @@ class WorkOrderHintOut(BaseModel):
     time_limit_days: int
 
 
+class EmergencyOut(BaseModel):
+    """The banner an agent sees when the caller reports an emergency."""
+
+    kind: str = Field(..., description="what is happening, e.g. fire, self_harm")
+    numbers: list[str] = Field(..., description="numbers to call, the first first")
+    advice: str = Field(..., description="what to tell the caller now")
+
+
 class SuggestResponse(BaseModel):
     intent: Intent | None
     suggestions: list[SuggestionOut]
     work_order: WorkOrderHintOut | None
+    # Set for an emergency, instead of suggestions and a work order.
+    emergency: EmergencyOut | None = None
 
 
 class ApplicationCreate(_Strict):
@@ -217,6 +227,42 @@ class ApplicationPublic(BaseModel):
     next_steps: str
     created_at: LocalTime
     updated_at: LocalTime
+
+
+class ApplicationCreated(ApplicationPublic):
+    query_code: str | None = Field(
+        None,
+        description="only for a record filed without a phone: the code its owner "
+        "reads it with, given in this response only (just its hash is kept)",
+    )
+
+
+class CaseLookup(_Strict):
+    """A citizen's proof that a case is theirs: its number and one of two secrets."""
+
+    number: constr(strict=True, strip_whitespace=True, min_length=1, max_length=32) = (
+        Field(..., description="the tracking number, e.g. GD26120648271903")
+    )
+    phone_last4: (
+        constr(strict=True, strip_whitespace=True, regex=r"^[0-9]{4}$") | None
+    ) = Field(
+        None, description="last four digits of the mobile number given when filing"
+    )
+    query_code: (
+        constr(strict=True, strip_whitespace=True, min_length=1, max_length=32) | None
+    ) = Field(
+        None, description="the query code given at filing to a record without a phone"
+    )
+
+    @validator("query_code", always=True)
+    def _one_proof(cls, value, values):
+        if (value is None) == (values.get("phone_last4") is None):
+            raise ValueError("give either phone_last4 or query_code")
+        return value
+
+    @property
+    def proof(self) -> str:
+        return self.phone_last4 or self.query_code or ""
 
 
 class WorkOrderCreate(_Strict):
@@ -271,6 +317,14 @@ class WorkOrderPublic(BaseModel):
     history: list[WorkOrderHistoryOut]
 
 
+class WorkOrderCreated(WorkOrderPublic):
+    query_code: str | None = Field(
+        None,
+        description="only for an order filed without a phone (anonymous): the code its "
+        "owner reads it with, given in this response only (just its hash is kept)",
+    )
+
+
 class FeedbackCreate(_Strict):
     rating: int = Field(..., ge=1, le=5)
     comment: constr(strict=True, strip_whitespace=True, max_length=2000) | None = None
@@ -295,6 +349,9 @@ class HandoffOut(BaseModel):
     status: str
     language: str
     channel: str
+    # An emergency: listed first, marked in the console; ``emergency`` is its kind.
+    urgent: bool = False
+    emergency: str | None = None
     agent: str | None
     requested_at: LocalTime
     taken_at: LocalTime | None

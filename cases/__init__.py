@@ -14,6 +14,11 @@ Public modules and functions:
   (``routing.classify.complaint_classifier(search)``, ``routing.learned``).
 - ``tracking``: the numbers citizens read out (``new_number``, ``normalise_number``,
   ``kind_of``, ``find_numbers``).
+- ``access``: who may read a case by its number: ``open_case(session, number,
+  proof, attempts)`` (and ``open_application``, ``open_work_order``) for its owner,
+  ``issue_query_code(record)`` at filing, ``proof_in(text)``, ``attempt_limit()``.
+- ``disclosure``: what of a case its owner or staff are shown (``applicant_shown``,
+  ``contact_shown``, ``text_shown``).
 - ``workdays``: ``add_working_days``, for time limits.
 - ``models``: ``Application``, ``WorkOrder``, ``WorkOrderUpdate``.
 """

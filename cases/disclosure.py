@@ -1,8 +1,11 @@
-"""What of a case is shown to whoever asks by its number.
+"""What of a case is shown, and to whom: its owner, or the staff who handle it.
 
-A tracking number is not proof of identity, so the personal data of an application
-or a work order is shown masked: enough for its owner to recognise it, too little to
-learn anything about anyone else. Every adapter that shows a case asks here.
+Who may read a case at all is ``cases.access``'s business: an owner proves it with
+the phone's last four digits or a query code, staff with their token. Proof of that
+kind is weak (four digits), so the owner is shown the personal fields masked, enough
+to recognise the case, and the free text (description, address, agents' notes, which
+may name a person and a phone) through ``privacy.identity.mask_personal_data``.
+Staff see the record as filed. Every adapter that shows a case asks here.
 """
 
 from __future__ import annotations
@@ -10,7 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cases.models import Application, WorkOrder
-from privacy.identity import mask_id_number, mask_name, mask_phone
+from privacy.identity import (
+    mask_id_number,
+    mask_name,
+    mask_personal_data,
+    mask_phone,
+)
 
 
 @dataclass(frozen=True)
@@ -22,7 +30,13 @@ class ShownPerson:
     id_number: str | None = None
 
 
-def applicant_shown(application: Application) -> ShownPerson:
+def applicant_shown(application: Application, *, staff: bool = False) -> ShownPerson:
+    if staff:
+        return ShownPerson(
+            name=application.applicant_name,
+            phone=application.phone,
+            id_number=application.id_number,
+        )
     return ShownPerson(
         name=mask_name(application.applicant_name),
         phone=mask_phone(application.phone),
@@ -30,8 +44,37 @@ def applicant_shown(application: Application) -> ShownPerson:
     )
 
 
-def contact_shown(order: WorkOrder) -> ShownPerson:
+def contact_shown(order: WorkOrder, *, staff: bool = False) -> ShownPerson:
+    if staff:
+        return ShownPerson(name=order.contact_name, phone=order.contact_phone)
     return ShownPerson(
         name=mask_name(order.contact_name) if order.contact_name else None,
         phone=mask_phone(order.contact_phone) if order.contact_phone else None,
     )
+
+
+def text_shown(
+    text: str | None, *, staff: bool = False, known: tuple[str | None, ...] = ()
+) -> str | None:
+    """Free text of a case (description, address, a note), masked for its owner.
+
+    Args:
+        text: as filed or written by an agent.
+        staff: shown to staff, as it is.
+        known: the case's own people's names: masked wherever they appear, even
+            where nothing introduces them ("已联系李娜"); phone and ID numbers are
+            found by ``mask_personal_data`` however they are written.
+    """
+    if text is None or staff:
+        return text
+    for value in known:
+        if value and len(value.strip()) >= 2:
+            text = text.replace(value, mask_name(value))
+    return mask_personal_data(text)
+
+
+def work_order_text_shown(
+    order: WorkOrder, text: str | None, *, staff: bool = False
+) -> str | None:
+    """``text_shown`` with the order's own contact's name as a known value."""
+    return text_shown(text, staff=staff, known=(order.contact_name,))

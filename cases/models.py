@@ -53,6 +53,8 @@ class Application(Base):
     applicant_name: Mapped[str] = Column(String(100), nullable=False)
     id_number: Mapped[str] = Column(String(18), nullable=False)
     phone: Mapped[str] = Column(String(20), nullable=False)
+    # The keyed hash of the query code a record without a phone is read by (cases.access).
+    query_code_hash = Column(String(64))
     district: Mapped[str] = Column(String(32), nullable=False)
     consent: Mapped[bool] = Column(Boolean, nullable=False)
     status: Mapped[str] = Column(String(16), nullable=False, default="submitted")
@@ -87,6 +89,8 @@ class WorkOrder(Base):
     description: Mapped[str] = Column(Text, nullable=False)
     contact_name = Column(String(100))
     contact_phone = Column(String(20))
+    # The keyed hash of the query code an order without a phone is read by (cases.access).
+    query_code_hash = Column(String(64))
     anonymous: Mapped[bool] = Column(Boolean, nullable=False, default=False)
     status: Mapped[str] = Column(String(16), nullable=False, default="registered")
     due_date: Mapped[dt.date] = Column(Date, nullable=False)

@@ -1,10 +1,15 @@
-"""Suggestions for a hotline agent while the caller is still talking."""
+"""Suggestions for a hotline agent while the caller is still talking.
+
+When the caller reports an emergency, the agent gets an emergency banner (the number to
+send them to and what to tell them now) instead of answers and a work order.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
@@ -14,6 +19,8 @@ from knowledge_base.guidance import materials_of, steps_of
 from knowledge_base.repositories.bundles import get_bundle
 from knowledge_base.repositories.services import get_service
 from knowledge_base.search.ranking import SearchHit, ServiceIndex
+from safety import emergency_reply, triage
+from understanding.language import detect_language
 
 COMPLAINT_INTENT = "file_complaint"
 
@@ -35,6 +42,30 @@ class WorkOrderHint:
     department: str
     department_name: str
     time_limit_days: int
+
+
+@dataclass(frozen=True)
+class EmergencyAdvice:
+    """An emergency the caller reports: what the agent's banner says.
+
+    Attributes:
+        kind: a ``safety.Kind`` value (``"fire"``).
+        numbers: the numbers to call, the first one first.
+        advice: what to tell the caller now, in the caller's language.
+    """
+
+    kind: str
+    numbers: tuple[str, ...]
+    advice: str
+
+
+class Assistance(NamedTuple):
+    """What an agent is shown: answers best first, and either a work order's routing
+    or, for an emergency, the banner that replaces both."""
+
+    suggestions: list[Suggestion]
+    work_order: WorkOrderHint | None
+    emergency: EmergencyAdvice | None = None
 
 
 @dataclass(frozen=True)
@@ -61,8 +92,11 @@ def suggest(
     remembered: Callable[
         [Hashable, Callable[[], _Prepared]], _Prepared
     ] = _work_out_now,
-) -> tuple[list[Suggestion], WorkOrderHint | None]:
+) -> Assistance:
     """Answers an agent can read out as they are, best first, and the routing of a complaint.
+
+    An emergency in ``text`` (``safety.triage``) comes instead: no answers, no work
+    order, only the banner; neither the catalogue nor the NLU is consulted.
 
     Args:
         intent_of: what the NLU made of the text; it picks the aspect to answer
@@ -73,6 +107,14 @@ def suggest(
             (``SearchEngine.remembered``): the catalogue is then read once per
             service, not on every call.
     """
+    emergency = triage(text)
+    if emergency is not None:
+        advice = EmergencyAdvice(
+            kind=emergency.kind.value,
+            numbers=emergency.numbers,
+            advice=emergency_reply(emergency, detect_language(text)),
+        )
+        return Assistance([], None, advice)
     hits = index.search(text, limit=top_k)
     prepared = [
         remembered(("suggestion", hit.kind, hit.code), partial(_prepare, session, hit))
@@ -103,7 +145,7 @@ def suggest(
             classification.department_name,
             classification.time_limit_days,
         )
-    return suggestions, work_order
+    return Assistance(suggestions, work_order)
 
 
 def _prepare(session: Session, hit: SearchHit) -> _Prepared:

@@ -1,4 +1,8 @@
-"""Transcripts and hand-offs: when the bot steps aside and a person takes over."""
+"""Transcripts and hand-offs: when the bot steps aside and a person takes over.
+
+An emergency comes before everything (``answer_emergency``): whatever state the
+conversation is in, the citizen is told the number to call, and a person joins at once.
+"""
 
 from __future__ import annotations
 
@@ -23,12 +27,31 @@ from contact_centre.repositories.conversations import open_handoff as open_hando
 from foundation import clock
 from foundation.errors import NotFoundError, ValidationFailed
 from privacy.identity import mask_personal_data
+from safety import Emergency, emergency_reply
+
+# What the transcript and the gateway say the assistant made of an emergency message.
+EMERGENCY_INTENT = "emergency"
 
 
 @dataclass(frozen=True)
 class QueuePlace:
     handoff: Handoff
     position: int
+
+
+@dataclass(frozen=True)
+class EmergencyAnswer:
+    """What the citizen is told of an emergency, and the urgent hand-off it made.
+
+    Attributes:
+        replies: the first reply, ``[{"text", "buttons"}]``, the number to call first.
+        place: the urgent hand-off and its place in the agents' queue.
+        opened: whether the hand-off is new (else one waiting or active was marked).
+    """
+
+    replies: list[dict[str, Any]]
+    place: QueuePlace
+    opened: bool
 
 
 def record_message(
@@ -103,9 +126,20 @@ def request_handoff(
     reason: str | None = None,
     language: str = "zh",
     channel: str = "web",
+    emergency: str | None = None,
     now: dt.datetime | None = None,
 ) -> QueuePlace:
-    """Put the conversation in the agents' queue (once) and tell its place in it (1 = next)."""
+    """Put the conversation in the agents' queue (once) and tell its place in it (1 = next).
+
+    Args:
+        emergency: the kind of emergency the citizen reported (a ``safety.Kind``
+            value). The hand-off is then urgent, at the head of the queue behind only
+            earlier urgent ones; one already waiting or active is marked urgent, and
+            keeps the first emergency it was marked with.
+
+    Returns:
+        The hand-off and its place among those waiting (0 once an agent has it).
+    """
     handoff = repository.open_handoff(session, session_id)
     if handoff is None:
         handoff = repository.add_handoff(
@@ -116,15 +150,68 @@ def request_handoff(
                 reason=reason,
                 language=language,
                 channel=channel,
+                urgent=emergency is not None,
+                emergency=emergency,
                 requested_at=now or clock.now(),
             ),
         )
+    elif emergency is not None and not handoff.urgent:
+        handoff.urgent = True
+        handoff.emergency = emergency
+        session.flush()
     position = (
         repository.waiting_before(session, handoff) + 1
         if handoff.status == "waiting"
         else 0
     )
     return QueuePlace(handoff, position)
+
+
+def answer_emergency(
+    session: Session,
+    session_id: str,
+    text: str,
+    emergency: Emergency,
+    *,
+    language: str = "zh",
+    channel: str = "web",
+    now: dt.datetime | None = None,
+) -> EmergencyAnswer:
+    """Answer an emergency message first, whatever the conversation's state.
+
+    The reply names the number to call first (``safety.emergency_reply``); the turn is
+    recorded like any bot turn; the conversation gets an urgent hand-off at the head of
+    the queue, or its waiting or active one is marked urgent. The bot is not asked, so
+    no form starts and an open one waits until the agent hands the conversation back.
+
+    Args:
+        emergency: what ``safety.triage`` found in ``text``.
+        language: the language of ``text`` (``"en"`` or ``"zh"``), the reply's.
+    """
+    at = now or clock.now()
+    replies: list[dict[str, Any]] = [
+        {"text": emergency_reply(emergency, language), "buttons": []}
+    ]
+    opened = repository.open_handoff(session, session_id) is None
+    place = request_handoff(
+        session,
+        session_id,
+        reason=text,
+        language=language,
+        channel=channel,
+        emergency=emergency.kind.value,
+        now=at,
+    )
+    record_turn(
+        session,
+        session_id,
+        text,
+        replies,
+        intent=EMERGENCY_INTENT,
+        confidence=1.0,
+        now=at,
+    )
+    return EmergencyAnswer(replies, place, opened)
 
 
 def is_with_agent(session: Session, session_id: str) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Column,
     DateTime,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import Mapped
 
@@ -36,7 +38,11 @@ class Feedback(Base):
 
 
 class Handoff(Base):
-    """A conversation a citizen asked to continue with a person."""
+    """A conversation a citizen asked to continue with a person.
+
+    An urgent one (the citizen reported an emergency: ``emergency`` names its kind, a
+    ``safety.Kind`` value) goes to the head of the agents' queue.
+    """
 
     __tablename__ = "handoffs"
     __table_args__ = (CheckConstraint(f"status IN {HANDOFF_STATUSES}", name="status"),)
@@ -47,6 +53,10 @@ class Handoff(Base):
     reason = Column(Text)
     language: Mapped[str] = Column(String(8), nullable=False, default="zh")
     channel: Mapped[str] = Column(String(32), nullable=False, default="web")
+    urgent: Mapped[bool] = Column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    emergency = Column(String(32))
     agent = Column(String(100))
     requested_at: Mapped[dt.datetime] = Column(DateTime, nullable=False)
     taken_at = Column(DateTime)

@@ -2,8 +2,10 @@
 
     HotlineError
     ├── NotFoundError            a code or number that does not exist
+    │   └── NothingMatches       no record matches a number and its proof
     ├── CatalogueError           an import file that cannot be loaded; lists every problem
     ├── ValidationFailed         a value a citizen or client gave is not acceptable
+    ├── TooManyAttempts          a record was tried with wrong proof too often lately
     └── ExternalServiceError     Rasa, the action server, WeChat or a department is down
         └── ServiceTimeout
 
@@ -25,6 +27,17 @@ class NotFoundError(HotlineError):
         self.key = key
 
 
+class NothingMatches(NotFoundError):
+    """No record matches a number and its proof. Said the same way whether the number
+    is unknown or the proof wrong, and without the number: the answer depends on the
+    record's existence in no way at all."""
+
+    def __init__(self, kind: str) -> None:
+        HotlineError.__init__(self, f"no {kind} matches this number and proof")
+        self.kind = kind
+        self.key = ""
+
+
 class CatalogueError(HotlineError):
     """Raised with every problem found, so an operator fixes a file in one pass."""
 
@@ -40,6 +53,15 @@ class ValidationFailed(HotlineError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+class TooManyAttempts(HotlineError):
+    """Refused without looking: ``key`` failed too often, whoever asks and from where."""
+
+    def __init__(self, key: str, retry_after_s: int) -> None:
+        super().__init__(f"too many failed attempts for {key!r}")
+        self.key = key
+        self.retry_after_s = retry_after_s
 
 
 class ExternalServiceError(HotlineError):

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     # Agents and admins are counted per token: a call centre's agents share one address.
     rate_limit_per_agent: str = "600/minute"
     rate_limit_storage_url: str = "memory://"
+    # Failed proofs (phone digits, query code) per tracking number, from anywhere; then
+    # the number is refused until the window has passed (cases/access.py).
+    rate_limit_per_case: str = "5/hour;10/day"
     wechat_app_id: str = ""
     wechat_app_secret: str = ""
     wechat_token: str = ""
@@ -44,7 +47,9 @@ class Settings(BaseSettings):
     # Rasa's in-memory tracker and lock stores, and in-process gateway state.
     tracker_store_url: str = ""  # postgresql://user:password@host:port/db
     lock_store_url: str = ""  # redis://[:password@]host:port/db
-    redis_url: str = ""  # the gateways' shared state: rate limits and WeChat nonces
+    # Shared state: the gateways' rate limits and WeChat nonces, and the failed case
+    # proofs per number that the gateways and the action server count together.
+    redis_url: str = ""
     # How often each process reads the catalogue's revision to follow changes made elsewhere.
     catalogue_check_interval_s: float = 5.0
     # Rasa's server with the fixes to its cost (bot/rasa_fixes, docs/rasa-fixes.md); off

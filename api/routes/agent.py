@@ -43,6 +43,9 @@ async def suggest_answers(
 ) -> SuggestResponse:
     """Answers for what the caller just said; the NLU's intent picks the aspect.
 
+    An emergency gets a banner (``emergency``: kind, numbers, advice) instead of
+    answers and a work order.
+
     The NLU runs while the catalogue is searched and read, through the session that
     authenticated the agent: a second one would hold two of the pool's connections.
     """
@@ -67,11 +70,12 @@ async def suggest_answers(
             search.remembered,
         )
 
-    suggestions, work_order = await run_in_threadpool(run)
+    suggestions, work_order, emergency = await run_in_threadpool(run)
     return SuggestResponse(
         intent=await parsing,
         suggestions=[s.__dict__ for s in suggestions],
         work_order=work_order.__dict__ if work_order else None,
+        emergency=emergency.__dict__ if emergency else None,
     )
 
 
@@ -95,6 +99,8 @@ def _handoff_out(db: Session, handoff: Handoff) -> HandoffOut:
         status=handoff.status,
         language=handoff.language,
         channel=handoff.channel,
+        urgent=handoff.urgent,
+        emergency=handoff.emergency,
         agent=handoff.agent,
         requested_at=handoff.requested_at,
         taken_at=handoff.taken_at,
@@ -107,7 +113,8 @@ def list_handoffs(
     db: Session = Depends(get_db, scope="function"),
     agent: ApiToken = Depends(require_agent),
 ) -> HandoffList:
-    """Conversations waiting for a person, then those agents are handling, oldest first."""
+    """Conversations waiting for a person or handled by one: urgent ones (an
+    emergency) first, then oldest first."""
     return HandoffList(
         handoffs=[
             _handoff_out(db, h) for h in handoffs_by_status(db, ("waiting", "active"))

@@ -2,6 +2,14 @@
 
 Creating accepts an ``Idempotency-Key`` header: a client that retries after a timeout gets
 the record it already created, never a second one.
+
+Reading a case (``cases.access``): a citizen posts its number with the last four digits
+of the phone given when filing, or the query code a record without a phone was given
+once, to ``…/lookup`` (in the body, so neither reaches an address bar, a proxy's log or
+a ``Referer``); a wrong proof and an unknown number get the same 404, and a number that
+failed too often (five times in an hour, ten in a day) gets 429 whoever asks.
+``GET …/{number}`` is for agents and admins with their bearer token, and shows the
+record in full.
 """
 
 from __future__ import annotations
@@ -9,15 +17,24 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Header, Request
 from sqlalchemy.orm import Session
 
-from api.deps import get_db, get_search, require_agent
+from api.deps import get_case_attempts, get_db, get_search, require_agent
 from api.schemas import (
     ApplicationCreate,
+    ApplicationCreated,
     ApplicationPublic,
+    CaseLookup,
     FeedbackCreate,
     FeedbackOut,
     WorkOrderCreate,
+    WorkOrderCreated,
     WorkOrderPublic,
     WorkOrderUpdateIn,
+)
+from cases.access import (
+    AttemptLimit,
+    issue_query_code,
+    open_application,
+    open_work_order,
 )
 from cases.applications import STATUS_TEXT as APPLICATION_STATUS
 from cases.applications import (
@@ -26,7 +43,7 @@ from cases.applications import (
     next_steps,
     submit_application,
 )
-from cases.disclosure import applicant_shown, contact_shown
+from cases.disclosure import applicant_shown, contact_shown, work_order_text_shown
 from cases.models import Application, WorkOrder
 from cases.routing.classify import complaint_classifier
 from cases.work_orders import STATUS_TEXT as WORK_ORDER_STATUS
@@ -42,14 +59,29 @@ from privacy.models import ApiToken
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 IdempotencyKey = Header(None, alias="Idempotency-Key", max_length=128)
+LOOKUP_RESPONSES: dict[int | str, dict] = {
+    404: {
+        "description": "no such number, or the proof does not match: the same answer"
+    },
+    422: {"description": "neither or both of phone_last4 and query_code given"},
+    429: {
+        "description": "this number failed too often lately (5 in an hour, "
+        "10 in a day): refused for everyone until Retry-After seconds have passed"
+    },
+}
+STAFF_RESPONSES: dict[int | str, dict] = {
+    401: {"description": "no valid bearer token: citizens use the lookup"}
+}
 
 
 def _channel(request: Request) -> str:
     return request.headers.get("X-Hotline-Channel", "web")[:32]
 
 
-def application_public(application: Application, lang: str = "zh") -> ApplicationPublic:
-    applicant = applicant_shown(application)
+def application_public(
+    application: Application, lang: str = "zh", *, staff: bool = False
+) -> ApplicationPublic:
+    applicant = applicant_shown(application, staff=staff)
     return ApplicationPublic(
         number=application.number,
         service={"code": application.service.code, "name": application.service.name},
@@ -65,8 +97,10 @@ def application_public(application: Application, lang: str = "zh") -> Applicatio
     )
 
 
-def work_order_public(order: WorkOrder, lang: str = "zh") -> WorkOrderPublic:
-    contact = contact_shown(order)
+def work_order_public(
+    order: WorkOrder, lang: str = "zh", *, staff: bool = False
+) -> WorkOrderPublic:
+    contact = contact_shown(order, staff=staff)
     return WorkOrderPublic(
         number=order.number,
         category=order.category.code,
@@ -74,9 +108,9 @@ def work_order_public(order: WorkOrder, lang: str = "zh") -> WorkOrderPublic:
         department=order.department.code,
         department_name=order.department.name,
         district=order.district,
-        address=order.address,
+        address=work_order_text_shown(order, order.address, staff=staff),
         occurred_at=order.occurred_at,
-        description=order.description,
+        description=work_order_text_shown(order, order.description, staff=staff) or "",
         contact_name=contact.name,
         contact_phone=contact.phone,
         anonymous=order.anonymous,
@@ -87,7 +121,7 @@ def work_order_public(order: WorkOrder, lang: str = "zh") -> WorkOrderPublic:
         history=[
             {
                 "status": u.status,
-                "note": u.note,
+                "note": work_order_text_shown(order, u.note, staff=staff),
                 "actor": u.actor,
                 "created_at": u.created_at,
             }
@@ -96,13 +130,13 @@ def work_order_public(order: WorkOrder, lang: str = "zh") -> WorkOrderPublic:
     )
 
 
-@router.post("/applications", response_model=ApplicationPublic, status_code=201)
+@router.post("/applications", response_model=ApplicationCreated, status_code=201)
 def create_application(
     body: ApplicationCreate,
     request: Request,
     idempotency_key: str | None = IdempotencyKey,
     db: Session = Depends(get_db, scope="function"),
-) -> ApplicationPublic:
+) -> ApplicationCreated:
     application = submit_application(
         db,
         ApplicationRequest(
@@ -117,24 +151,49 @@ def create_application(
             idempotency_key=idempotency_key,
         ),
     )
-    return application_public(application)
+    code = issue_query_code(application)
+    return ApplicationCreated(**application_public(application).dict(), query_code=code)
 
 
-@router.get("/applications/{number}", response_model=ApplicationPublic)
-def read_application(
-    number: str, db: Session = Depends(get_db, scope="function")
+@router.post(
+    "/applications/lookup",
+    response_model=ApplicationPublic,
+    responses=LOOKUP_RESPONSES,
+)
+def look_up_application(
+    body: CaseLookup,
+    db: Session = Depends(get_db, scope="function"),
+    attempts: AttemptLimit = Depends(get_case_attempts),
 ) -> ApplicationPublic:
-    return application_public(find_application(db, number.upper()))
+    """An application, for its owner: its number and the last four digits of the
+    phone given when applying. Personal fields are masked."""
+    return application_public(open_application(db, body.number, body.proof, attempts))
 
 
-@router.post("/work-orders", response_model=WorkOrderPublic, status_code=201)
+@router.get(
+    "/applications/{number}",
+    response_model=ApplicationPublic,
+    responses=STAFF_RESPONSES,
+)
+def read_application(
+    number: str,
+    db: Session = Depends(get_db, scope="function"),
+    staff: ApiToken = Depends(require_agent),
+) -> ApplicationPublic:
+    """An application in full, for agents and admins (bearer token)."""
+    return application_public(find_application(db, number.upper()), staff=True)
+
+
+@router.post("/work-orders", response_model=WorkOrderCreated, status_code=201)
 def create_work_order(
     body: WorkOrderCreate,
     request: Request,
     idempotency_key: str | None = IdempotencyKey,
     db: Session = Depends(get_db, scope="function"),
     search: SearchEngine = Depends(get_search),
-) -> WorkOrderPublic:
+) -> WorkOrderCreated:
+    """File a work order. One filed without a phone gets a query code, in this
+    response only: its owner needs it to read the order."""
     order = file_work_order(
         db,
         WorkOrderRequest(
@@ -152,14 +211,34 @@ def create_work_order(
         ),
         complaint_classifier(search),
     )
-    return work_order_public(order)
+    code = issue_query_code(order)
+    return WorkOrderCreated(**work_order_public(order).dict(), query_code=code)
 
 
-@router.get("/work-orders/{number}", response_model=WorkOrderPublic)
-def read_work_order(
-    number: str, db: Session = Depends(get_db, scope="function")
+@router.post(
+    "/work-orders/lookup", response_model=WorkOrderPublic, responses=LOOKUP_RESPONSES
+)
+def look_up_work_order(
+    body: CaseLookup,
+    db: Session = Depends(get_db, scope="function"),
+    attempts: AttemptLimit = Depends(get_case_attempts),
 ) -> WorkOrderPublic:
-    return work_order_public(find_work_order(db, number.upper()))
+    """A work order, for its owner: its number and the last four digits of the
+    phone given when filing, or the query code an order without a phone was given.
+    Personal data is masked, in the free text too."""
+    return work_order_public(open_work_order(db, body.number, body.proof, attempts))
+
+
+@router.get(
+    "/work-orders/{number}", response_model=WorkOrderPublic, responses=STAFF_RESPONSES
+)
+def read_work_order(
+    number: str,
+    db: Session = Depends(get_db, scope="function"),
+    staff: ApiToken = Depends(require_agent),
+) -> WorkOrderPublic:
+    """A work order in full, for agents and admins (bearer token)."""
+    return work_order_public(find_work_order(db, number.upper()), staff=True)
 
 
 @router.patch("/work-orders/{number}", response_model=WorkOrderPublic)
@@ -170,7 +249,10 @@ def update_work_order(
     agent: ApiToken = Depends(require_agent),
 ) -> WorkOrderPublic:
     return work_order_public(
-        change_status(db, number.upper(), body.status, actor=agent.name, note=body.note)
+        change_status(
+            db, number.upper(), body.status, actor=agent.name, note=body.note
+        ),
+        staff=True,
     )
 
 

@@ -23,7 +23,13 @@
     check_application_status: "申请进度", file_complaint: "投诉举报", check_work_order_status: "工单进度",
     request_human: "转人工", give_feedback: "评价", inform: "补充信息", cancel: "取消",
     out_of_scope: "超出范围", bot_challenge: "询问是否真人", chitchat: "闲聊", faq: "常见问题",
-    nlu_fallback: "未能识别",
+    nlu_fallback: "未能识别", emergency: "紧急求助",
+  };
+  // Kinds of emergency (safety.Kind values) as the banner and the queue name them.
+  var EMERGENCIES = {
+    fire: "火灾", gas_leak: "燃气泄漏", violence: "暴力伤害", medical: "急症",
+    traffic_injury: "交通事故伤人", drowning: "落水", person_in_danger: "人身危险",
+    self_harm: "自伤风险",
   };
   var SENDERS = { citizen: "市民", bot: "智能助手", agent: "坐席" };
   var STATUS = { waiting: "等待接入", active: "处理中", returned: "已交还" };
@@ -56,6 +62,7 @@
       else node.setAttribute(key, value === true ? "" : String(value));
     });
     (children || []).forEach(function (child) {
+      if (child === null) return;
       node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
     });
     return node;
@@ -92,6 +99,8 @@
   }
 
   function intentName(name) { return INTENT_NAMES[name] || name; }
+
+  function emergencyName(kind) { return EMERGENCIES[kind] || "紧急情况"; }
 
   /** Button clicks reach the transcript as payloads ("/request_human"): say what they mean. */
   function readable(text) {
@@ -213,8 +222,9 @@
 
   function renderQueue(handoffs) {
     var waiting = handoffs.filter(function (x) { return x.status === "waiting"; }).length;
+    var urgent = handoffs.filter(function (x) { return x.urgent; }).length;
     $("queue-count").textContent = String(handoffs.length);
-    $("queue-summary").textContent = "排队 " + waiting + " · 处理中 " + (handoffs.length - waiting);
+    $("queue-summary").textContent = (urgent ? "紧急 " + urgent + " · " : "") + "排队 " + waiting + " · 处理中 " + (handoffs.length - waiting);
     // Redraw only on change, so the 3-second refresh never steals keyboard focus.
     var json = JSON.stringify([handoffs, current && current.id]);
     if (json === lastQueueJson) return;
@@ -230,9 +240,11 @@
       } else {
         button = h("button", { type: "button", class: "secondary small", text: mine ? "处理中" : "查看", "aria-label": "查看会话 " + handoff.id, disabled: mine, onclick: function () { take(handoff); } });
       }
-      list.appendChild(h("li", { class: "queue-item" + (mine ? " current" : ""), "data-session": handoff.session_id }, [
+      // The server lists urgent hand-offs (an emergency) first; they are marked too.
+      list.appendChild(h("li", { class: "queue-item" + (handoff.urgent ? " urgent" : "") + (mine ? " current" : ""), "data-session": handoff.session_id }, [
         h("div", { class: "queue-top" }, [
           h("span", { class: "queue-id", text: "#" + handoff.id }),
+          handoff.urgent ? h("span", { class: "badge badge-urgent", text: "紧急 · " + emergencyName(handoff.emergency) }) : null,
           h("span", { class: "badge badge-" + handoff.status, text: STATUS[handoff.status] || handoff.status }),
           h("span", { class: "muted small-text", text: (handoff.language === "en" ? "English" : "中文") + " · " + handoff.channel }),
         ]),
@@ -265,7 +277,7 @@
     $("conversation-empty").hidden = true;
     $("conversation-body").hidden = false;
     $("reply-error").textContent = "";
-    $("conversation-meta").textContent = "#" + handoff.id + " · " + (STATUS[handoff.status] || handoff.status) + (handoff.agent ? " · " + handoff.agent : "");
+    $("conversation-meta").textContent = (handoff.urgent ? "紧急 · " + emergencyName(handoff.emergency) + " · " : "") + "#" + handoff.id + " · " + (STATUS[handoff.status] || handoff.status) + (handoff.agent ? " · " + handoff.agent : "");
     $("quote-citizen").disabled = true;
     workOrderKey = null;
     if (transcriptTimer) window.clearInterval(transcriptTimer);
@@ -376,6 +388,7 @@
       clear($("suggestions"));
       $("assist-status").textContent = "";
       $("work-order-hint").hidden = true;
+      $("emergency-banner").hidden = true;
       return;
     }
     $("assist-status").textContent = "正在查找…";
@@ -391,7 +404,8 @@
     var list = $("suggestions");
     clear(list);
     var intent = body.intent ? "识别为：" + intentName(body.intent.name) + "（" + Math.round(body.intent.confidence * 100) + "%）" : "";
-    $("assist-status").textContent = body.suggestions.length ? intent : "没有找到匹配的办事指南。" + intent;
+    $("assist-status").textContent = body.emergency ? "" : (body.suggestions.length ? intent : "没有找到匹配的办事指南。" + intent);
+    renderEmergency(body.emergency);
     body.suggestions.forEach(function (s, rank) {
       var details = h("details", { class: "sugg-more" }, [h("summary", { text: "办理步骤与材料" })]);
       if (s.steps.length) {
@@ -427,6 +441,24 @@
       ]));
       hint.appendChild(h("button", { type: "button", class: "secondary small", text: "按此创建工单", onclick: openWorkOrder }));
     }
+  }
+
+  /** An emergency replaces the work order: the number to send the caller to, and what to say now. */
+  function renderEmergency(emergency) {
+    var banner = $("emergency-banner");
+    clear(banner);
+    banner.hidden = !emergency;
+    if (!emergency) return;
+    banner.appendChild(h("p", { class: "emergency-title" }, [
+      h("strong", { text: "紧急情况：" + emergencyName(emergency.kind) }),
+    ]));
+    banner.appendChild(h("p", { class: "emergency-numbers" }, [
+      "请立即引导市民拨打 ",
+      h("strong", { text: emergency.numbers.join(" / ") }),
+      "，并保持通话。",
+    ]));
+    banner.appendChild(h("p", { class: "emergency-advice", text: emergency.advice }));
+    banner.appendChild(h("button", { type: "button", class: "danger small", text: "插入回复", "aria-label": "插入回复：紧急情况处置", onclick: function () { insertReply(emergency.advice); } }));
   }
 
   function insertReply(answer) {

@@ -16,6 +16,18 @@ def get_application(session: Session, number: str) -> Application | None:
     return session.scalars(statement).first()
 
 
+def proof_columns(
+    session: Session, number: str
+) -> tuple[str | None, str | None] | None:
+    """The phone and the query code's hash of an application, without loading it."""
+    row = session.execute(
+        select(Application.phone, Application.query_code_hash).where(
+            Application.number == number
+        )
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
 def get_by_idempotency_key(session: Session, key: str) -> Application | None:
     return session.scalars(
         select(Application).where(Application.idempotency_key == key)

@@ -19,6 +19,18 @@ def get_work_order(session: Session, number: str) -> WorkOrder | None:
     return session.scalars(statement).first()
 
 
+def proof_columns(
+    session: Session, number: str
+) -> tuple[str | None, str | None] | None:
+    """The phone and the query code's hash of a work order, without loading it."""
+    row = session.execute(
+        select(WorkOrder.contact_phone, WorkOrder.query_code_hash).where(
+            WorkOrder.number == number
+        )
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
 def get_by_idempotency_key(session: Session, key: str) -> WorkOrder | None:
     statement = (
         select(WorkOrder).where(WorkOrder.idempotency_key == key).options(*_details())

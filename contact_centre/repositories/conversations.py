@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, func, insert, select
+from sqlalchemy import Boolean, and_, func, insert, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -93,27 +93,40 @@ def get_handoff(session: Session, handoff_id: int) -> Handoff | None:
     return session.get(Handoff, handoff_id)
 
 
+# The agents' queue: urgent hand-offs (an emergency) first, then by request time.
+QUEUE_ORDER = (Handoff.urgent.desc(), Handoff.requested_at, Handoff.id)
+
+
 def waiting_handoffs(session: Session) -> list[Handoff]:
     statement = (
-        select(Handoff)
-        .where(Handoff.status == "waiting")
-        .order_by(Handoff.requested_at, Handoff.id)
+        select(Handoff).where(Handoff.status == "waiting").order_by(*QUEUE_ORDER)
     )
     return list(session.scalars(statement))
 
 
 def handoffs_by_status(session: Session, statuses: tuple[str, ...]) -> list[Handoff]:
+    """Hand-offs in these statuses in queue order: urgent first, then oldest first."""
     statement = (
-        select(Handoff)
-        .where(Handoff.status.in_(statuses))
-        .order_by(Handoff.requested_at, Handoff.id)
+        select(Handoff).where(Handoff.status.in_(statuses)).order_by(*QUEUE_ORDER)
     )
     return list(session.scalars(statement))
 
 
 def waiting_before(session: Session, handoff: Handoff) -> int:
+    """How many waiting hand-offs the queue order puts before this one."""
+    earlier = or_(
+        Handoff.requested_at < handoff.requested_at,
+        and_(Handoff.requested_at == handoff.requested_at, Handoff.id < handoff.id),
+    )
+    # An urgent hand-off waits only behind earlier urgent ones; any other behind
+    # every urgent one and the earlier others.
+    ahead = (
+        and_(Handoff.urgent.is_(True), earlier)
+        if handoff.urgent
+        else or_(Handoff.urgent.is_(True), earlier)
+    )
     statement = select(func.count(Handoff.id)).where(
-        Handoff.status == "waiting", Handoff.id < handoff.id
+        Handoff.status == "waiting", Handoff.id != handoff.id, ahead
     )
     return session.scalar(statement) or 0
 

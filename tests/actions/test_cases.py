@@ -11,7 +11,7 @@ from actions.complaints import ActionAskCategory, ActionFileWorkOrder
 from actions.feedback import ActionRecordFeedback
 from actions.handoff import ActionHandoff
 from actions.slots import ANSWERED_BY_A_RULE, ValidateSlotMappings
-from actions.status import ActionCheckStatus
+from actions.status import ActionCheckStatus, ValidateStatusForm
 from cases.repositories.applications import get_application
 from cases.repositories.work_orders import get_work_order
 from foundation.db import session_scope
@@ -187,11 +187,118 @@ def test_status_of_unknown_number_is_reported_not_raised(dispatcher):
 def test_status_of_submitted_application_is_read_back(dispatcher):
     _submit(dispatcher, sender_id="citizen-status")
     number = dispatcher.messages[0]["number"]
+    # The last four digits of the phone given when applying (13812345678): a number
+    # alone opens nothing (issue 25).
     ActionCheckStatus().run(
-        dispatcher, make_tracker(slots={"tracking_number": number}), {}
+        dispatcher,
+        make_tracker(slots={"tracking_number": number, "tracking_proof": "5678"}),
+        {},
     )
     assert dispatcher.messages[-1]["response"] == "utter_application_status"
     assert dispatcher.messages[-1]["status"] == "已提交，等待受理"
+
+
+def test_status_check_without_the_phone_digits_is_refused(dispatcher):
+    _submit(dispatcher, sender_id="citizen-no-proof")
+    number = dispatcher.messages[0]["number"]
+    events = ActionCheckStatus().run(
+        dispatcher, make_tracker(slots={"tracking_number": number}), {}
+    )
+    assert dispatcher.messages[-1]["response"] == "utter_tracking_not_found"
+    assert "status" not in dispatcher.messages[-1]
+    assert {e["name"]: e["value"] for e in events} == {
+        "tracking_number": None,
+        "tracking_proof": None,
+    }
+
+
+def test_status_check_with_wrong_digits_is_answered_as_an_unknown_number(dispatcher):
+    _submit(dispatcher, sender_id="citizen-wrong-proof")
+    number = dispatcher.messages[0]["number"]
+    for slots in (
+        {"tracking_number": number, "tracking_proof": "5679"},
+        {"tracking_number": "SQ26010100000077", "tracking_proof": "5678"},
+    ):
+        ActionCheckStatus().run(dispatcher, make_tracker(slots=slots), {})
+    wrong, unknown = dispatcher.messages[-2:]
+    assert wrong["response"] == unknown["response"] == "utter_tracking_not_found"
+    assert wrong.keys() == unknown.keys()
+
+
+def test_status_checks_in_chat_are_limited_per_number(dispatcher):
+    _submit(dispatcher, sender_id="citizen-locked")
+    number = dispatcher.messages[0]["number"]
+    for attempt in range(6):
+        ActionCheckStatus().run(
+            dispatcher,
+            make_tracker(
+                slots={"tracking_number": number, "tracking_proof": f"{attempt:04d}"},
+                sender_id=f"session-{attempt}",
+            ),
+            {},
+        )
+    responses = [m["response"] for m in dispatcher.messages[1:]]
+    assert responses == ["utter_tracking_not_found"] * 5 + ["utter_tracking_locked"]
+    ActionCheckStatus().run(
+        dispatcher,
+        make_tracker(slots={"tracking_number": number, "tracking_proof": "5678"}),
+        {},
+    )
+    assert dispatcher.messages[-1]["response"] == "utter_tracking_locked"
+
+
+def test_anonymous_complaint_is_told_its_query_code_and_reads_its_status_with_it(
+    engine, dispatcher
+):
+    slots = {
+        "complaint_text": "工地夜里施工太吵了",
+        "category": "noise",
+        "contact": "anonymous",
+    }
+    tracker = make_tracker(
+        slots=slots,
+        sender_id="citizen-code",
+        events=[{"event": "active_loop", "name": "complaint_form", "timestamp": 2.0}],
+    )
+    ActionFileWorkOrder().run(dispatcher, tracker, {})
+    filed, told = dispatcher.messages
+    assert told["response"] == "utter_work_order_query_code"
+    assert re.fullmatch(r"\d{8}", told["code"])
+    ActionFileWorkOrder().run(dispatcher, tracker, {})  # a retry is not told again
+    assert [m["response"] for m in dispatcher.messages[2:]] == [
+        "utter_work_order_filed"
+    ]
+    ActionCheckStatus().run(
+        dispatcher,
+        make_tracker(
+            slots={"tracking_number": filed["number"], "tracking_proof": told["code"]}
+        ),
+        {},
+    )
+    assert dispatcher.messages[-1]["response"] == "utter_work_order_status"
+
+
+def test_the_phone_digits_are_taken_only_as_the_answer_to_their_question(dispatcher):
+    action = ValidateSlotMappings()
+    asked = make_tracker(
+        text="尾号5678",
+        slots={"requested_slot": "tracking_proof"},
+        active_loop="status_form",
+    )
+    assert action.extract_tracking_proof(dispatcher, asked, {}) == {
+        "tracking_proof": "尾号5678"
+    }
+    assert (
+        action.extract_tracking_proof(dispatcher, make_tracker(text="5678"), {}) == {}
+    )
+    form = ValidateStatusForm()
+    assert form.validate_tracking_proof("尾号5678", dispatcher, asked, {}) == {
+        "tracking_proof": "5678"
+    }
+    assert form.validate_tracking_proof("不记得了", dispatcher, asked, {}) == {
+        "tracking_proof": None
+    }
+    assert dispatcher.messages[-1]["response"] == "utter_invalid_tracking_proof"
 
 
 def test_handoff_tells_queue_position_and_marks_conversation(dispatcher):

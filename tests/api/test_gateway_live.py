@@ -178,7 +178,11 @@ def test_application_is_created_once_per_idempotency_key_and_read_back_masked(ap
     second = api.post("/api/v1/applications", json=PASSPORT_APPLICATION, headers=key)
     assert first.status_code == second.status_code == 201
     assert first.json()["number"] == second.json()["number"]
-    read = api.get(f"/api/v1/applications/{first.json()['number']}").json()
+    # Read back by its owner: the number and the phone's last four digits (issue 25).
+    read = api.post(
+        "/api/v1/applications/lookup",
+        json={"number": first.json()["number"], "phone_last4": "5678"},
+    ).json()
     assert (
         read["district"] == "浦东新区"
         and read["phone"] == "139****5678"
@@ -241,7 +245,9 @@ def test_work_order_lifecycle_with_agent_status_changes(api, agent):
     )
     assert reopened.status_code == 422
     assert (
-        api.get(f"/api/v1/work-orders/{number}").json()["contact_phone"]
+        api.post(
+            "/api/v1/work-orders/lookup", json={"number": number, "phone_last4": "1111"}
+        ).json()["contact_phone"]
         == "137****1111"
     )
 
@@ -358,3 +364,109 @@ def test_metrics_count_intents_and_requests(api):
     text = api.get("/metrics").text
     assert 'hotline_intents_total{intent="greet"}' in text
     assert "hotline_http_request_seconds_bucket" in text
+
+
+# ------------------------------------------------------------------ emergencies first
+
+CRISIS_LINE = "12356"
+
+
+def _first_sentence(body) -> str:
+    return body["replies"][0]["text"].split("。")[0]
+
+
+def _queued(agent, session_id):
+    queue = agent.get("/api/v1/agent/handoffs").json()["handoffs"]
+    index = next(i for i, h in enumerate(queue) if h["session_id"] == session_id)
+    return index, queue[index], queue
+
+
+def _assert_urgent_at_the_head(agent, session_id) -> dict:
+    """Only urgent hand-offs requested no later than this one come before it."""
+    index, mine, queue = _queued(agent, session_id)
+    assert mine["urgent"] is True
+    assert all(
+        h["urgent"] and h["requested_at"] <= mine["requested_at"] for h in queue[:index]
+    )
+    return mine
+
+
+def _hand_back(agent, handoff_id) -> None:
+    agent.post(f"/api/v1/agent/handoffs/{handoff_id}/take")
+    assert (
+        agent.post(f"/api/v1/agent/handoffs/{handoff_id}/return").json()["status"]
+        == "returned"
+    )
+
+
+def test_fire_in_a_fresh_conversation_gets_119_in_the_first_reply(api, agent):
+    session = _session()
+    body = _chat(api, session, "楼下着火了，好多烟")
+    assert "119" in _first_sentence(body)
+    assert body["handoff"] is True and body["intent"]["name"] == "emergency"
+    handoff = _assert_urgent_at_the_head(agent, session)
+    assert handoff["emergency"] == "fire"
+    _hand_back(agent, handoff["id"])
+
+
+def test_fire_in_english_gets_119_in_english(api, agent):
+    session = _session()
+    body = _chat(api, session, "There is a fire in my building")
+    assert body["replies"][0]["text"].startswith("Please call 119")
+    _hand_back(agent, _queued(agent, session)[1]["id"])
+
+
+def test_an_emergency_in_an_application_form_sets_the_form_aside_until_handed_back(
+    api, agent
+):
+    session = _session()
+    assert "姓名" in _text(_chat(api, session, "我要在线申请居住证"))
+    body = _chat(api, session, "楼下着火了，好多烟")
+    assert "119" in _first_sentence(body) and body["handoff"] is True
+    assert len(body["replies"]) == 1 and "姓名" not in _text(body)
+    handoff = _assert_urgent_at_the_head(agent, session)
+    # While the agent has it the form stays where it was, untouched.
+    assert "人工" in _text(_chat(api, session, "张伟"))
+    _hand_back(agent, handoff["id"])
+    resumed = _chat(api, session, "张伟")
+    assert resumed["handoff"] is False and "身份证" in _text(resumed)
+
+
+def test_an_emergency_in_a_complaint_form_gets_the_number_not_the_next_question(
+    api, agent
+):
+    session = _session()
+    assert "对吗" in _text(_chat(api, session, "楼上每天半夜装修，电钻声吵得人睡不着"))
+    body = _chat(api, session, "楼下着火了，好多烟")
+    assert "119" in _first_sentence(body)
+    assert len(body["replies"]) == 1 and "对吗" not in _text(body)
+    assert "哪个区" not in _text(body)
+    _hand_back(agent, _assert_urgent_at_the_head(agent, session)["id"])
+
+
+def test_crisis_talk_while_waiting_and_with_an_agent_gets_the_crisis_line_first(
+    api, agent
+):
+    session = _session()
+    assert _chat(api, session, "转人工")["handoff"] is True
+    _, waiting, _ = _queued(agent, session)
+    assert waiting["urgent"] is False
+
+    body = _chat(api, session, "我不想活了")
+    assert CRISIS_LINE in _first_sentence(body)
+    handoff = _assert_urgent_at_the_head(agent, session)
+    assert handoff["id"] == waiting["id"] and handoff["emergency"] == "self_harm"
+
+    agent.post(f"/api/v1/agent/handoffs/{handoff['id']}/take")
+    body = _chat(api, session, "我不想活了")
+    assert CRISIS_LINE in _first_sentence(body)
+    assert _assert_urgent_at_the_head(agent, session)["status"] == "active"
+    agent.post(f"/api/v1/agent/handoffs/{handoff['id']}/return")
+
+
+@pytest.mark.parametrize("text", ["火车票怎么退", "120急救车收费太贵了我要投诉"])
+def test_ordinary_messages_with_emergency_words_are_answered_by_the_bot(api, text):
+    body = _chat(api, _session(), text)
+    assert body["handoff"] is False
+    assert (body["intent"] or {}).get("name") != "emergency"
+    assert "请立即拨打" not in _text(body)

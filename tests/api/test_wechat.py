@@ -21,6 +21,7 @@ from api.main import create_app
 from api.rasa_client import RasaClient
 from api.routes import wechat
 from api.wechat import CallbackVerifier, WeChatSender
+from contact_centre.conversations import open_handoff
 from contracts.rasa_gateway import (
     WEBHOOK_PATH,
     BotMessage,
@@ -29,6 +30,7 @@ from contracts.rasa_gateway import (
     reply_to_wire,
     request_from_wire,
 )
+from foundation.db import session_scope
 from foundation.settings import get_settings
 from tests.support.fake_wechat import FakeWeChat
 from tests.support.live import serve
@@ -247,6 +249,21 @@ def test_plaintext_text_is_answered_through_customer_service_api(
     ]
     assert rasa.messages_from(f"wx:{openid}") == ["办居住证要带什么"]
     assert rasa.received[-1]["metadata"]["channel"] == "wechat"
+
+
+def test_an_emergency_on_wechat_gets_the_number_first_and_never_reaches_the_bot(
+    plain, rasa, engine, fake_wechat
+):
+    openid = new_openid()
+    response = post(plain.url, signed(), text_xml(openid, "楼下着火了，好多烟"))
+    assert response.status_code == 200
+    texts = eventually(lambda: fake_wechat.texts_to(openid))
+    assert len(texts) == 1 and "119" in texts[0].split("。")[0]
+    assert rasa.messages_from(f"wx:{openid}") == []
+    with session_scope(engine) as session:
+        handoff = open_handoff(session, f"wx:{openid}")
+        assert (handoff.urgent, handoff.emergency) == (True, "fire")
+        assert handoff.channel == "wechat"
 
 
 def test_callback_answers_success_before_the_bot_has_replied(plain, rasa, fake_wechat):

@@ -45,13 +45,13 @@ def test_the_callers_question_picks_the_aspect_answered(
 def test_a_complaint_comes_with_its_work_order_routing(
     session, service_index, classifier
 ):
-    _, work_order = suggest(
+    work_order = suggest(
         session,
         service_index,
         classifier,
         "楼下饭店油烟太大，熏得窗户都不能开",
         intent_of=lambda: "file_complaint",
-    )
+    ).work_order
     assert work_order.category == "pollution"
     assert "生态环境局" in work_order.department_name
 
@@ -74,3 +74,34 @@ def test_remembered_suggestions_read_the_catalogue_once_per_service(engine, sess
     assert queries == []
     assert [s.answer for s in again[0]] == [s.answer for s in first[0]]
     assert other_aspect[0][0].answer != first[0][0].answer
+
+
+def test_an_emergency_gets_a_banner_instead_of_answers_and_a_work_order(
+    session, service_index, classifier
+):
+    asked: list[bool] = []
+
+    def intent_of() -> str:
+        asked.append(True)
+        return "file_complaint"
+
+    suggestions, work_order, emergency = suggest(
+        session, service_index, classifier, "楼下着火了，好多烟", intent_of=intent_of
+    )
+    assert (suggestions, work_order) == ([], None)
+    assert emergency.kind == "fire" and emergency.numbers[0] == "119"
+    assert "119" in emergency.advice
+    assert asked == []
+
+
+def test_a_complaint_about_the_ambulance_fee_is_routed_not_a_banner(
+    session, service_index, classifier
+):
+    _, work_order, emergency = suggest(
+        session,
+        service_index,
+        classifier,
+        "120急救车收费太贵了我要投诉",
+        intent_of=lambda: "file_complaint",
+    )
+    assert emergency is None and work_order is not None

@@ -69,7 +69,9 @@ def test_application_with_a_fee_question_in_the_middle(citizen):
     assert "同意" in citizen.say("徐汇区")
     reply = citizen.say("同意")
     number = re.search(r"SQ\d{14}", reply).group(0)
-    assert "当前状态" in citizen.say(f"查一下{number}的进度")
+    # A number alone opens nothing: the phone's last four digits are asked for (issue 25).
+    assert "后四位" in citizen.say(f"查一下{number}的进度")
+    assert "当前状态" in citizen.say("5678")
 
 
 def test_complaint_with_a_corrected_district_becomes_a_work_order(citizen):
@@ -82,6 +84,26 @@ def test_complaint_with_a_corrected_district_becomes_a_work_order(citizen):
     citizen.say("每天晚上十点以后")
     reply = citizen.say("匿名")
     assert re.search(r"GD\d{14}", reply) and "生态环境局" in reply
+
+
+def test_an_anonymous_complaint_is_read_back_with_its_query_code_only(stack):
+    """Issue 25: the number alone, or with wrong digits, opens nothing in chat."""
+    filer = Citizen(stack.rasa_url)
+    filer.say("楼上每天半夜装修，电钻声吵得人睡不着")
+    filer.say("对")
+    filer.say("静安区")
+    filer.say("共和新路1500号")
+    filer.say("每天晚上十点以后")
+    reply = filer.say("匿名")
+    number = re.search(r"GD\d{14}", reply).group(0)
+    code = re.search(r"查询码：(\d{8})", reply).group(1)
+    stranger = Citizen(stack.rasa_url)
+    assert "后四位" in stranger.say(f"查一下{number}的进度")
+    refused = stranger.say("5678")
+    assert "没有查到" in refused and "当前状态" not in refused
+    owner = Citizen(stack.rasa_url)
+    assert "后四位" in owner.say(f"查一下{number}的进度")
+    assert "当前状态" in owner.say(f"查询码{code}")
 
 
 def test_a_category_typed_instead_of_tapped_moves_the_complaint_on(citizen):

@@ -9,12 +9,14 @@ trained model, so answers take a few seconds: every wait is Playwright's auto-wa
 from __future__ import annotations
 
 import re
+import uuid
 
+import httpx
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contact_centre.conversations import record_message
+from contact_centre.conversations import record_message, request_handoff, return_to_bot
 from contact_centre.models import Feedback
 from foundation import clock
 from foundation.db import session_scope
@@ -486,3 +488,57 @@ def test_agent_stays_signed_in_for_the_tab(new_page, site_url, agent_token):
     page.get_by_role("button", name="退出登录").click()
     expect(page.get_by_label("访问令牌")).to_be_visible()
     assert page.evaluate("sessionStorage.getItem('hotline-agent-token')") is None
+
+
+def test_urgent_handoff_is_marked_and_first_and_suggestions_show_the_banner(
+    new_page, site_url, engine, agent_token, screenshots
+):
+    # A citizen waiting for a person, then one reporting a fire (the gateway answers
+    # an emergency before Rasa, so this gateway without Rasa is enough).
+    waiting = f"web-{uuid.uuid4().hex}"
+    with session_scope(engine) as session:
+        request_handoff(session, waiting, reason="转人工")
+    urgent = f"web-{uuid.uuid4().hex}"
+    answered = httpx.post(
+        f"{site_url}/api/v1/chat",
+        json={"session_id": urgent, "text": "楼下着火了，好多烟"},
+        timeout=30,
+    ).json()
+    assert "119" in answered["replies"][0]["text"]
+
+    agent = new_page(site_url, "/agent")
+    agent.get_by_label("访问令牌").fill(agent_token)
+    agent.get_by_role("button", name="登录", exact=True).click()
+    item = agent.locator(f'.queue-item[data-session="{urgent}"]')
+    expect(item).to_be_visible()
+    expect(item).to_have_class(re.compile(r"\burgent\b"))
+    expect(item.locator(".badge-urgent")).to_have_text("紧急 · 火灾")
+    other = agent.locator(f'.queue-item[data-session="{waiting}"]')
+    expect(other).to_be_visible()
+    expect(other.locator(".badge-urgent")).to_have_count(0)
+    sessions = agent.locator(".queue-item").evaluate_all(
+        "items => items.map(i => i.dataset.session)"
+    )
+    assert sessions.index(urgent) < sessions.index(waiting)
+    shot(agent, screenshots, "24-agent-urgent-queue")
+
+    item.get_by_role("button", name=re.compile("接入会话")).click()
+    expect(agent.locator("#conversation-meta")).to_contain_text("紧急")
+    expect(agent.get_by_role("log")).to_contain_text("楼下着火了")
+    agent.get_by_role("button", name="引用市民最新一句").click()
+    banner = agent.locator("#emergency-banner")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("紧急情况：火灾")
+    expect(banner.locator(".emergency-numbers")).to_contain_text("119")
+    expect(agent.locator("#work-order-hint")).to_be_hidden()
+    expect(agent.locator(".suggestion")).to_have_count(0)
+    shot(agent, screenshots, "25-agent-emergency-banner")
+
+    banner.get_by_role("button", name=re.compile("插入回复")).click()
+    assert "119" in agent.get_by_label("回复市民").input_value()
+    agent.get_by_role("button", name="交还智能助手").click()
+    expect(agent.locator("#conversation-empty")).to_contain_text("已交还智能助手")
+    with session_scope(engine) as session:
+        place = request_handoff(session, waiting)
+        return_to_bot(session, place.handoff.id)
+    assert agent.problems == []

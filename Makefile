@@ -61,6 +61,7 @@ pytest: venv
 bench: venv model
 	$(BIN)/python benchmarks/search_bench.py
 	$(BIN)/python benchmarks/classify_tipdm.py
+	$(BIN)/python benchmarks/safety_bench.py
 	$(BIN)/python benchmarks/chat_bench.py --train --model $(MODEL)
 	$(BIN)/python benchmarks/rasa_fixes_bench.py --model $(MODEL)
 	$(BIN)/python benchmarks/load_test.py --model $(MODEL)

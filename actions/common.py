@@ -42,6 +42,12 @@ def latest_intent(tracker: Tracker) -> str | None:
     return tracker.latest_message.get("intent", {}).get("name")
 
 
+def typed_text(tracker: Tracker) -> str:
+    """What the citizen typed or said; a button's payload (/intent{...}) is not text."""
+    text = tracker.latest_message.get("text") or ""
+    return "" if text.startswith("/") else text
+
+
 def entity_values(tracker: Tracker, entity: str) -> list[str]:
     return [str(value) for value in tracker.get_latest_entity_values(entity) if value]
 

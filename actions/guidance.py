@@ -15,8 +15,15 @@ from actions.common import (
     latest_intent,
     politely,
     search_engine,
+    typed_text,
 )
-from knowledge_base.answers import INTENT_ASPECTS, answer, bundle_answer
+from knowledge_base.answers import (
+    INTENT_ASPECTS,
+    answer,
+    bundle_answer,
+    not_held_answer,
+)
+from knowledge_base.coverage import named_catalogue_services
 from knowledge_base.offices import office_for
 from knowledge_base.resolution import resolve_subject
 from knowledge_base.search.ranking import SearchHit
@@ -32,6 +39,26 @@ def choice_buttons(hits: list[SearchHit], lang: str) -> list[dict]:
         }
         for hit in hits
     ]
+
+
+def talk_to_a_person(lang: str) -> dict:
+    return {
+        "title": "Talk to a person" if lang == "en" else "转人工",
+        "payload": "/request_human",
+    }
+
+
+def say_not_held(
+    dispatcher: CollectingDispatcher,
+    name: str,
+    related: list[SearchHit],
+    lang: str,
+) -> None:
+    """No guide for the service named: say so; related services only as choices."""
+    dispatcher.utter_message(
+        text=not_held_answer(name, lang, offers_related=bool(related)),
+        buttons=[*choice_buttons(related, lang), talk_to_a_person(lang)],
+    )
 
 
 class ActionServiceGuidance(Action):
@@ -50,8 +77,11 @@ class ActionServiceGuidance(Action):
             search_engine().index,
             mentions=entity_values(tracker, "service"),
             context_code=tracker.get_slot("service"),
-            text=tracker.latest_message.get("text") or "",
+            text=typed_text(tracker),
         )
+        if resolution.missing:
+            say_not_held(dispatcher, resolution.missing, resolution.candidates, lang)
+            return [SlotSet("service", None), SlotSet("aspect", None)]
         if resolution.candidates:
             dispatcher.utter_message(
                 response="utter_choose_service",
@@ -99,9 +129,12 @@ class ActionOfferSearchResults(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> list:
         lang = language_of(tracker)
-        hits = search_engine().index.search(
-            tracker.latest_message.get("text") or "", limit=3
-        )
+        text = typed_text(tracker)
+        resolution = resolve_subject(search_engine().index, text=text)
+        if resolution.missing:
+            say_not_held(dispatcher, resolution.missing, resolution.candidates, lang)
+            return [SlotSet("service", None)]
+        hits = search_engine().index.search(text, limit=3)
         none_of_these = {
             "title": "None of these" if lang == "en" else "都不是",
             "payload": "/deny",
@@ -113,4 +146,31 @@ class ActionOfferSearchResults(Action):
             )
         else:
             dispatcher.utter_message(response="utter_ask_rephrase")
+        return []
+
+
+class ActionOutOfScope(Action):
+    """Outside the hotline's remit, said honestly, with a person or a callback on offer.
+
+    The NLU calls some catalogued questions out of scope ("宠物狗登记怎么办"): a message
+    that names a service of the catalogue, or one it does not hold, is answered as a
+    guidance question instead.
+    """
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    @politely
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list:
+        text = typed_text(tracker)
+        index = search_engine().index
+        resolution = resolve_subject(index, text=text)
+        if resolution.missing or (
+            resolution.is_clear
+            and resolution.code in named_catalogue_services(index, text)
+        ):
+            return ActionServiceGuidance().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(response="utter_out_of_scope")
         return []

@@ -31,12 +31,18 @@ from knowledge_base.answers import UNAVAILABLE, WITH_AGENT, localised_name
 from knowledge_base.search.engine import SearchEngine
 from knowledge_base.services import service_names
 from safety import Emergency, triage
+from safety.sensitive import sensitive_question, sensitive_reply
 from understanding.language import detect_language
 
 logger = logging.getLogger(__name__)
 
 # Remembered for a code that names no service (``remembered`` keeps no None).
 NO_SUCH_SERVICE = ("", "")
+SENSITIVE_INTENT = "sensitive_question"
+TALK_TO_A_PERSON = {
+    "zh": {"title": "转人工", "payload": "/request_human"},
+    "en": {"title": "Talk to a person", "payload": "/request_human"},
+}
 
 
 @dataclass
@@ -74,6 +80,23 @@ async def converse(
             replies=[{"text": WITH_AGENT[language], "buttons": []}],
             handoff=True,
         )
+    if sensitive_question(text) is not None:
+        # Rules, not the model (safety.sensitive): a neutral answer and a person on
+        # offer; Rasa never sees it, so an open form simply waits for its answer.
+        turn = BotTurn(
+            replies=[
+                {
+                    "text": sensitive_reply(language),
+                    "buttons": [TALK_TO_A_PERSON[language]],
+                }
+            ],
+            intent={"name": SENSITIVE_INTENT, "confidence": 1.0},
+        )
+        await run_in_threadpool(
+            _record, engine, search, session_id, text, turn, language
+        )
+        metrics.INTENTS.labels(SENSITIVE_INTENT).inc()
+        return ChatResult(session_id, replies=turn.replies, intent=turn.intent)
     try:
         turn = await rasa.send(session_id, text, lang, channel)
     except ExternalServiceError:

@@ -199,6 +199,9 @@ class SuggestResponse(BaseModel):
     work_order: WorkOrderHintOut | None
     # Set for an emergency, instead of suggestions and a work order.
     emergency: EmergencyOut | None = None
+    # The service the caller named when the catalogue does not hold it: the
+    # suggestions are related services only, never the answer.
+    not_held: str | None = None
 
 
 class ApplicationCreate(_Strict):

@@ -62,6 +62,19 @@ class WorkOrderRequest:
     idempotency_key: str | None = None
 
 
+def callback_description(question: str | None) -> str:
+    """A callback request's work order says what to phone back about, as the citizen put it.
+
+    In Chinese whatever the citizen's language: the hotline's staff read it.
+    """
+    question = (question or "").strip()
+    if not question:
+        return "市民请求热线工作人员回电，未说明具体事项。"
+    return (
+        f"市民请求热线工作人员回电。咨询事项：{question[: MAX_DESCRIPTION_CHARS - 40]}"
+    )
+
+
 def route_to_department(
     session: Session,
     description: str,

@@ -1,7 +1,9 @@
 """Suggestions for a hotline agent while the caller is still talking.
 
 When the caller reports an emergency, the agent gets an emergency banner (the number to
-send them to and what to tell them now) instead of answers and a work order.
+send them to and what to tell them now) instead of answers and a work order. When the
+caller names a service the catalogue does not hold, the agent is told so, and the
+suggestions are marked as related services only.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from cases.routing.classify import ComplaintClassifier
 from knowledge_base.answers import ASPECTS, INTENT_ASPECTS, answer, bundle_answer
+from knowledge_base.coverage import coverage
 from knowledge_base.guidance import materials_of, steps_of
 from knowledge_base.repositories.bundles import get_bundle
 from knowledge_base.repositories.services import get_service
@@ -66,6 +69,9 @@ class Assistance(NamedTuple):
     suggestions: list[Suggestion]
     work_order: WorkOrderHint | None
     emergency: EmergencyAdvice | None = None
+    # The service the caller named, when the catalogue does not hold it: the
+    # suggestions are then only related services, not the answer.
+    not_held: str | None = None
 
 
 @dataclass(frozen=True)
@@ -145,7 +151,10 @@ def suggest(
             classification.department_name,
             classification.time_limit_days,
         )
-    return Assistance(suggestions, work_order)
+    missing = coverage(index, text).missing_subject
+    return Assistance(
+        suggestions, work_order, not_held=missing.text if missing else None
+    )
 
 
 def _prepare(session: Session, hit: SearchHit) -> _Prepared:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from knowledge_base.guidance import Material, materials_of, steps_of, time_limit_text
 from knowledge_base.models import Bundle, Office, Service
+from knowledge_base.portal import official_portal
 
 ASPECTS = (
     "overview",
@@ -227,3 +228,29 @@ WITH_AGENT = {
     "zh": "您的消息已转给人工客服，请稍候，工作人员会在这里回复您。",
     "en": "Your message has been passed to a hotline agent, who will reply here shortly.",
 }
+
+
+def not_held_answer(name: str, lang: str = "zh", offers_related: bool = False) -> str:
+    """The honest answer when the catalogue has no guide for the service named.
+
+    Another service's guide is never given in its place: a related one may only be offered
+    as a choice, which the caller adds.
+    """
+    portal = official_portal()
+    if lang == "en":
+        return (
+            f'Sorry, our guides do not cover "{name}" yet, so I cannot tell you how to '
+            f"apply for it. You can search for it on the {portal.name_en} "
+            f"({portal.url}), or talk to a hotline agent, who can look it up for you."
+            + (
+                " If you meant one of the services below, choose it."
+                if offers_related
+                else ""
+            )
+        )
+    return (
+        f"抱歉，目前办事指南库暂未收录“{name}”，无法为您准确解答。"
+        f"建议您登录{portal.name_zh}（{portal.url}）搜索该事项，"
+        "也可以转人工，由热线工作人员为您查询。"
+        + ("如果您要问的是下列事项，请点击选择。" if offers_related else "")
+    )

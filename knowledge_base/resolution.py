@@ -1,8 +1,10 @@
 """Which service a citizen means: the named one, the one in context, or a search result.
 
 Elliptic follow-ups ("那要带啥？") name nothing and mean the service already discussed; a
-new name switches the subject; when search cannot tell two services apart, the citizen
-is asked to choose rather than guessed for.
+new name switches the subject, and a name the catalogue does not hold (knowledge_base.
+coverage) drops it: the citizen is told so rather than given a neighbour's guide. When
+search cannot tell two services apart, the citizen is asked to choose rather than
+guessed for.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from knowledge_base.coverage import coverage, named_catalogue_services
 from knowledge_base.search.ranking import SearchHit, ServiceIndex, confidence
 
 CLEAR_MARGIN = 0.2
@@ -19,11 +22,16 @@ CHOICES = 3
 
 @dataclass(frozen=True)
 class Resolution:
-    """``code`` when one subject is clear, otherwise ``candidates`` to choose from."""
+    """``code`` when one subject is clear, otherwise ``candidates`` to choose from.
+
+    ``missing`` is the service name the citizen typed when the catalogue does not hold it;
+    ``candidates`` are then related services to offer, never to answer with.
+    """
 
     code: str | None = None
     kind: str | None = None
     candidates: list[SearchHit] = field(default_factory=list)
+    missing: str | None = None
 
     @property
     def is_clear(self) -> bool:
@@ -46,6 +54,12 @@ def resolve_subject(
         text: the whole message, searched when nothing else identifies the service.
     """
     codes = {doc.code: doc.kind for doc in index.documents}
+    missing = coverage(index, text).missing_subject if text else None
+    if missing is not None:
+        return Resolution(
+            missing=missing.text,
+            candidates=_above_floor(index.search(text, limit=CHOICES)),
+        )
     for mention in mentions:
         if mention in codes:
             return Resolution(code=mention, kind=codes[mention])
@@ -53,13 +67,23 @@ def resolve_subject(
         resolution = _from_search(index.search(mention, limit=CHOICES))
         if resolution.is_clear or resolution.candidates:
             return resolution
-    if context_code in codes:
+    if context_code in codes and context_code in _still_the_subject(index, text):
         return Resolution(code=context_code, kind=codes[context_code])
     return _from_search(index.search(text, limit=CHOICES)) if text else Resolution()
 
 
+def _still_the_subject(index: ServiceIndex, text: str) -> set[str]:
+    """The services a follow-up may still be about: any, unless it names others only."""
+    named = set(named_catalogue_services(index, text)) if text else set()
+    return named or {doc.code for doc in index.documents}
+
+
+def _above_floor(hits: list[SearchHit]) -> list[SearchHit]:
+    return [hit for hit in hits if hit.score >= MIN_SCORE]
+
+
 def _from_search(hits: list[SearchHit]) -> Resolution:
-    hits = [hit for hit in hits if hit.score >= MIN_SCORE]
+    hits = _above_floor(hits)
     if not hits:
         return Resolution()
     if len(hits) == 1 or confidence(hits) >= CLEAR_MARGIN:

@@ -14,6 +14,8 @@ Public functions:
   (``triage``; the words per kind are in ``patterns``).
 - ``emergency_reply(emergency, lang) -> str``: the first reply, the number to call
   first, in Chinese or English (``replies``; texts in ``data/replies.yml``).
+- ``unsure_emergency_reply(lang)``: the numbers, when the model heard an emergency
+  and the rules did not.
 - ``emergency_lines()``, ``numbers_for(kind)``: the telephone lines and which kind
   each serves, with the authority and notice each number comes from (``lines``;
   ``data/emergency_lines.yml``).
@@ -23,7 +25,7 @@ Public functions:
 
 from safety.kinds import Kind
 from safety.lines import EmergencyLine, emergency_lines, numbers_for
-from safety.replies import emergency_reply
+from safety.replies import emergency_reply, unsure_emergency_reply
 from safety.triage import Emergency, compile_patterns, triage
 
 __all__ = [
@@ -35,4 +37,5 @@ __all__ = [
     "emergency_reply",
     "numbers_for",
     "triage",
+    "unsure_emergency_reply",
 ]

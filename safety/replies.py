@@ -32,6 +32,7 @@ class _Texts:
     also: dict[str, str]
     stay: str
     closing: str
+    unsure: str
 
 
 def emergency_reply(emergency: Emergency, lang: str = "zh") -> str:
@@ -55,6 +56,12 @@ def emergency_reply(emergency: Emergency, lang: str = "zh") -> str:
     parts.extend(texts.also[kind.value] for kind in emergency.also)
     parts.append(texts.stay if Kind.SELF_HARM in emergency.kinds else texts.closing)
     return ("" if lang != "en" else " ").join(parts)
+
+
+def unsure_emergency_reply(lang: str = "zh") -> str:
+    """The emergency numbers, for a message the model took for an emergency and the rules
+    did not: safe to say to an ordinary message, and enough for a real one."""
+    return _texts("en" if lang == "en" else "zh").unsure
 
 
 @lru_cache(maxsize=2)
@@ -81,4 +88,5 @@ def _texts(lang: str) -> _Texts:
         also=also,
         stay=fill(section["stay"]),
         closing=fill(section["closing"]),
+        unsure=fill(section["unsure"]),
     )

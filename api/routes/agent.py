@@ -70,12 +70,13 @@ async def suggest_answers(
             search.remembered,
         )
 
-    suggestions, work_order, emergency = await run_in_threadpool(run)
+    assistance = await run_in_threadpool(run)
     return SuggestResponse(
         intent=await parsing,
-        suggestions=[s.__dict__ for s in suggestions],
-        work_order=work_order.__dict__ if work_order else None,
-        emergency=emergency.__dict__ if emergency else None,
+        suggestions=[s.__dict__ for s in assistance.suggestions],
+        work_order=assistance.work_order.__dict__ if assistance.work_order else None,
+        emergency=assistance.emergency.__dict__ if assistance.emergency else None,
+        not_held=assistance.not_held,
     )
 
 

@@ -270,6 +270,8 @@ class _JiebaTokenizer(Protocol):
 
     def cut_for_search(self, sentence: str, HMM: bool = True) -> Iterator[str]: ...
 
+    def cut(self, sentence: str, HMM: bool = True) -> Iterator[str]: ...
+
 
 @lru_cache(maxsize=1)
 def _to_simplified() -> _Converter:
@@ -367,6 +369,14 @@ class Segmenter:
             if len(self._cache) < CACHE_RUNS:
                 self._cache[run] = words
         return words
+
+    def whole_words(self, text: str) -> list[str]:
+        """Each Chinese run cut once (jieba's precise mode): no overlapping sub-words."""
+        return [
+            word
+            for run in cjk_runs(text)
+            for word in self._tokenizer.cut(run, HMM=False)
+        ]
 
     def tokens(self, text: str) -> list[str]:
         """All index tokens of already-normalised text: words, bigrams, English stems."""

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from actions.guidance import ActionOfferSearchResults, ActionServiceGuidance
+from actions.guidance import (
+    ActionOfferSearchResults,
+    ActionOutOfScope,
+    ActionServiceGuidance,
+)
 from tests.actions.conftest import make_tracker
 
 
@@ -115,3 +119,88 @@ def test_returning_citizen_is_welcomed_back_with_the_service_in_context(dispatch
         "value": "passport",
         "timestamp": None,
     } in events
+
+
+def test_uncatalogued_licence_is_said_so_and_neighbour_only_offered(dispatcher):
+    tracker = make_tracker(
+        text="烟草专卖零售许可证怎么办理",
+        intent="ask_service_guide",
+        entities=[{"entity": "service", "value": "零售许可证"}],
+        slots={"service": "passport"},
+    )
+    events = ActionServiceGuidance().run(dispatcher, tracker, {})
+    message = dispatcher.messages[0]
+    assert "暂未收录“烟草专卖零售许可证”" in message["text"]
+    assert "zwdt.sh.gov.cn" in message["text"]
+    assert "食品经营许可" not in message["text"]
+    assert message["buttons"][-1]["payload"] == "/request_human"
+    assert _slots(events)["service"] is None
+
+
+def test_new_uncatalogued_subject_drops_the_old_one_in_english(dispatcher):
+    tracker = make_tracker(
+        text="How do I apply for a Japanese visa?",
+        intent="ask_service_guide",
+        slots={"service": "passport", "language": "en"},
+    )
+    events = ActionServiceGuidance().run(dispatcher, tracker, {})
+    text = dispatcher.messages[0]["text"]
+    assert text.startswith('Sorry, our guides do not cover "japanese visa"')
+    assert "passport" not in text.lower()
+    assert _slots(events)["service"] is None
+
+
+def test_naming_another_catalogued_service_switches_the_subject(dispatcher):
+    tracker = make_tracker(
+        text="那驾照换证要带什么", intent="ask_materials", slots={"service": "passport"}
+    )
+    events = ActionServiceGuidance().run(dispatcher, tracker, {})
+    assert _slots(events)["service"] == "driving-licence-renewal"
+
+
+def test_a_document_to_bring_is_not_a_new_subject(dispatcher):
+    tracker = make_tracker(
+        text="要带身份证吗", intent="ask_materials", slots={"service": "passport"}
+    )
+    events = ActionServiceGuidance().run(dispatcher, tracker, {})
+    assert _slots(events)["service"] == "passport"
+
+
+def test_payload_of_a_button_is_not_read_as_a_service_name(dispatcher):
+    tracker = make_tracker(
+        text='/inform{"service": "passport"}',
+        intent="inform",
+        entities=[{"entity": "service", "value": "passport"}],
+    )
+    events = ActionServiceGuidance().run(dispatcher, tracker, {})
+    assert _slots(events)["service"] == "passport"
+
+
+def test_fallback_does_not_offer_neighbours_as_if_they_were_the_service(dispatcher):
+    tracker = make_tracker(text="渔业捕捞许可证去哪办", intent="nlu_fallback")
+    ActionOfferSearchResults().run(dispatcher, tracker, {})
+    assert "暂未收录“渔业捕捞许可证”" in dispatcher.messages[0]["text"]
+
+
+def test_out_of_scope_offers_a_person_and_a_callback(dispatcher):
+    tracker = make_tracker(text="火车票怎么退", intent="out_of_scope")
+    ActionOutOfScope().run(dispatcher, tracker, {})
+    assert dispatcher.messages == [
+        {
+            "text": None,
+            "buttons": [],
+            "elements": [],
+            "custom": {},
+            "template": "utter_out_of_scope",
+            "response": "utter_out_of_scope",
+            "image": None,
+            "attachment": None,
+        }
+    ]
+
+
+def test_out_of_scope_verdict_on_a_catalogued_service_is_overruled(dispatcher):
+    tracker = make_tracker(text="宠物狗登记怎么办", intent="out_of_scope")
+    events = ActionOutOfScope().run(dispatcher, tracker, {})
+    assert "养犬登记" in dispatcher.messages[0]["text"]
+    assert _slots(events)["service"] == "dog-registration"

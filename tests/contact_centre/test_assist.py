@@ -85,7 +85,7 @@ def test_an_emergency_gets_a_banner_instead_of_answers_and_a_work_order(
         asked.append(True)
         return "file_complaint"
 
-    suggestions, work_order, emergency = suggest(
+    suggestions, work_order, emergency, _ = suggest(
         session, service_index, classifier, "楼下着火了，好多烟", intent_of=intent_of
     )
     assert (suggestions, work_order) == ([], None)
@@ -97,7 +97,7 @@ def test_an_emergency_gets_a_banner_instead_of_answers_and_a_work_order(
 def test_a_complaint_about_the_ambulance_fee_is_routed_not_a_banner(
     session, service_index, classifier
 ):
-    _, work_order, emergency = suggest(
+    _, work_order, emergency, _ = suggest(
         session,
         service_index,
         classifier,
@@ -105,3 +105,11 @@ def test_a_complaint_about_the_ambulance_fee_is_routed_not_a_banner(
         intent_of=lambda: "file_complaint",
     )
     assert emergency is None and work_order is not None
+
+
+def test_an_uncatalogued_service_is_named_so_the_agent_does_not_read_a_neighbour(
+    session, service_index, classifier
+):
+    assistance = suggest(session, service_index, classifier, "渔业捕捞许可证怎么办理")
+    assert assistance.not_held == "渔业捕捞许可证"
+    assert suggest(session, service_index, classifier, "居住证怎么办").not_held is None

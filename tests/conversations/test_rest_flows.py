@@ -191,3 +191,31 @@ def test_english_guidance_is_answered_in_english(stack):
 
 def test_gibberish_gets_the_fallback_not_silence(citizen):
     assert citizen.say("qwzx blorp 嗯嗯啊啊") != ""
+
+
+def test_uncatalogued_licence_gets_the_honest_answer_not_a_neighbours_guide(citizen):
+    reply = citizen.say("烟草专卖零售许可证怎么办理")
+    assert "暂未收录“烟草专卖零售许可证”" in reply
+    assert "食品经营许可办理流程" not in reply
+    assert {"title": "转人工", "payload": "/request_human"} in citizen.buttons()
+    assert citizen.slot("service") is None
+
+
+def test_a_new_uncatalogued_topic_drops_the_passport(stack):
+    citizen = Citizen(stack.rasa_url, lang="en")
+    citizen.say("How do I get a passport?")
+    assert citizen.slot("service") == "passport"
+    reply = citizen.say("How do I apply for a Japanese visa?")
+    assert "do not cover" in reply and "Ordinary passport" not in reply
+    assert citizen.slot("service") is None
+
+
+def test_out_of_scope_leads_to_a_callback_work_order(citizen):
+    reply = citizen.say("火车票怎么退")
+    assert "不在12345热线智能助手的服务范围内" in reply
+    payloads = [b["payload"] for b in citizen.buttons()]
+    assert payloads == ["/request_human", "/request_callback"]
+    assert "请留下您的手机号码" in citizen.say("/request_callback")
+    assert "格式不对" in citizen.say("12345")
+    filed = citizen.say("13912345678")
+    assert re.search(r"回电请求已登记，工单编号：GD\d{14}", filed), filed

@@ -1,0 +1,86 @@
+"""A callback request: the citizen leaves a number and the hotline phones back.
+
+It is a work order like any other (category 其他, the 12345 office), so it is numbered,
+has a time limit and shows in the department's list; what it is about is the question
+the citizen asked before choosing a callback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import db_session, form_started_at, politely, search_engine
+from cases.routing.classify import complaint_classifier
+from cases.work_orders import WorkOrderRequest, callback_description, file_work_order
+from foundation.errors import ValidationFailed
+from privacy.identity import normalise_phone
+
+CALLBACK_INTENT = "request_callback"
+
+
+class ValidateCallbackForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_callback_form"
+
+    def validate_phone(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict,
+    ) -> dict:
+        phone = normalise_phone(str(value or ""))
+        if phone is None:
+            dispatcher.utter_message(response="utter_invalid_phone")
+        return {"phone": phone}
+
+
+class ActionFileCallback(Action):
+    def name(self) -> str:
+        return "action_file_callback"
+
+    @politely
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list:
+        request = WorkOrderRequest(
+            description=callback_description(_question_before_request(tracker)),
+            category_code="other",
+            contact_phone=tracker.get_slot("phone"),
+            channel=tracker.get_latest_input_channel() or "web",
+            session_id=tracker.sender_id,
+            idempotency_key=f"{tracker.sender_id}:{form_started_at(tracker, 'callback_form')}",
+        )
+        try:
+            with db_session() as session:
+                order = file_work_order(
+                    session, request, complaint_classifier(search_engine())
+                )
+                dispatcher.utter_message(
+                    response="utter_callback_filed",
+                    number=order.number,
+                    due_date=order.due_date.isoformat(),
+                )
+        except ValidationFailed:
+            dispatcher.utter_message(response="utter_default")
+        return [SlotSet("phone", None)]
+
+
+def _question_before_request(tracker: Tracker) -> str | None:
+    """What the citizen asked before asking to be called back: typed, not a button."""
+    asked_for_callback = False
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        intent = (event.get("parse_data") or {}).get("intent", {}).get("name")
+        if intent == CALLBACK_INTENT:
+            asked_for_callback = True
+            continue
+        text = event.get("text") or ""
+        if asked_for_callback and text and not text.startswith("/"):
+            return text
+    return None

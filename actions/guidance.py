@@ -25,7 +25,7 @@ from knowledge_base.answers import (
 )
 from knowledge_base.coverage import named_catalogue_services
 from knowledge_base.offices import office_for
-from knowledge_base.resolution import resolve_subject
+from knowledge_base.resolution import resolve_subject, worth_offering
 from knowledge_base.search.ranking import SearchHit
 from knowledge_base.services import get_bundle, get_service
 
@@ -134,7 +134,7 @@ class ActionOfferSearchResults(Action):
         if resolution.missing:
             say_not_held(dispatcher, resolution.missing, resolution.candidates, lang)
             return [SlotSet("service", None)]
-        hits = search_engine().index.search(text, limit=3)
+        hits = worth_offering(search_engine().index, text)
         none_of_these = {
             "title": "None of these" if lang == "en" else "都不是",
             "payload": "/deny",
@@ -145,7 +145,7 @@ class ActionOfferSearchResults(Action):
                 buttons=[*choice_buttons(hits, lang), none_of_these],
             )
         else:
-            dispatcher.utter_message(response="utter_ask_rephrase")
+            dispatcher.utter_message(response="utter_no_guide_found")
         return []
 
 

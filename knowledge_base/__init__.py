@@ -10,6 +10,8 @@ Public modules and functions:
   ``service_name``; ``guidance``: steps and materials as plain data.
 - ``offices``: ``office_for(session, service, district)``.
 - ``resolution``: ``resolve_subject(...)``, which service a citizen means.
+- ``coverage``: ``coverage(index, text)``, whether the catalogue holds the service a
+  question names; ``portal``: ``official_portal()``, where to send the citizen when not.
 - ``search.engine``: ``SearchEngine``, the process's index (``search.ranking`` explains
   how it ranks).
 - ``places``: Shanghai's districts and streets and how citizens name them.

@@ -82,6 +82,7 @@ PROCEDURE_HEADS = (
     "贷款",
     "援助",
     "考试",
+    "验收",
 )
 GENERIC_HEADS = ("申请", "手续")
 # Procedures that make a service of their own out of any subject: 户口 + 注销 is not 户口迁移,

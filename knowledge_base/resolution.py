@@ -18,6 +18,11 @@ from knowledge_base.search.ranking import SearchHit, ServiceIndex, confidence
 CLEAR_MARGIN = 0.2
 MIN_SCORE = 4.0
 CHOICES = 3
+# Offered when the NLU is unsure: a hit this strong, or one the message names. Weaker
+# ones are coincidences of a word (火车票怎么退 → 临时身份证, 6.8), not suggestions.
+OFFER_SCORE = 8.0
+# Related services offered beside "not held": only those near the best one.
+RELATED_SHARE = 0.75
 
 
 @dataclass(frozen=True)
@@ -57,8 +62,7 @@ def resolve_subject(
     missing = coverage(index, text).missing_subject if text else None
     if missing is not None:
         return Resolution(
-            missing=missing.text,
-            candidates=_above_floor(index.search(text, limit=CHOICES)),
+            missing=missing.text, candidates=_related(index.search(text, limit=CHOICES))
         )
     for mention in mentions:
         if mention in codes:
@@ -76,6 +80,22 @@ def _still_the_subject(index: ServiceIndex, text: str) -> set[str]:
     """The services a follow-up may still be about: any, unless it names others only."""
     named = set(named_catalogue_services(index, text)) if text else set()
     return named or {doc.code for doc in index.documents}
+
+
+def worth_offering(index: ServiceIndex, text: str) -> list[SearchHit]:
+    """Services to offer when the NLU cannot tell what a message asks: strong hits and
+    those it names; none when the words only brush the catalogue."""
+    named = set(named_catalogue_services(index, text))
+    return [
+        hit
+        for hit in index.search(text, limit=CHOICES)
+        if hit.score >= OFFER_SCORE or hit.code in named
+    ]
+
+
+def _related(hits: list[SearchHit]) -> list[SearchHit]:
+    hits = _above_floor(hits)
+    return [hit for hit in hits if hit.score >= RELATED_SHARE * hits[0].score]
 
 
 def _above_floor(hits: list[SearchHit]) -> list[SearchHit]:

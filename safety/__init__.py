@@ -19,6 +19,8 @@ Public functions:
 - ``emergency_lines()``, ``numbers_for(kind)``: the telephone lines and which kind
   each serves, with the authority and notice each number comes from (``lines``;
   ``data/emergency_lines.yml``).
+- ``sensitive.sensitive_question(text)``, ``sensitive.sensitive_reply(lang)``: political,
+  religious and ethnic questions, answered neutrally with a person on offer.
 - ``compile_patterns()``: compile the patterns at start-up rather than on the first
   message.
 """

@@ -204,3 +204,19 @@ def test_out_of_scope_verdict_on_a_catalogued_service_is_overruled(dispatcher):
     events = ActionOutOfScope().run(dispatcher, tracker, {})
     assert "养犬登记" in dispatcher.messages[0]["text"]
     assert _slots(events)["service"] == "dog-registration"
+
+
+def test_unsure_nlu_and_weak_search_offer_a_person_not_coincidences(dispatcher):
+    ActionOfferSearchResults().run(
+        dispatcher, make_tracker(text="火车票怎么退", intent="nlu_fallback"), {}
+    )
+    assert dispatcher.messages[0]["response"] == "utter_no_guide_found"
+
+
+def test_related_services_beside_not_held_are_only_near_ones(dispatcher):
+    tracker = make_tracker(
+        text="烟草专卖零售许可证怎么办理", intent="ask_service_guide"
+    )
+    ActionServiceGuidance().run(dispatcher, tracker, {})
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert titles == ["食品经营许可", "转人工"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli import db, kb, run, users
+from cli import db, kb, places, run, users
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -15,6 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     db.register(commands)
     kb.register(commands)
+    places.register(commands)
     run.register(commands)
     users.register(commands)
     return parser

@@ -15,8 +15,13 @@ Public modules and functions:
 - ``search.engine``: ``SearchEngine``, the process's index (``search.ranking`` explains
   how it ranks).
 - ``places``: Shanghai's districts and streets and how citizens name them.
+- ``divisions``: ``import_divisions``, the official list of districts and streets
+  (街道/镇) kept with its source and date; ``importers.divisions`` reads its CSV.
+- ``locations``: ``locate(text, session=...)``, the district and street or town a
+  complaint's words point to, with the words that decided (landmarks in
+  ``data/landmarks.yml``).
 - ``catalogue``, ``importers``, ``seed``, ``synthetic``: the catalogue's file
   format, imports and exports, the curated seed and the platform-scale sample.
 - ``models``: ``Service``, ``Department``, ``Office``, ``Bundle``, ``FAQ``,
-  ``WorkOrderCategory``.
+  ``WorkOrderCategory``, ``DivisionList``, ``Division``.
 """

@@ -284,3 +284,40 @@ class CatalogueRevision(Base):
     id: Mapped[int] = Column(Integer, primary_key=True)
     number: Mapped[int] = Column(Integer, nullable=False)
     changed_at: Mapped[dt.datetime] = Column(DateTime, nullable=False)
+
+
+class DivisionList(Base):
+    """One imported edition of Shanghai's official list of districts and streets.
+
+    Streets merge and are renamed now and then, so each list keeps where it came from
+    and the date it describes; the one describing the latest date is the current one,
+    and older editions stay for the orders that were placed by them.
+    """
+
+    __tablename__ = "division_lists"
+    __table_args__ = (UniqueConstraint("source", "as_of"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    source: Mapped[str] = Column(Text, nullable=False)
+    as_of: Mapped[dt.date] = Column(Date, nullable=False)
+    imported_at: Mapped[dt.datetime] = Column(DateTime, nullable=False)
+
+    divisions: Mapped[list[Division]] = relationship(
+        "Division", order_by="Division.code", cascade="all, delete-orphan"
+    )
+
+
+class Division(Base):
+    """A street, town or township-level zone (街道/镇/乡, 开发区) with its district."""
+
+    __tablename__ = "divisions"
+    __table_args__ = (UniqueConstraint("list_id", "code"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    list_id: Mapped[int] = Column(
+        ForeignKey("division_lists.id", ondelete="CASCADE"), nullable=False
+    )
+    code: Mapped[str] = Column(String(12), nullable=False)
+    name: Mapped[str] = Column(String(100), nullable=False)
+    district_code: Mapped[str] = Column(String(6), nullable=False)
+    district: Mapped[str] = Column(String(32), nullable=False)

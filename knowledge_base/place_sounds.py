@@ -1,0 +1,103 @@
+"""How place names sound, to read what speech recognition or a pinyin keyboard spelt
+otherwise (徐家会 for 徐家汇, 陆家咀 for 陆家嘴) and what English writes in pinyin
+(Xujiahui, Qibao).
+
+Every reading of a character counts (长 is chang and zhang, 角 jiao and jue), so 长宁
+sounds like Changning. As in ``search.phonetic``, the accents that speech recognition
+blurs (zh/z, ch/c, sh/s, -ng/-n) are folded, but only for names of four characters or
+more: at three, 中心镇 would pass for 中兴镇.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_ACCENT_FOLDS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ng", "n"))
+# A name with many characters of several readings would otherwise have hundreds.
+_MAX_SPELLINGS = 32
+# Names shorter than this sound like too many everyday words; longer ones are rarely
+# misheard as a whole.
+_SHORTEST = 3
+_LONGEST = 8
+_SHORTEST_FOLDED = 4
+
+Spelling = tuple[str, ...]
+
+
+@lru_cache(maxsize=4096)
+def _readings(char: str) -> tuple[str, ...]:
+    from pypinyin import Style, pinyin
+
+    found = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
+    return tuple(dict.fromkeys(found[0])) if found else ()
+
+
+def spellings(text: str) -> list[Spelling]:
+    """The ways ``text`` may sound, a toneless syllable per character; none if a
+    character has no reading."""
+    readings = [_readings(char) for char in text]
+    if not all(readings):
+        return []
+    return list(itertools.islice(itertools.product(*readings), _MAX_SPELLINGS))
+
+
+def pinyin_keys(text: str) -> set[str]:
+    """``text`` as English writes it, syllables joined: 徐家汇 → xujiahui; ü also as u
+    (吕巷 → lvxiang, luxiang)."""
+    joined = {"".join(spelling) for spelling in spellings(text)}
+    return joined | {key.replace("v", "u") for key in joined}
+
+
+def _folded(spelling: Spelling) -> Spelling:
+    folded = []
+    for syllable in spelling:
+        for heard, written in _ACCENT_FOLDS:
+            syllable = syllable.replace(heard, written)
+        folded.append(syllable)
+    return tuple(folded)
+
+
+class SoundIndex:
+    """Place names by their sound.
+
+    Args:
+        names: Names in Chinese characters; those of three to eight are indexed.
+    """
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self._exact: dict[Spelling, set[str]] = {}
+        self._folded: dict[Spelling, set[str]] = {}
+        self._lengths: set[int] = set()
+        for name in names:
+            if not _SHORTEST <= len(name) <= _LONGEST or not _HAN_RUN.fullmatch(name):
+                continue
+            self._lengths.add(len(name))
+            for spelling in spellings(name):
+                self._exact.setdefault(spelling, set()).add(name)
+                if len(name) >= _SHORTEST_FOLDED:
+                    self._folded.setdefault(_folded(spelling), set()).add(name)
+
+    def matches(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """Stretches of ``text`` spelt otherwise than a name they sound like, sharing
+        at least one character with it; as (start, end, name)."""
+        for run in _HAN_RUN.finditer(text):
+            for length in sorted(self._lengths, reverse=True):
+                for start in range(run.start(), run.end() - length + 1):
+                    window = text[start : start + length]
+                    for name in self._sounding_like(window):
+                        if name != window and any(
+                            a == b for a, b in zip(name, window, strict=True)
+                        ):
+                            yield start, start + length, name
+
+    def _sounding_like(self, window: str) -> set[str]:
+        found: set[str] = set()
+        for spelling in spellings(window):
+            found |= self._exact.get(spelling, set())
+            if len(window) >= _SHORTEST_FOLDED:
+                found |= self._folded.get(_folded(spelling), set())
+        return found

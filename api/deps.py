@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable, Iterator
 
 from fastapi import Depends, HTTPException, Request
@@ -67,3 +68,21 @@ def require_role(role: str) -> Callable[..., ApiToken]:
 
 require_agent = require_role("agent")
 require_admin = require_role("admin")
+
+
+def require_metrics_token(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
+) -> None:
+    """Metrics are for the scraper holding ``HOTLINE_METRICS_TOKEN``, as its bearer: they
+    tell anyone how busy the hotline is and what fails. Without that setting they are
+    not served at all."""
+    expected = request.app.state.metrics_token
+    if expected is None:
+        raise HTTPException(404, "Not Found")
+    if credentials is None or not hmac.compare_digest(
+        credentials.credentials.encode(), expected.get_secret_value().encode()
+    ):
+        raise HTTPException(
+            401, "the metrics token is required", headers={"WWW-Authenticate": "Bearer"}
+        )

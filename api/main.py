@@ -6,7 +6,7 @@ import logging
 from contextlib import asynccontextmanager
 
 from anyio import to_thread
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
@@ -14,7 +14,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from api.deps import require_metrics_token
 from api.logging_setup import install_masking
 from api.middleware import (
     ApiRateLimits,
@@ -36,6 +38,7 @@ from foundation.errors import (
     TooManyAttempts,
     ValidationFailed,
 )
+from foundation.internal_token import internal_token
 from foundation.settings import get_settings
 from knowledge_base.search.engine import SearchEngine
 from safety import compile_patterns
@@ -70,9 +73,10 @@ def create_app(
     app.state.engine = engine or get_engine()
     app.state.search = SearchEngine(app.state.engine)
     app.state.rasa = rasa or RasaClient(
-        settings.rasa_url, timeout=settings.rasa_timeout_s
+        settings.rasa_url, internal_token(settings), timeout=settings.rasa_timeout_s
     )
     app.state.action_server_url = action_server_url or settings.action_server_url
+    app.state.metrics_token = settings.metrics_token
     # Failed proofs per tracking number, in the same store as the limits below.
     app.state.case_attempts = attempt_limit(settings)
     app.state.limits = RateLimits(
@@ -95,7 +99,11 @@ def create_app(
     ):
         app.include_router(router)
 
-    @app.get("/metrics", include_in_schema=False)
+    @app.get(
+        "/metrics",
+        include_in_schema=False,
+        dependencies=[Depends(require_metrics_token)],
+    )
     def prometheus_metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
@@ -114,6 +122,10 @@ def create_app(
     app.add_middleware(RejectInvalidText)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(Metrics)
+    # Outermost, so that the limits and the metrics see the client: its address comes
+    # from X-Forwarded-For only when a trusted proxy connects (uvicorn runs with
+    # --no-proxy-headers, see foundation/topology.py).
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     _install_error_handlers(app)
     return app
 

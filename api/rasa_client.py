@@ -5,7 +5,9 @@ and every agent suggestion makes a call to Rasa, and a call through httpx cost t
 gateway about a quarter of its CPU per suggestion (py-spy), three times aiohttp's.
 
 What the gateway channel takes and answers is ``contracts.rasa_gateway``'s, the module
-the channel builds them with: an answer of another shape is Rasa failing.
+the channel builds them with: an answer of another shape is Rasa failing. Every call
+carries the internal token, without which Rasa answers nothing
+(``foundation.internal_token``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from contracts.rasa_gateway import (
     request_to_wire,
 )
 from foundation.errors import ExternalServiceError, ServiceTimeout
+from foundation.internal_token import HEADER
 
 
 @dataclass
@@ -39,8 +42,17 @@ class BotTurn:
 
 
 class RasaClient:
-    def __init__(self, base_url: str, timeout: float = 30.0) -> None:
+    """Calls to one Rasa server.
+
+    Args:
+        base_url: the server, e.g. ``http://127.0.0.1:5005``.
+        token: the internal token it wants.
+        timeout: seconds a call may take.
+    """
+
+    def __init__(self, base_url: str, token: str, timeout: float = 30.0) -> None:
         self._base_url = base_url.rstrip("/")
+        self._headers = {HEADER: token}
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._session: aiohttp.ClientSession | None = None
 
@@ -52,7 +64,9 @@ class RasaClient:
         # Made at the first call: a session belongs to the event loop it was made in.
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
-                timeout=self._timeout, json_serialize=ujson.dumps
+                headers=self._headers,
+                timeout=self._timeout,
+                json_serialize=ujson.dumps,
             )
         return self._session
 

@@ -96,10 +96,15 @@ def gateway_chat(urls: list[str]) -> Send:
     return send
 
 
-def rasa_rest(url: str) -> Send:
+def rasa_rest(url: str, headers: dict[str, str]) -> Send:
+    """Rasa's REST channel, as the harness serves it; ``headers`` hold the internal
+    token."""
+
     async def send(client: aiohttp.ClientSession, session: str, text: str):
         async with client.post(
-            f"{url}/webhooks/rest/webhook", json={"sender": session, "message": text}
+            f"{url}/webhooks/rest/webhook",
+            json={"sender": session, "message": text},
+            headers=headers,
         ) as answer:
             if answer.status != 200:
                 return answer.status, False
@@ -123,9 +128,11 @@ def suggest(url: str, token: str) -> Send:
     return send
 
 
-def nlu_parse(url: str) -> Send:
+def nlu_parse(url: str, headers: dict[str, str]) -> Send:
     async def send(client: aiohttp.ClientSession, session: str, text: str):
-        async with client.post(f"{url}/model/parse", json={"text": text}) as answer:
+        async with client.post(
+            f"{url}/model/parse", json={"text": text}, headers=headers
+        ) as answer:
             await answer.read()
             return answer.status, False
 
@@ -287,16 +294,24 @@ def run(args: argparse.Namespace) -> dict:
                 gateway_chat([one.gateway_url, two.gateway_url]),
                 args.levels,
             ),
-            ("rasa REST, replica (SQL+Redis)", rasa_rest(one.rasa_url), args.levels),
+            (
+                "rasa REST, replica (SQL+Redis)",
+                rasa_rest(one.rasa_url, topology.internal_headers),
+                args.levels,
+            ),
             (
                 "rasa REST, plain rasa run",
-                rasa_rest(extra["plain"].rasa_url),
+                rasa_rest(extra["plain"].rasa_url, topology.internal_headers),
                 args.levels,
             ),
         ]
         scenarios += [
             ("agent suggest", suggest(one.gateway_url, token), [1, 10]),
-            ("NLU /model/parse", nlu_parse(one.rasa_url), [1, 10]),
+            (
+                "NLU /model/parse",
+                nlu_parse(one.rasa_url, topology.internal_headers),
+                [1, 10],
+            ),
         ]
         # Warm up every target: indexes are built and TensorFlow traced on first use.
         for _, send, _ in scenarios:

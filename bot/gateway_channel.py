@@ -13,6 +13,10 @@ its stores).
     -> {"messages": [...], "intent": {"name", "confidence"} | null, "slots": {...}}
 
 Both shapes are those of ``contracts.rasa_gateway``, which the gateway reads them with.
+
+Every Rasa of the assistant serves this channel, so it is also what locks the server:
+before Rasa listens, every route but ``/`` comes to want the internal token
+(``bot/internal_access.py``), this webhook and Rasa's HTTP API included.
 """
 
 from __future__ import annotations
@@ -25,10 +29,11 @@ from typing import Any, cast
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.shared.core.trackers import DialogueStateTracker
-from sanic import Blueprint, response
+from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.internal_access import require_internal_token
 from bot.tracker_store import SAVED_IN_THIS_TURN
 from contracts.rasa_gateway import (
     CHANNEL_NAME,
@@ -39,6 +44,8 @@ from contracts.rasa_gateway import (
     reply_to_wire,
     request_from_wire,
 )
+from foundation.internal_token import internal_token
+from foundation.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -57,16 +64,32 @@ def turn_state(
 
 
 class GatewayInput(RestInput):
-    """Rasa's REST channel, answering with the turn's intent and slots as well."""
+    """Rasa's REST channel, answering with the turn's intent and slots as well.
+
+    Args:
+        token: the internal token the server's callers must send
+            (``from_credentials`` takes the settings').
+    """
+
+    def __init__(self, token: str) -> None:
+        self._token = token
 
     @classmethod
     def name(cls) -> str:
         return CHANNEL_NAME
 
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> GatewayInput:
+        return cls(internal_token(get_settings()))
+
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
         webhook = Blueprint("gateway_webhook", __name__)
+
+        @webhook.listener("before_server_start")
+        async def lock(app: Sanic, _: Any) -> None:
+            require_internal_token(app, self._token)
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

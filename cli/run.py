@@ -4,6 +4,8 @@ A small supervisor on asyncio subprocesses for the embedded setup of
 ``foundation.topology``: the action server, the Rasa server with the trained model and
 the FastAPI gateway, where the settings place them. Ctrl-C or SIGTERM stops all three;
 if one dies, the others are stopped too, so a half-running assistant never lingers.
+Rasa and the action server answer only with the internal token, which in dev every
+process reads from the var folder (``foundation.internal_token``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import httpx
 
+from foundation.internal_token import HEADER, internal_token
 from foundation.settings import PROJECT_ROOT, get_settings
 from foundation.topology import MODEL, Process, embedded
 
@@ -38,10 +41,17 @@ def _run(args: argparse.Namespace) -> int:
         return 1
     # Tracker and lock stores follow HOTLINE_TRACKER_STORE_URL / HOTLINE_LOCK_STORE_URL:
     # Rasa's endpoints file is written from the settings before Rasa starts.
-    return asyncio.run(supervise(embedded(get_settings(), model=args.model).processes))
+    settings = get_settings()
+    return asyncio.run(
+        supervise(
+            embedded(settings, model=args.model).processes, internal_token(settings)
+        )
+    )
 
 
-async def supervise(to_start: tuple[Process, ...]) -> int:
+async def supervise(to_start: tuple[Process, ...], token: str) -> int:
+    """Start ``to_start`` in order, each once the one before is healthy; ``token`` is the
+    internal token their health checks carry (Rasa's wants it)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -56,7 +66,7 @@ async def supervise(to_start: tuple[Process, ...]) -> int:
             processes[process.name] = await asyncio.create_subprocess_exec(
                 *process.argv, cwd=PROJECT_ROOT, env=environment
             )
-            if not await _wait_healthy(process, processes[process.name], stop):
+            if not await _wait_healthy(process, processes[process.name], stop, token):
                 return 1
         urls = {process.name: process.url for process in to_start}
         print(
@@ -65,7 +75,7 @@ async def supervise(to_start: tuple[Process, ...]) -> int:
             f"  agent console        {urls['gateway']}/agent\n"
             f"  API documentation    {urls['gateway']}/docs\n"
             f"  health               {urls['gateway']}/healthz\n"
-            f"  Rasa server          {urls['rasa']}\n"
+            f"  Rasa server          {urls['rasa']}  (wants the {HEADER} header)\n"
             f"  action server        {urls['actions']}\n"
             "Agent token: .venv/bin/hotline users create-token --role agent --name <you>\n"
             "Press Ctrl-C to stop.",
@@ -105,10 +115,13 @@ async def _prepare(process: Process, environment: dict[str, str]) -> bool:
 
 
 async def _wait_healthy(
-    process: Process, running: asyncio.subprocess.Process, stop: asyncio.Event
+    process: Process,
+    running: asyncio.subprocess.Process,
+    stop: asyncio.Event,
+    token: str,
 ) -> bool:
     deadline = _now() + process.start_timeout_s
-    async with httpx.AsyncClient(timeout=2) as client:
+    async with httpx.AsyncClient(timeout=2, headers={HEADER: token}) as client:
         while _now() < deadline:
             if running.returncode is not None or stop.is_set():
                 print(f"{process.name} did not start", file=sys.stderr)

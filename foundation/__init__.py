@@ -14,6 +14,8 @@ Public modules and functions:
 - ``errors``: ``HotlineError`` and its tree.
 - ``lru``: ``LeastRecentlyUsed``; ``without_jax``: ``leave_out_jax()``.
 - ``rasa_endpoints``: ``write_endpoints(path)``, Rasa's stores from the settings.
+- ``internal_token``: ``internal_token(settings)``, ``HEADER``: the secret the gateway,
+  Rasa and the action server show each other.
 - ``topology``: ``embedded(settings, model=…)``, ``Production(…)``: every process's
   command, address, health check and settings, for ``hotline run``, ``harness/`` and
   the checks of ``deploy/``.

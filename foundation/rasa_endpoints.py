@@ -8,6 +8,10 @@ variables alone::
     HOTLINE_TRACKER_STORE_URL=postgresql://rasa:secret@db:5432/rasa_tracker
     HOTLINE_LOCK_STORE_URL=redis://redis:6379/1
 
+Rasa sends the internal token (``foundation.internal_token``) to the action server with
+every call: the action server answers nobody else. The file holds it, and the tracker
+store's password, so it is readable by its owner only.
+
 The tracker store is ``bot.tracker_store``'s, which takes the keys Rasa 3.6 passes to
 ``SQLTrackerStore`` (``rasa/core/tracker_store.py``), or without a database its
 in-memory one: either hands the gateway channel the tracker it answers with. The lock
@@ -23,6 +27,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import yaml
 
+from foundation.internal_token import internal_headers
 from foundation.settings import Settings
 
 _SQL_DIALECTS = {"postgresql", "postgres", "sqlite"}
@@ -37,9 +42,10 @@ def endpoints_config(settings: Settings) -> dict[str, Any]:
     """What Rasa's ``--endpoints`` file should hold for these settings.
 
     Args:
-        settings: ``action_server_url``, ``tracker_store_url`` and ``lock_store_url``
-            are read; an empty store URL keeps an in-memory store (Rasa's, handing
-            the gateway channel its trackers, and Rasa's own lock store).
+        settings: ``action_server_url``, ``internal_token``, ``tracker_store_url`` and
+            ``lock_store_url`` are read; an empty store URL keeps an in-memory store
+            (Rasa's, handing the gateway channel its trackers, and Rasa's own lock
+            store).
 
     Returns:
         The endpoints mapping, ready to be dumped as YAML.
@@ -53,6 +59,7 @@ def endpoints_config(settings: Settings) -> dict[str, Any]:
             # Without it every call carries the whole domain, which no action reads
             # but the validators (domain.yml names them).
             "enable_selective_domain": True,
+            "headers": internal_headers(settings),
         }
     }
     config["tracker_store"] = (
@@ -129,14 +136,18 @@ def lock_store_config(url: str) -> dict[str, Any]:
 def write_endpoints(settings: Settings, path: Path | None = None) -> Path:
     """Write the endpoints file for ``settings``; returns its path.
 
-    The file may hold the tracker store's password, so it is readable by its owner only.
-    Rasa substitutes ``${VAR}`` in this file: a password must not contain ``${``.
+    The file holds the internal token and may hold the tracker store's password, so it
+    is readable by its owner only, even where an older file lay at ``path``.
+    Rasa substitutes ``${VAR}`` in this file: a password must not contain ``${`` (the
+    settings allow no ``$`` in the token).
     """
     path = path or settings.var_dir / "endpoints.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
     text = "# Written from HOTLINE_* settings by foundation/rasa_endpoints.py.\n"
     text += yaml.safe_dump(endpoints_config(settings), sort_keys=False)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # The mode above applies only to a file it creates.
+    os.fchmod(descriptor, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as file:
         file.write(text)
     return path

@@ -6,14 +6,19 @@ fresh clone runs with no configuration; production overrides them by environment
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseSettings, validator
+from pydantic import BaseSettings, SecretStr, validator
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER_SECRET = "change-me-in-production"
+# A token sent in a header and written into Rasa's endpoints file (where ``${`` would be
+# substituted): URL-safe characters only, and long enough that guessing is hopeless.
+_TOKEN = re.compile(r"[A-Za-z0-9._~+/=-]{32,}")
 
 
 class Settings(BaseSettings):
@@ -34,6 +39,10 @@ class Settings(BaseSettings):
     # Agents and admins are counted per token: a call centre's agents share one address.
     rate_limit_per_agent: str = "600/minute"
     rate_limit_storage_url: str = "memory://"
+    # The proxies in front of the gateway, as addresses or networks ("10.0.0.0/8"): only
+    # their X-Forwarded-For names the client, for the per-address limits. None by
+    # default: the connecting address is the client's.
+    trusted_proxies: list[str] = []
     # Failed proofs (phone digits, query code) per tracking number, from anywhere; then
     # the number is refused until the window has passed (cases/access.py).
     rate_limit_per_case: str = "5/hour;10/day"
@@ -52,6 +61,12 @@ class Settings(BaseSettings):
     redis_url: str = ""
     # How often each process reads the catalogue's revision to follow changes made elsewhere.
     catalogue_check_interval_s: float = 5.0
+    # The secret the gateway, Rasa and the action server show each other
+    # (foundation/internal_token.py). Required outside dev; in dev, unset, one is made
+    # once and kept in var_dir.
+    internal_token: SecretStr | None = None
+    # /metrics answers only "Authorization: Bearer <this>"; unset, it is not served.
+    metrics_token: SecretStr | None = None
     # Rasa's server with the fixes to its cost (bot/rasa_fixes, docs/rasa-fixes.md); off
     # (HOTLINE_RASA_FIXES=off) runs Rasa as it comes, e.g. to try a newer Rasa.
     rasa_fixes: bool = True
@@ -66,6 +81,33 @@ class Settings(BaseSettings):
     ) -> str:
         if value == PLACEHOLDER_SECRET and values.get("environment") != "dev":
             raise ValueError("set HOTLINE_SECRET_KEY to a real secret outside dev")
+        return value
+
+    @validator("internal_token", "metrics_token", pre=True)
+    def _unset_when_empty(cls, value: Any) -> Any:
+        # An empty variable (compose's ``${X:-}``) means unset.
+        return value or None
+
+    @validator("internal_token", "metrics_token")
+    def _reject_weak_tokens(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TOKEN.fullmatch(value.get_secret_value()):
+            raise ValueError(
+                "must be at least 32 characters of A-Z a-z 0-9 . _ ~ + / = -, e.g. "
+                "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        return value
+
+    @validator("internal_token", always=True)
+    def _require_internal_token_outside_dev(
+        cls, value: SecretStr | None, values: dict[str, Any]
+    ) -> SecretStr | None:
+        if value is None and values.get("environment") != "dev":
+            raise ValueError("set HOTLINE_INTERNAL_TOKEN outside dev")
+        return value
+
+    @validator("trusted_proxies", each_item=True)
+    def _proxy_is_an_address_or_network(cls, value: str) -> str:
+        ipaddress.ip_network(value, strict=False)  # a ValueError names the bad one
         return value
 
 

@@ -14,10 +14,12 @@ Two setups, the same processes::
 
 A replica is a Rasa server and the gateway in front of it, on one host (one pod), so the
 gateway reaches its Rasa on ``127.0.0.1``. Before anything serves, the init job migrates
-and seeds the database.
+and seeds the database. Rasa and the action server answer only callers with the internal
+token (``foundation.internal_token``), a secret that reaches every process by its
+environment (or in dev its var folder), never by a command line.
 
 What differs between a developer's machine and a cluster is the :class:`Placement`:
-which interpreter, which addresses the servers bind, whether a proxy stands in front.
+which interpreter, which addresses the servers bind.
 ``hotline run`` (``cli/run.py``) and ``harness/`` start these descriptions on this
 machine; ``tests/deploy`` checks that ``deploy/compose.yml``, ``deploy/k8s`` and
 ``deploy/Dockerfile`` give the same commands, ports and settings as :data:`IN_CONTAINERS`.
@@ -49,6 +51,7 @@ ACTIONS_MODULE = "actions"
 GATEWAY_APP = "api.main:create_app"
 # Writes Rasa's endpoints file from the same HOTLINE_* settings every process reads.
 ENDPOINTS_MODULE = "foundation.rasa_endpoints"
+# Rasa's channels: the gateway's only (Rasa's REST channel is for the tests' own file).
 CREDENTIALS = "bot/credentials.yml"
 MODEL = "models/hotline.tar.gz"
 # The init job's steps, each a ``hotline`` command.
@@ -156,8 +159,6 @@ class Placement:
             they are on the ``PATH``.
         listen_host: the address the servers others reach bind (the gateway of a
             replica, the action server, PostgreSQL, Redis).
-        behind_proxy: the gateway trusts ``X-Forwarded-For`` from a load balancer, for
-            its per-address rate limits.
         gateway_log_level: uvicorn's log level; ``None`` keeps uvicorn's own.
         env: what every process gets here.
     """
@@ -165,7 +166,6 @@ class Placement:
     python: str
     scripts: str
     listen_host: str
-    behind_proxy: bool
     gateway_log_level: str | None
     env: Mapping[str, str] = field(default_factory=dict)
 
@@ -184,7 +184,6 @@ def this_machine(python: str | None = None) -> Placement:
         python=python,
         scripts=str(Path(python).parent),
         listen_host=LOOPBACK,
-        behind_proxy=False,
         gateway_log_level="warning",
     )
 
@@ -194,7 +193,6 @@ IN_CONTAINERS = Placement(
     python="python",
     scripts="",
     listen_host=EVERY_ADDRESS,
-    behind_proxy=True,
     gateway_log_level=None,
     env={"HOTLINE_VAR_DIR": CONTAINER_VAR_DIR},
 )
@@ -240,9 +238,13 @@ def rasa_server(
     endpoints: str | Path,
     port: int = RASA_PORT,
     fixes: bool = True,
+    channels: str = CREDENTIALS,
     env: Mapping[str, str] | None = None,
 ) -> Process:
     """A Rasa server with the HTTP API, on the loopback of its host.
+
+    Every route but ``/`` wants the internal token, ``/status`` (its health check)
+    included: see ``bot/internal_access.py``.
 
     Args:
         placement: where it runs.
@@ -252,6 +254,7 @@ def rasa_server(
         fixes: Rasa as the project runs it (:data:`RASA_MODULE`); ``False`` is Rasa's own
             ``rasa run``, for comparisons, with the fixes that the model's components
             carry switched off too (``HOTLINE_RASA_FIXES=off``).
+        channels: its channels' file (Rasa's ``--credentials``).
         env: settings it reads (``HOTLINE_*``); the endpoints file is written from them.
     """
     command = (
@@ -272,7 +275,7 @@ def rasa_server(
             "--endpoints",
             str(endpoints),
             "--credentials",
-            CREDENTIALS,
+            channels,
         ),
         host=RASA_INTERFACE,
         port=port,
@@ -301,6 +304,10 @@ def gateway(
 ) -> Process:
     """The FastAPI gateway under uvicorn.
 
+    uvicorn believes no ``X-Forwarded-For`` (``--no-proxy-headers``; its default trusts
+    loopback): the gateway itself takes the client's address from the proxies that
+    ``HOTLINE_TRUSTED_PROXIES`` names, and from no one else (``api/main.py``).
+
     Args:
         placement: where it runs.
         port: its port.
@@ -308,11 +315,6 @@ def gateway(
         env: settings it reads (``HOTLINE_*``), ``HOTLINE_RASA_URL`` its Rasa.
     """
     host = host or placement.listen_host
-    proxy = (
-        ("--proxy-headers", "--forwarded-allow-ips", "*")
-        if placement.behind_proxy
-        else ()
-    )
     log_level = (
         ("--log-level", placement.gateway_log_level)
         if placement.gateway_log_level
@@ -330,7 +332,7 @@ def gateway(
             host,
             "--port",
             str(port),
-            *proxy,
+            "--no-proxy-headers",
             "--timeout-keep-alive",
             str(GATEWAY_KEEP_ALIVE_S),
             *log_level,
@@ -402,16 +404,19 @@ def embedded(
     model: str | Path,
     endpoints: str | Path | None = None,
     placement: Placement | None = None,
+    channels: str = CREDENTIALS,
 ) -> Embedded:
     """The embedded setup: the action server, Rasa and the gateway where ``settings`` say.
 
     Args:
         settings: ``action_server_url`` and ``rasa_url`` give those servers' ports,
-            ``host`` and ``port`` the gateway's; every process shares ``database_url``.
+            ``host`` and ``port`` the gateway's; every process shares ``database_url``
+            and ``var_dir`` (where, in dev, the internal token is kept).
         model: the trained model Rasa loads.
         endpoints: where Rasa's endpoints file is written; ``var_dir/endpoints.yml`` by
             default.
         placement: this machine by default.
+        channels: Rasa's channels' file (its ``--credentials``).
     """
     placement = placement or this_machine()
     endpoints = endpoints or settings.var_dir / "endpoints.yml"
@@ -421,6 +426,7 @@ def embedded(
         "HOTLINE_DATABASE_URL": settings.database_url,
         "HOTLINE_ACTION_SERVER_URL": settings.action_server_url,
         "HOTLINE_RASA_URL": settings.rasa_url,
+        "HOTLINE_VAR_DIR": str(settings.var_dir),
     }
     return Embedded(
         actions=action_server(
@@ -434,6 +440,7 @@ def embedded(
             model=model,
             endpoints=endpoints,
             port=rasa_at.port or RASA_PORT,
+            channels=channels,
             env=env,
         ),
         gateway=gateway(placement, host=settings.host, port=settings.port, env=env),
@@ -469,6 +476,7 @@ class Production:
         actions_host: where the replicas reach the action server.
         model: the trained model every Rasa server loads.
         endpoints: where each Rasa server's endpoints file is written.
+        channels: Rasa's channels' file (its ``--credentials``).
     """
 
     placement: Placement
@@ -477,6 +485,7 @@ class Production:
     actions_host: str
     model: str = MODEL
     endpoints: str = f"{CONTAINER_VAR_DIR}/endpoints.yml"
+    channels: str = CREDENTIALS
     postgres_port: int = POSTGRES_PORT
     redis_port: int = REDIS_PORT
     actions_port: int = ACTIONS_PORT
@@ -551,6 +560,7 @@ class Production:
                 model=self.model,
                 endpoints=self.endpoints,
                 port=rasa_port,
+                channels=self.channels,
                 env=env,
             ),
             gateway=gateway(
@@ -573,6 +583,7 @@ class Production:
             endpoints=endpoints,
             port=port,
             fixes=False,
+            channels=self.channels,
             env={
                 **self.settings_env(),
                 "HOTLINE_TRACKER_STORE_URL": "",

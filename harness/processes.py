@@ -15,12 +15,15 @@ from pathlib import Path
 
 import httpx
 
+from foundation.internal_token import HEADER
 from foundation.settings import PROJECT_ROOT
 from foundation.topology import Process
 from harness.servers import wait_for_port
 
 ROOT = PROJECT_ROOT
 BIN = Path(sys.executable).parent
+# Rasa's channels here: the deployed one and Rasa's REST channel (see the file).
+CHANNELS = "harness/credentials.yml"
 
 
 def environment(*layers: Mapping[str, str]) -> dict[str, str]:
@@ -84,6 +87,7 @@ def wait_ready(
     timeout: float | None = None,
     name: str | None = None,
     logs: Path | None = None,
+    internal_token: str | None = None,
 ) -> None:
     """Wait until ``process`` answers its health check as ready.
 
@@ -93,6 +97,7 @@ def wait_ready(
         timeout: seconds; the process's ``start_timeout_s`` by default.
         name: names it in errors.
         logs: named in errors.
+        internal_token: sent with the check; Rasa's (``/status``) wants it.
 
     Raises:
         RuntimeError: it exited.
@@ -103,6 +108,7 @@ def wait_ready(
     seconds = max(timeout if timeout is not None else process.start_timeout_s, 1)
     deadline = time.monotonic() + seconds
     last: object = None
+    headers = {HEADER: internal_token} if internal_token else {}
     while time.monotonic() < deadline:
         if running is not None and running.poll() is not None:
             raise RuntimeError(f"{name} exited with {running.returncode}{where}")
@@ -110,7 +116,7 @@ def wait_ready(
             wait_for_port(process.port, timeout=max(deadline - time.monotonic(), 0.1))
             return
         try:
-            response = httpx.get(process.health_url, timeout=5)
+            response = httpx.get(process.health_url, headers=headers, timeout=5)
             if response.status_code == 200 and process.health_text in response.text:
                 return
             last = response.status_code

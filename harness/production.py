@@ -14,6 +14,7 @@ Used by ``tests/production`` and by the chat, load and Rasa-fixes benchmarks.
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import time
@@ -22,6 +23,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from foundation.internal_token import HEADER
 from foundation.settings import Settings
 from foundation.topology import (
     LOOPBACK,
@@ -31,7 +33,14 @@ from foundation.topology import (
     this_machine,
 )
 from foundation.topology import Replica as Described
-from harness.processes import ROOT, environment, start, terminate, wait_ready
+from harness.processes import (
+    CHANNELS,
+    ROOT,
+    environment,
+    start,
+    terminate,
+    wait_ready,
+)
 from harness.servers import PostgresCluster, free_port, postgres_cluster, redis_server
 
 # Not a placeholder, so that production mode accepts it; the servers are throw-away.
@@ -85,6 +94,8 @@ class Topology:
     logs: Path
     postgres: PostgresCluster
     extra_env: dict[str, str] = field(default_factory=dict)
+    # What Rasa and the action server want from their callers; new for every topology.
+    internal_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     replicas: list[Replica] = field(default_factory=list)
     # Rasa servers that are not replicas (see add_rasa_only).
     extra: list[Replica] = field(default_factory=list)
@@ -118,9 +129,19 @@ class Topology:
     def action_server_url(self) -> str:
         return self.description.action_server_url
 
+    @property
+    def internal_headers(self) -> dict[str, str]:
+        """What a test's own call to Rasa or the action server carries."""
+        return {HEADER: self.internal_token}
+
     def secrets_env(self) -> dict[str, str]:
         """What the description leaves to the environment, and the test's additions."""
-        return {"HOTLINE_SECRET_KEY": SECRET_KEY, **LOAD_RATE_LIMITS, **self.extra_env}
+        return {
+            "HOTLINE_SECRET_KEY": SECRET_KEY,
+            "HOTLINE_INTERNAL_TOKEN": self.internal_token,
+            **LOAD_RATE_LIMITS,
+            **self.extra_env,
+        }
 
     def settings_env(self, **extra: str) -> dict[str, str]:
         """What a container of this deployment gets: ``HOTLINE_*`` variables only."""
@@ -133,6 +154,7 @@ class Topology:
         return Settings(
             environment="production",
             secret_key=SECRET_KEY,
+            internal_token=self.internal_token,
             database_url=described.database_url,
             tracker_store_url=described.tracker_store_url,
             lock_store_url=described.lock_store_url,
@@ -232,6 +254,7 @@ class Topology:
                     timeout=deadline - time.monotonic(),
                     name=f"{replica.name} {name}",
                     logs=self.logs,
+                    internal_token=self.internal_token,
                 )
 
     def _longest_start_s(self) -> float:
@@ -307,6 +330,7 @@ def production_topology(
         actions_host=LOOPBACK,
         model=str(model),
         endpoints=str(logs / "endpoints.yml"),
+        channels=CHANNELS,
         postgres_port=free_port(),
         redis_port=free_port(),
         actions_port=free_port(),

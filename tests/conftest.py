@@ -24,6 +24,9 @@ _RUN_DIR = Path(tempfile.mkdtemp(prefix="hotline-tests-"))
 os.environ["HOTLINE_DATABASE_URL"] = f"sqlite:///{_RUN_DIR / 'hotline.db'}"
 os.environ.setdefault("HOTLINE_RATE_LIMIT_PER_SESSION", "1000/minute")
 os.environ.setdefault("HOTLINE_RATE_LIMIT_PER_IP", "100000/minute")
+# The live gateways serve /metrics to a scraper holding this token.
+METRICS_TOKEN = "the-test-run-scrapes-metrics-with-this-token"
+os.environ["HOTLINE_METRICS_TOKEN"] = METRICS_TOKEN
 
 TESTS_DIR = Path(__file__).resolve().parent
 DATA_DIR = TESTS_DIR / "data"
@@ -109,7 +112,7 @@ def live_app(stack, engine):
     with serve(
         create_app(
             engine,
-            rasa=RasaClient(stack.rasa_url),
+            rasa=RasaClient(stack.rasa_url, stack.internal_token),
             action_server_url=stack.action_server_url,
         )
     ) as url:

@@ -14,7 +14,11 @@ def base_url(engine):
     # Nothing listens on these ports: the gateway without Rasa, as when Rasa is down.
     nowhere = f"http://127.0.0.1:{free_port()}"
     with serve(
-        create_app(engine, rasa=RasaClient(nowhere), action_server_url=nowhere)
+        create_app(
+            engine,
+            rasa=RasaClient(nowhere, "nobody-listens"),
+            action_server_url=nowhere,
+        )
     ) as url:
         yield url
 

@@ -24,7 +24,9 @@ def one_connection_gateway(engine, agent_token):
     one_connection = one_connection_engine(engine.url)
     nowhere = f"http://127.0.0.1:{free_port()}"
     app = create_app(
-        one_connection, rasa=RasaClient(nowhere), action_server_url=nowhere
+        one_connection,
+        rasa=RasaClient(nowhere, "nobody-listens"),
+        action_server_url=nowhere,
     )
     with (
         serve(app) as url,

@@ -11,6 +11,8 @@ import uuid
 import httpx
 import pytest
 
+from tests.conftest import METRICS_TOKEN
+
 pytestmark = pytest.mark.slow
 VALID_ID = "310104199001011233"
 PASSPORT_APPLICATION = {
@@ -361,7 +363,9 @@ def test_unknown_session_and_handoff_are_handled(api, agent):
 
 def test_metrics_count_intents_and_requests(api):
     _chat(api, _session(), "你好")
-    text = api.get("/metrics").text
+    text = api.get(
+        "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}
+    ).text
     assert 'hotline_intents_total{intent="greet"}' in text
     assert "hotline_http_request_seconds_bucket" in text
 

@@ -1,32 +1,45 @@
-"""The rate limits per address and per agent, over real HTTP."""
+"""The rate limits per address and per agent, over real HTTP; the address is the
+client's, a forwarded one only from a trusted proxy."""
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import json
 import time
 
 import httpx
 import pytest
 import redis
+import uvicorn
+from pydantic import SecretStr
+from starlette.testclient import TestClient
+from starlette.types import ASGIApp
 
 from api.main import create_app
 from api.middleware import RateLimits
 from api.rasa_client import RasaClient
+from foundation import topology
+from foundation.settings import get_settings
 from harness.servers import free_port, redis_server
 from tests.support.live import serve
 
 PER_IP = 3
 PER_AGENT = 6
+METRICS_TOKEN = "the-metrics-token-prometheus-scrapes-with"
+METRICS = {"Authorization": f"Bearer {METRICS_TOKEN}"}
 
 
 @pytest.fixture
 def limited(engine):
     nowhere = f"http://127.0.0.1:{free_port()}"
-    app = create_app(engine, rasa=RasaClient(nowhere), action_server_url=nowhere)
+    app = create_app(
+        engine, rasa=RasaClient(nowhere, "nobody-listens"), action_server_url=nowhere
+    )
     app.state.limits = RateLimits(
         "memory://", f"{PER_IP}/minute", "1000/minute", f"{PER_AGENT}/minute"
     )
+    app.state.metrics_token = SecretStr(METRICS_TOKEN)
     with serve(app) as url, httpx.Client(base_url=url, timeout=30) as client:
         yield client
 
@@ -55,7 +68,7 @@ def test_pages_metrics_and_wechat_callbacks_are_not_limited_per_ip(limited):
     for _ in range(PER_IP):
         limited.get("/api/v1/services", params={"q": "护照"})
     assert limited.get("/api/v1/services").status_code == 429
-    assert limited.get("/metrics").status_code == 200
+    assert limited.get("/metrics", headers=METRICS).status_code == 200
     assert limited.get("/").status_code == 200
     # Unsigned: refused for its signature, not for the rate.
     assert limited.post("/api/v1/wechat", content=b"<xml/>").status_code not in (
@@ -124,11 +137,14 @@ def test_a_token_not_seen_accepted_for_a_while_is_counted_per_address_again():
 
 def test_a_rate_check_waiting_on_redis_holds_up_no_other_request(engine):
     nowhere = f"http://127.0.0.1:{free_port()}"
-    app = create_app(engine, rasa=RasaClient(nowhere), action_server_url=nowhere)
+    app = create_app(
+        engine, rasa=RasaClient(nowhere, "nobody-listens"), action_server_url=nowhere
+    )
     with redis_server() as redis_url:
         app.state.limits = RateLimits(
             redis_url, "1000/minute", "1000/minute", "1000/minute"
         )
+        app.state.metrics_token = SecretStr(METRICS_TOKEN)
         with serve(app) as url, httpx.Client(base_url=url, timeout=30) as client:
             assert (
                 client.get("/api/v1/services", params={"q": "护照"}).status_code == 200
@@ -140,7 +156,7 @@ def test_a_rate_check_waiting_on_redis_holds_up_no_other_request(engine):
                 )
                 time.sleep(0.1)  # that call now waits on Redis for its rate check
                 started = time.monotonic()
-                assert client.get("/metrics").status_code == 200
+                assert client.get("/metrics", headers=METRICS).status_code == 200
                 unlimited_s = time.monotonic() - started
                 assert checked.result().status_code == 200
     assert unlimited_s < 0.3
@@ -164,3 +180,68 @@ def test_calls_go_through_while_the_limits_store_is_down_or_stalled():
         # Over the limit, but the store cannot say so in time: let through.
         assert asyncio.run(checks()) == [True, True]
         assert time.monotonic() - started < 0.9
+
+
+# --- whose address is counted ----------------------------------------------------------
+
+CITIZEN = ("203.0.113.9", 50123)  # as the gateway's socket sees the caller
+PROXY = ("10.0.0.2", 41000)
+
+
+@pytest.fixture
+def gateway_in_a_container(engine, monkeypatch):
+    """The gateway as a container runs it (uvicorn with the described command's
+    options), trusting the proxies given, limited to ``PER_IP`` calls per address."""
+
+    def build(*trusted_proxies: str) -> ASGIApp:
+        monkeypatch.setenv("HOTLINE_TRUSTED_PROXIES", json.dumps(trusted_proxies))
+        get_settings.cache_clear()
+        nowhere = f"http://127.0.0.1:{free_port()}"
+        app = create_app(
+            engine,
+            rasa=RasaClient(nowhere, "nobody-listens"),
+            action_server_url=nowhere,
+        )
+        app.state.limits = RateLimits(
+            "memory://", f"{PER_IP}/minute", "1000/minute", "1000/minute"
+        )
+        argv = list(topology.gateway(topology.IN_CONTAINERS).argv)
+        options = uvicorn.main.make_context(
+            "uvicorn", argv[argv.index("uvicorn") + 1 :]
+        ).params
+        config = uvicorn.Config(
+            app,
+            proxy_headers=options["proxy_headers"],
+            forwarded_allow_ips=options["forwarded_allow_ips"],
+        )
+        config.load()
+        return config.loaded_app
+
+    yield build
+    get_settings.cache_clear()
+
+
+def _statuses(app: ASGIApp, caller: tuple[str, int], forwarded: list[str]) -> list[int]:
+    client = TestClient(app, client=caller)
+    return [
+        client.get("/api/v1/anything", headers={"X-Forwarded-For": address}).status_code
+        for address in forwarded
+    ]
+
+
+def test_a_client_naming_other_addresses_in_x_forwarded_for_is_still_limited(
+    gateway_in_a_container,
+):
+    """Otherwise a client gets a fresh per-address limit with every call."""
+    app = gateway_in_a_container()
+    forged = [f"198.51.100.{n}" for n in range(PER_IP + 1)]
+    assert _statuses(app, CITIZEN, forged) == [404] * PER_IP + [429]
+
+
+def test_a_trusted_proxy_names_each_client_in_x_forwarded_for(gateway_in_a_container):
+    app = gateway_in_a_container("10.0.0.0/24")
+    clients = [f"198.51.100.{n}" for n in range(PER_IP + 1)]
+    assert _statuses(app, PROXY, clients) == [404] * (PER_IP + 1)
+    # One client behind the proxy is limited on its own (it has made one call).
+    again = ["198.51.100.0"] * PER_IP
+    assert _statuses(app, PROXY, again) == [404] * (PER_IP - 1) + [429]

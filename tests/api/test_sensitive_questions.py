@@ -25,7 +25,9 @@ def rasa():
 @pytest.fixture(scope="module")
 def api(engine, rasa):
     with (
-        serve(create_app(engine, rasa=RasaClient(rasa.url))) as url,
+        serve(
+            create_app(engine, rasa=RasaClient(rasa.url, "unchecked-by-the-fake"))
+        ) as url,
         httpx.Client(base_url=url, timeout=30) as client,
     ):
         yield client

@@ -17,7 +17,9 @@ def test_the_gateway_builds_its_search_before_it_serves(engine, monkeypatch):
         SearchEngine, "warm_up", lambda self, *also: warmed.append(self)
     )
     nowhere = f"http://127.0.0.1:{free_port()}"
-    app = create_app(engine, rasa=RasaClient(nowhere), action_server_url=nowhere)
+    app = create_app(
+        engine, rasa=RasaClient(nowhere, "nobody-listens"), action_server_url=nowhere
+    )
     with serve(app) as url:
         assert warmed == [app.state.search]
         assert httpx.get(f"{url}/api/v1/services", params={"q": "护照"}).is_success

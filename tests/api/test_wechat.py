@@ -106,7 +106,7 @@ class Unlimited:
 
 
 def _served(engine, rasa: FakeRasa, configure: Callable | None = None):
-    app = create_app(engine, rasa=RasaClient(rasa.url))
+    app = create_app(engine, rasa=RasaClient(rasa.url, "unchecked-by-the-fake"))
     app.include_router(wechat.router)
     app.state.limits = Unlimited()
     if configure:

@@ -28,7 +28,9 @@ def _say(client: httpx.Client, sender: str, text: str, **metadata) -> dict:
 
 def test_answer_holds_replies_intent_and_slots_of_the_turn(stack):
     sender = f"test-{uuid.uuid4().hex[:12]}"
-    with httpx.Client(base_url=stack.rasa_url, timeout=60) as client:
+    with httpx.Client(
+        base_url=stack.rasa_url, headers=stack.internal_headers, timeout=60
+    ) as client:
         turn = _say(client, sender, "刚来上海工作，居住证要怎么办", channel="web")
         assert any("上海市居住证办理" in m.get("text", "") for m in turn["messages"])
         assert turn["intent"]["name"] == "ask_service_guide"
@@ -47,7 +49,9 @@ def test_concurrent_conversations_each_get_their_own_state(stack):
     }
 
     async def ask_all() -> dict[str, dict]:
-        async with httpx.AsyncClient(base_url=stack.rasa_url, timeout=120) as client:
+        async with httpx.AsyncClient(
+            base_url=stack.rasa_url, headers=stack.internal_headers, timeout=120
+        ) as client:
             answers = await asyncio.gather(
                 *(
                     client.post(WEBHOOK_PATH, json={"sender": sender, "message": text})
@@ -60,7 +64,9 @@ def test_concurrent_conversations_each_get_their_own_state(stack):
             }
 
     answers = asyncio.run(ask_all())
-    with httpx.Client(base_url=stack.rasa_url, timeout=60) as client:
+    with httpx.Client(
+        base_url=stack.rasa_url, headers=stack.internal_headers, timeout=60
+    ) as client:
         for sender, answer in answers.items():
             stored = client.get(f"/conversations/{sender}/tracker").json()
             assert answer["slots"] == stored["slots"]

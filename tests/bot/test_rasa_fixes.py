@@ -538,7 +538,9 @@ def test_dialogue_states_replayed_as_the_conversation_grows_are_rasas_own(
 
     agent = Agent.load(
         str(trained_model),
-        action_endpoint=EndpointConfig(f"{stack.action_server_url}/webhook"),
+        action_endpoint=EndpointConfig(
+            f"{stack.action_server_url}/webhook", headers=stack.internal_headers
+        ),
     )
     rasas = DialogueStateTracker.past_states
     # What the policies' featurizers read their states with.

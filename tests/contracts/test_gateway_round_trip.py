@@ -7,6 +7,8 @@ through the channel's output channel and saves the tracker. The real ``RasaClien
 calls it. A change of the reply's shape fails the bot side
 (``test_channel_answers_the_pinned_wire``), the gateway side
 (``test_client_reads_the_pinned_wire``) and, made on one side only, the round trip.
+Every call carries the internal token, as the gateway's do; without it the channel
+answers nothing.
 """
 
 from __future__ import annotations
@@ -43,8 +45,10 @@ from bot.gateway_channel import GatewayInput
 from bot.tracker_store import GatewayInMemoryTrackerStore
 from contracts.rasa_gateway import WEBHOOK_PATH, reply_from_wire, request_to_wire
 from foundation.errors import ExternalServiceError
+from foundation.internal_token import HEADER
 from tests.actions.conftest import make_tracker
 
+TOKEN = "round-trip-internal-token-not-a-real-one"
 BUTTONS = [
     {"title": "办理材料", "payload": "/ask_materials"},
     {"title": "办理地点", "payload": "/ask_location"},
@@ -148,8 +152,11 @@ def served(app: Sanic) -> Iterator[str]:
         server = await app.create_server(
             sock=sock, return_asyncio_server=True, access_log=False
         )
-        # Awaiting create_server made it listen; startup finalises the routes.
+        # Awaiting create_server made it listen; startup finalises the routes, and the
+        # listeners run before a server starts (the channel's lock) then run, as
+        # ``app.run`` runs them for Rasa.
         await server.startup()
+        await server.before_start()
         return server
 
     async def stop(server: Any) -> None:
@@ -177,7 +184,7 @@ def rasa() -> Iterator[SimpleNamespace]:
     app = Sanic("gateway_contract_round_trip")
     app.config.MOTD = False
     app.ctx.agent = ScriptedAgent()
-    register([GatewayInput()], app, route="/webhooks/")
+    register([GatewayInput(TOKEN)], app, route="/webhooks/")
 
     @app.post("/pinned" + WEBHOOK_PATH)
     async def pinned(request: Any) -> Any:
@@ -189,7 +196,7 @@ def rasa() -> Iterator[SimpleNamespace]:
 
 def _send(url: str, sender: str, text: str, lang: str | None, channel: str) -> BotTurn:
     async def call() -> BotTurn:
-        client = RasaClient(url, timeout=10)
+        client = RasaClient(url, TOKEN, timeout=10)
         try:
             return await client.send(sender, text, lang, channel)
         finally:
@@ -202,6 +209,7 @@ def test_channel_answers_the_pinned_wire(rasa):
     answer = httpx.post(
         rasa.url + WEBHOOK_PATH,
         json=request_to_wire("web-1", "居住证", channel="web"),
+        headers={HEADER: TOKEN},
         timeout=10,
     )
     assert answer.status_code == 200, answer.text
@@ -319,6 +327,7 @@ def test_request_changed_on_the_gateway_side_only_fails_at_the_channel(
     answer = httpx.post(
         rasa.url + WEBHOOK_PATH,
         json=changed_request_to_wire("web-3", "居住证", channel="web"),
+        headers={HEADER: TOKEN},
         timeout=10,
     )
     assert answer.status_code == 400
@@ -327,3 +336,27 @@ def test_request_changed_on_the_gateway_side_only_fails_at_the_channel(
         "detail": "gateway request: 'message' is missing "
         "(it has 'sender', 'metadata', 'text')",
     }
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {HEADER: "a-guess-at-the-internal-token-00000"}],
+    ids=["no-token", "wrong-token"],
+)
+def test_channel_refuses_a_message_without_the_internal_token(rasa, headers):
+    """Anyone else reaching Rasa's port would talk for any citizen, muted or not."""
+    handled = len(rasa.agent.received)
+    answer = httpx.post(
+        rasa.url + WEBHOOK_PATH,
+        json=request_to_wire("web-victim", "居住证", channel="web"),
+        headers=headers,
+        timeout=10,
+    )
+    assert answer.status_code == 401
+    assert answer.json()["error"] == "unauthorized"
+    assert len(rasa.agent.received) == handled
+
+
+def test_channel_lock_covers_every_route_of_the_server(rasa):
+    """The lock is the server's, not the webhook's: Rasa's API routes sit beside it."""
+    assert httpx.post(rasa.pinned_url + WEBHOOK_PATH, timeout=10).status_code == 401

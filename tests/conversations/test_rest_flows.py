@@ -1,4 +1,8 @@
-"""Every flow end to end through Rasa's REST channel, with the real action server and database."""
+"""Every flow end to end through Rasa's REST channel, with the real action server and database.
+
+The test stack serves that channel (``harness/credentials.yml``); like every route of
+Rasa, it wants the internal token.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,18 @@ import uuid
 import httpx
 import pytest
 
+from tests.support.stack import Stack
+
 pytestmark = pytest.mark.slow
 
 
 class Citizen:
     """One conversation with the Rasa server, as a channel would hold it."""
 
-    def __init__(self, rasa_url: str, lang: str | None = None) -> None:
-        self.client = httpx.Client(base_url=rasa_url, timeout=60)
+    def __init__(self, stack: Stack, lang: str | None = None) -> None:
+        self.client = httpx.Client(
+            base_url=stack.rasa_url, headers=stack.internal_headers, timeout=60
+        )
         self.sender = f"test-{uuid.uuid4().hex[:12]}"
         self.lang = lang
 
@@ -41,7 +49,7 @@ class Citizen:
 
 @pytest.fixture
 def citizen(stack) -> Citizen:
-    return Citizen(stack.rasa_url)
+    return Citizen(stack)
 
 
 def test_guidance_then_elliptic_follow_ups(citizen):
@@ -88,7 +96,7 @@ def test_complaint_with_a_corrected_district_becomes_a_work_order(citizen):
 
 def test_an_anonymous_complaint_is_read_back_with_its_query_code_only(stack):
     """Issue 25: the number alone, or with wrong digits, opens nothing in chat."""
-    filer = Citizen(stack.rasa_url)
+    filer = Citizen(stack)
     filer.say("楼上每天半夜装修，电钻声吵得人睡不着")
     filer.say("对")
     filer.say("静安区")
@@ -97,11 +105,11 @@ def test_an_anonymous_complaint_is_read_back_with_its_query_code_only(stack):
     reply = filer.say("匿名")
     number = re.search(r"GD\d{14}", reply).group(0)
     code = re.search(r"查询码：(\d{8})", reply).group(1)
-    stranger = Citizen(stack.rasa_url)
+    stranger = Citizen(stack)
     assert "后四位" in stranger.say(f"查一下{number}的进度")
     refused = stranger.say("5678")
     assert "没有查到" in refused and "当前状态" not in refused
-    owner = Citizen(stack.rasa_url)
+    owner = Citizen(stack)
     assert "后四位" in owner.say(f"查一下{number}的进度")
     assert "当前状态" in owner.say(f"查询码{code}")
 
@@ -169,21 +177,17 @@ def test_cancelling_a_form_submits_nothing(citizen):
 
 
 def test_handoff_in_chinese_and_english(stack):
-    assert "转接人工" in Citizen(stack.rasa_url).say("转人工")
-    assert "hotline agent" in Citizen(stack.rasa_url).say(
-        "I want to talk to a real person"
-    )
+    assert "转接人工" in Citizen(stack).say("转人工")
+    assert "hotline agent" in Citizen(stack).say("I want to talk to a real person")
 
 
 def test_feedback_in_chinese_and_english(stack):
-    assert "感谢您的评价" in Citizen(stack.rasa_url).say("给你打5分，服务很好")
-    assert "Thank you for your rating" in Citizen(stack.rasa_url).say(
-        "five stars, very helpful"
-    )
+    assert "感谢您的评价" in Citizen(stack).say("给你打5分，服务很好")
+    assert "Thank you for your rating" in Citizen(stack).say("five stars, very helpful")
 
 
 def test_english_guidance_is_answered_in_english(stack):
-    reply = Citizen(stack.rasa_url).say("How do I apply for a passport?")
+    reply = Citizen(stack).say("How do I apply for a passport?")
     assert "passport" in reply.lower() and not re.search(
         r"[\u4e00-\u9fff]{6,}", reply.split("Source:")[0]
     )
@@ -202,7 +206,7 @@ def test_uncatalogued_licence_gets_the_honest_answer_not_a_neighbours_guide(citi
 
 
 def test_a_new_uncatalogued_topic_drops_the_passport(stack):
-    citizen = Citizen(stack.rasa_url, lang="en")
+    citizen = Citizen(stack, lang="en")
     citizen.say("How do I get a passport?")
     assert citizen.slot("service") == "passport"
     reply = citizen.say("How do I apply for a Japanese visa?")

@@ -9,7 +9,6 @@ settings are the described ones in containers (``IN_CONTAINERS``).
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import shlex
@@ -21,6 +20,7 @@ import pytest
 import yaml
 
 from foundation import topology as described
+from foundation.internal_token import HEADER
 from foundation.settings import Settings
 from foundation.topology import IN_CONTAINERS, Process, Production
 from tests.production.topology import Topology
@@ -51,6 +51,7 @@ def topology_settings(monkeypatch) -> set[str]:
         # Pydantic counts settings read from the environment as set.
         monkeypatch.delenv(name)
     topology = Topology.__new__(Topology)
+    topology.internal_token = "t" * 32
     topology.description = Production(
         described.this_machine(),
         postgres_host="x",
@@ -346,7 +347,123 @@ def test_the_image_holds_what_the_described_commands_run():
 def test_the_image_starts_the_described_gateway_by_default():
     command = re.search(r"^CMD (.*)$", _dockerfile(), re.M)
     assert command is not None
-    without_proxy = dataclasses.replace(IN_CONTAINERS, behind_proxy=False)
     assert yaml.safe_load(command.group(1)) == list(
-        described.gateway(without_proxy).argv
+        described.gateway(IN_CONTAINERS).argv
     )
+
+
+# --- who may reach what -----------------------------------------------------------------
+
+
+def test_deployments_serve_no_rasa_channel_but_the_gateways():
+    """Rasa's REST channel would answer anyone a conversation the gateway has muted."""
+    channels = yaml.safe_load(
+        (DEPLOY.parent / described.CREDENTIALS).read_text(encoding="utf-8")
+    )
+    assert set(channels) == {"bot.gateway_channel.GatewayInput"}
+    for command in _commands():
+        if "bot.server" in command:
+            assert f"--credentials {described.CREDENTIALS}" in command
+    # The tests' channels file, with Rasa's REST channel, is not in the image.
+    assert not re.search(r"^COPY harness", _dockerfile(), re.M)
+
+
+def test_gateways_believe_no_forwarded_address_but_the_configured_proxies():
+    for command in _commands():
+        if "uvicorn" in command:
+            assert "--no-proxy-headers" in command.split()
+            assert "--forwarded-allow-ips" not in command
+    # Compose's load balancer has the one address its gateways trust.
+    compose = _compose()
+    trusted = yaml.safe_load(compose["x-settings"]["HOTLINE_TRUSTED_PROXIES"])
+    lb = compose["services"]["lb"]["networks"]["default"]["ipv4_address"]
+    assert trusted == [lb]
+    assert "HOTLINE_TRUSTED_PROXIES" in _settings_given()["k8s"]
+
+
+def test_the_load_balancer_overwrites_the_forwarded_address():
+    """Appended to, a client's own X-Forwarded-For would reach the gateways."""
+    nginx = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
+    assert re.findall(r"proxy_set_header\s+X-Forwarded-For\s+(\S+);", nginx) == [
+        "$remote_addr"
+    ]
+
+
+def test_k8s_rasa_startup_probe_sends_the_internal_token_from_the_environment():
+    probe = _containers("replica.yaml")["rasa"]["startupProbe"]["exec"]["command"][-1]
+    assert f"'{HEADER}': os.environ['HOTLINE_INTERNAL_TOKEN']" in probe
+
+
+def _policies() -> dict[str, dict]:
+    return {
+        d["metadata"]["name"]: d["spec"]
+        for d in _k8s("network-policies.yaml")
+        if d["kind"] == "NetworkPolicy"
+    }
+
+
+def _pod_labels(name: str) -> dict[str, str]:
+    return _deployment(name)["spec"]["template"]["metadata"]["labels"]
+
+
+def _policy_for(labels: dict[str, str]) -> dict:
+    (found,) = [
+        spec
+        for spec in _policies().values()
+        if spec["podSelector"].get("matchLabels") == labels
+    ]
+    return found
+
+
+def _allowed(policy: dict) -> tuple[list[dict], list[int]]:
+    """Whom one policy's only rule lets in, and on which ports."""
+    (rule,) = policy["ingress"]
+    return rule["from"], [port["port"] for port in rule["ports"]]
+
+
+def test_k8s_refuses_every_connection_no_policy_allows():
+    deny = [
+        spec
+        for spec in _policies().values()
+        if spec["podSelector"] == {} and "ingress" not in spec
+    ]
+    assert deny == [{"podSelector": {}, "policyTypes": ["Ingress"]}]
+
+
+def test_k8s_gateways_are_reached_from_the_ingress_controller_and_prometheus_only():
+    sources, ports = _allowed(_policy_for(_pod_labels("replica.yaml")))
+    assert ports == [described.GATEWAY_PORT]
+    # Each source is pods of another namespace: no pod of this one.
+    namespaces = [s["namespaceSelector"]["matchLabels"] for s in sources]
+    assert namespaces == [
+        {"kubernetes.io/metadata.name": "ingress-nginx"},
+        {"kubernetes.io/metadata.name": "monitoring"},
+    ]
+    assert all(s["podSelector"]["matchLabels"] for s in sources)
+
+
+def test_k8s_action_server_is_reached_from_the_replicas_only():
+    sources, ports = _allowed(_policy_for(_pod_labels("actions.yaml")))
+    assert sources == [{"podSelector": {"matchLabels": _pod_labels("replica.yaml")}}]
+    assert ports == [K8S.actions().port]
+
+
+@pytest.mark.parametrize(
+    ("server", "port", "clients"),
+    [
+        (
+            K8S.postgres_host,
+            described.POSTGRES_PORT,
+            ("replica.yaml", "actions.yaml", "migrate-job.yaml"),
+        ),
+        (K8S.redis_host, described.REDIS_PORT, ("replica.yaml", "actions.yaml")),
+    ],
+)
+def test_k8s_databases_are_reached_by_the_processes_that_use_them_only(
+    server, port, clients
+):
+    sources, ports = _allowed(_policy_for({"app": server}))
+    assert ports == [port]
+    assert sources == [
+        {"podSelector": {"matchLabels": _pod_labels(name)}} for name in clients
+    ]

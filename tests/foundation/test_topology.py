@@ -100,3 +100,17 @@ def test_a_container_writes_the_endpoints_file_then_becomes_rasa():
     assert script.startswith(
         f"python -m {ENDPOINTS_MODULE} /tmp/hotline/endpoints.yml && exec python -m "
     )
+
+
+def test_no_gateway_lets_uvicorn_believe_a_forwarded_address():
+    """The gateway decides, from HOTLINE_TRUSTED_PROXIES alone (api/main.py)."""
+    for placement in (this_machine(), IN_CONTAINERS):
+        argv = Production(placement, "db", "cache", "actions").replica(1).gateway.argv
+        assert "--no-proxy-headers" in argv
+        assert "--forwarded-allow-ips" not in argv
+
+
+def test_embedded_processes_share_the_var_folder_that_keeps_the_dev_token(tmp_path):
+    running = _embedded(var_dir=str(tmp_path))
+    for process in running.processes:
+        assert process.env["HOTLINE_VAR_DIR"] == str(tmp_path)

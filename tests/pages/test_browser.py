@@ -40,7 +40,9 @@ def live_site(stack, engine):
     from api.main import create_app
     from api.rasa_client import RasaClient
 
-    with serve(create_app(engine, rasa=RasaClient(stack.rasa_url))) as url:
+    with serve(
+        create_app(engine, rasa=RasaClient(stack.rasa_url, stack.internal_token))
+    ) as url:
         yield url
 
 

@@ -85,6 +85,7 @@ class Citizen:
         answer = self.client.get(
             f"{rasa}/conversations/{self.session_id}/tracker",
             params={"include_events": "ALL"},
+            headers=self.topology.internal_headers,
         )
         answer.raise_for_status()
         return answer.json()["events"]

@@ -12,18 +12,24 @@ import pytest
 import sqlalchemy
 import yaml
 
+from foundation.internal_token import HEADER
 from foundation.rasa_endpoints import endpoints_config
 from foundation.settings import Settings
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
+TOKEN = "the-internal-token-rasa-must-send-to-actions"
+
 
 def test_embedded_settings_keep_rasa_in_memory():
-    config = endpoints_config(Settings(action_server_url="http://127.0.0.1:5055"))
+    config = endpoints_config(
+        Settings(action_server_url="http://127.0.0.1:5055", internal_token=TOKEN)
+    )
     assert config == {
         "action_endpoint": {
             "url": "http://127.0.0.1:5055/webhook",
             "enable_selective_domain": True,
+            "headers": {HEADER: TOKEN},
         },
         # Rasa's in-memory store, handing the gateway channel its trackers.
         "tracker_store": {"type": "bot.tracker_store.GatewayInMemoryTrackerStore"},
@@ -36,11 +42,13 @@ def test_store_urls_become_the_counting_sql_tracker_and_atomic_redis_lock_stores
             action_server_url="http://hotline-actions:5055/",
             tracker_store_url="postgresql+psycopg2://rasa:p%40ss@db:6543/rasa_tracker",
             lock_store_url="redis://:secret@cache:6380/1",
+            internal_token=TOKEN,
         )
     )
     assert config["action_endpoint"] == {
         "url": "http://hotline-actions:5055/webhook",
         "enable_selective_domain": True,
+        "headers": {HEADER: TOKEN},
     }
     assert config["tracker_store"] == {
         "type": "bot.tracker_store.CountingSQLTrackerStore",

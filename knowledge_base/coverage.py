@@ -138,6 +138,15 @@ HEADS_EN = DOCUMENT_HEADS_EN | PROCEDURE_HEADS_EN | GENERIC_HEADS_EN
 # citizen's own words around the name (asking, wanting, doing), never part of it.
 BOUNDARIES_ZH = frozenset(
     {
+        "问",
+        "来电",
+        "来电人",
+        "市民",
+        "了解",
+        "想了解",
+        "询问",
+        "反映",
+        "打听",
         "从",
         "没",
         "开",

@@ -110,6 +110,8 @@ def test_a_complaint_about_the_ambulance_fee_is_routed_not_a_banner(
 def test_an_uncatalogued_service_is_named_so_the_agent_does_not_read_a_neighbour(
     session, service_index, classifier
 ):
-    assistance = suggest(session, service_index, classifier, "渔业捕捞许可证怎么办理")
+    assistance = suggest(
+        session, service_index, classifier, "市民来电问渔业捕捞许可证怎么办理"
+    )
     assert assistance.not_held == "渔业捕捞许可证"
     assert suggest(session, service_index, classifier, "居住证怎么办").not_held is None

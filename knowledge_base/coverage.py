@@ -523,6 +523,9 @@ class _CatalogueNames:
         self._chinese: list[tuple[str, str, str]] = []
         self._english: list[frozenset[str]] = []
         self.whole_names: list[tuple[str, tuple[str, ...]]] = []
+        # How each service's whole names sound: a modifier heard as one of them
+        # (沪排 for 沪牌) names that service.
+        self._whole_sounds: list[frozenset[str]] = []
         synonyms = index.lexicon.synonyms
         for doc in index.documents:
             names = [doc.name, doc.name.split("（")[0], *doc.names]
@@ -540,6 +543,9 @@ class _CatalogueNames:
                         if len(name) >= 2
                     ),
                 )
+            )
+            self._whole_sounds.append(
+                frozenset(_sounds(name) for name in self.whole_names[-1][1])
             )
             joined = " | ".join(normalise(name) for name in (*names, *doc.keywords))
             about = " | ".join(normalise(text) for text in (joined, *doc.texts))
@@ -562,12 +568,11 @@ class _CatalogueNames:
             for word in set(self._segmenter.whole_words(name.modifier))
         ]
         modifier_sounds = _sounds(name.modifier)
-        for (joined, sounds, about), (_, whole) in zip(
-            self._chinese, self.whole_names, strict=True
+        for (joined, sounds, about), whole_sounds in zip(
+            self._chinese, self._whole_sounds, strict=True
         ):
-            named_whole = name.head not in DISTINCT_PROCEDURES and (
-                name.modifier in whole
-                or modifier_sounds in {_sounds(alias) for alias in whole}
+            named_whole = (
+                name.head not in DISTINCT_PROCEDURES and modifier_sounds in whole_sounds
             )
             # A procedure of its own must be in the names; a step may be in the guide.
             said = joined if name.head in DISTINCT_PROCEDURES else about

@@ -13,6 +13,7 @@ from actions.common import (
     form_started_at,
     language_of,
     latest_intent,
+    normalised_or_asked_again,
     politely,
     search_engine,
 )
@@ -98,10 +99,9 @@ class ValidateApplicationForm(FormValidationAction):
         tracker: Tracker,
         domain: dict,
     ) -> dict:
-        phone = normalise_phone(str(value or ""))
-        if phone is None:
-            dispatcher.utter_message(response="utter_invalid_phone")
-        return {"phone": phone}
+        return normalised_or_asked_again(
+            "phone", value, normalise_phone, "utter_invalid_phone", dispatcher
+        )
 
     def validate_district(
         self,
@@ -110,10 +110,9 @@ class ValidateApplicationForm(FormValidationAction):
         tracker: Tracker,
         domain: dict,
     ) -> dict:
-        district = normalise_district(str(value or ""))
-        if district is None:
-            dispatcher.utter_message(response="utter_invalid_district")
-        return {"district": district}
+        return normalised_or_asked_again(
+            "district", value, normalise_district, "utter_invalid_district", dispatcher
+        )
 
 
 class ActionSubmitApplication(Action):

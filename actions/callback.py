@@ -13,7 +13,13 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import db_session, form_started_at, politely, search_engine
+from actions.common import (
+    db_session,
+    form_started_at,
+    normalised_or_asked_again,
+    politely,
+    search_engine,
+)
 from cases.routing.classify import complaint_classifier
 from cases.work_orders import WorkOrderRequest, callback_description, file_work_order
 from foundation.errors import ValidationFailed
@@ -33,10 +39,9 @@ class ValidateCallbackForm(FormValidationAction):
         tracker: Tracker,
         domain: dict,
     ) -> dict:
-        phone = normalise_phone(str(value or ""))
-        if phone is None:
-            dispatcher.utter_message(response="utter_invalid_phone")
-        return {"phone": phone}
+        return normalised_or_asked_again(
+            "phone", value, normalise_phone, "utter_invalid_phone", dispatcher
+        )
 
 
 class ActionFileCallback(Action):

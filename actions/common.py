@@ -52,6 +52,21 @@ def entity_values(tracker: Tracker, entity: str) -> list[str]:
     return [str(value) for value in tracker.get_latest_entity_values(entity) if value]
 
 
+def normalised_or_asked_again(
+    slot: str,
+    value: Any,
+    normalise: Callable[[str], str | None],
+    invalid_response: str,
+    dispatcher: CollectingDispatcher,
+) -> dict:
+    """A form's slot in canonical form; unreadable, it is emptied and asked again with
+    ``invalid_response`` saying why."""
+    normalised = normalise(str(value or ""))
+    if normalised is None:
+        dispatcher.utter_message(response=invalid_response)
+    return {slot: normalised}
+
+
 def politely(run: Callable[..., Any]) -> Callable[..., Any]:
     """If the database or a department's system fails, apologise instead of going silent."""
 

@@ -13,6 +13,7 @@ from actions.common import (
     db_session,
     form_started_at,
     language_of,
+    normalised_or_asked_again,
     politely,
     search_engine,
 )
@@ -61,10 +62,9 @@ class ValidateComplaintForm(FormValidationAction):
         tracker: Tracker,
         domain: dict,
     ) -> dict:
-        district = normalise_district(str(value or ""))
-        if district is None:
-            dispatcher.utter_message(response="utter_invalid_district")
-        return {"district": district}
+        return normalised_or_asked_again(
+            "district", value, normalise_district, "utter_invalid_district", dispatcher
+        )
 
 
 class ActionAskCategory(Action):

@@ -20,7 +20,8 @@ from actions.common import (
     politely,
     search_engine,
 )
-from cases.routing.classify import complaint_classifier
+from cases.idempotency import session_scope
+from cases.routing.router import complaint_router
 from cases.work_orders import WorkOrderRequest, callback_description, file_work_order
 from foundation.errors import ValidationFailed
 from privacy.identity import normalise_phone
@@ -59,11 +60,12 @@ class ActionFileCallback(Action):
             channel=tracker.get_latest_input_channel() or "web",
             session_id=tracker.sender_id,
             idempotency_key=f"{tracker.sender_id}:{form_started_at(tracker, 'callback_form')}",
+            idempotency_scope=session_scope(tracker.sender_id),
         )
         try:
             with db_session() as session:
                 order = file_work_order(
-                    session, request, complaint_classifier(search_engine())
+                    session, request, complaint_router(search_engine())
                 )
                 dispatcher.utter_message(
                     response="utter_callback_filed",

@@ -19,7 +19,9 @@ from actions.common import (
 )
 from actions.slots import ANONYMOUS
 from cases.access import issue_query_code
+from cases.idempotency import session_scope
 from cases.routing.classify import complaint_classifier
+from cases.routing.router import complaint_router
 from cases.work_orders import WorkOrderRequest, file_work_order
 from foundation.errors import ValidationFailed
 from knowledge_base.places import normalise_district
@@ -77,11 +79,16 @@ class ActionAskCategory(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> list:
         lang = language_of(tracker)
-        classifier = complaint_classifier(search_engine())
-        result = classifier.classify(tracker.get_slot("complaint_text") or "")
-        by_code = {c.code: c for c in classifier.categories}
-        ranked = sorted(result.scores, key=result.scores.get, reverse=True)
-        alternatives = [code for code in ranked if code != result.category][
+        router = complaint_router(search_engine())
+        text = tracker.get_slot("complaint_text") or ""
+        result = router.route(text)
+        by_code = {c.code: c for c in router.curated.categories}
+        # The router's runners-up first, then what the curated vocabulary also saw.
+        evidence = router.curated.classify(text).scores
+        ranked = [s.category for s in result.suggestions[1:]] + sorted(
+            evidence, key=evidence.__getitem__, reverse=True
+        )
+        alternatives = list(dict.fromkeys(c for c in ranked if c != result.category))[
             :ALTERNATIVES
         ]
         if "other" not in alternatives and result.category != "other":
@@ -124,11 +131,12 @@ class ActionFileWorkOrder(Action):
             channel=tracker.get_latest_input_channel() or "web",
             session_id=tracker.sender_id,
             idempotency_key=f"{tracker.sender_id}:{form_started_at(tracker, 'complaint_form')}",
+            idempotency_scope=session_scope(tracker.sender_id),
         )
         try:
             with db_session() as session:
                 order = file_work_order(
-                    session, request, complaint_classifier(search_engine())
+                    session, request, complaint_router(search_engine())
                 )
                 dispatcher.utter_message(
                     response="utter_work_order_filed",
@@ -136,9 +144,11 @@ class ActionFileWorkOrder(Action):
                     category=order.category.name_en
                     if lang == "en"
                     else order.category.name,
+                    # The unit where it happened (属地); in English the department,
+                    # whose English name the catalogue records.
                     department=order.department.name_en
                     if lang == "en"
-                    else order.department.name,
+                    else order.unit_name or order.department.name,
                     due_date=order.due_date.isoformat(),
                 )
                 code = issue_query_code(order)

@@ -16,9 +16,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import case_attempts, db_session, language_of, politely
 from cases.access import open_case, proof_in
 from cases.applications import STATUS_TEXT as APPLICATION_STATUS
+from cases.lifecycle import STATUS_TEXT as WORK_ORDER_STATUS
 from cases.models import Application
 from cases.tracking import normalise_number
-from cases.work_orders import STATUS_TEXT as WORK_ORDER_STATUS
 from foundation.errors import NotFoundError, TooManyAttempts
 from knowledge_base.answers import service_name
 
@@ -84,7 +84,7 @@ class ActionCheckStatus(Action):
                         status=WORK_ORDER_STATUS[lang][case.status],
                         department=case.department.name_en
                         if lang == "en"
-                        else case.department.name,
+                        else case.unit_name or case.department.name,
                         due_date=case.due_date.isoformat(),
                     )
             except NotFoundError:

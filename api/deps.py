@@ -13,7 +13,7 @@ from api.rasa_client import RasaClient
 from cases.access import AttemptLimit
 from knowledge_base.search.engine import SearchEngine
 from privacy.auth import authenticate
-from privacy.models import ApiToken
+from privacy.models import CENTRE_ROLES, DEPARTMENT, ApiToken
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -40,8 +40,19 @@ def get_rasa(request: Request) -> RasaClient:
     return request.app.state.rasa
 
 
+# The token roles each kind of endpoint accepts. A department token is for its unit's
+# desk only: it never reaches the centre's conversations, cases or dashboard.
+_ACCEPTED_ROLES = {
+    "agent": CENTRE_ROLES,
+    "admin": ("admin",),
+    DEPARTMENT: (DEPARTMENT,),
+}
+
+
 def require_role(role: str) -> Callable[..., ApiToken]:
-    """Agents may use agent endpoints; admins may use both agent and admin endpoints."""
+    """Agents may use agent endpoints; admins may use both agent and admin endpoints;
+    a handling unit's department token only department endpoints."""
+    accepted = _ACCEPTED_ROLES[role]
 
     def check(
         request: Request,
@@ -56,11 +67,13 @@ def require_role(role: str) -> Callable[..., ApiToken]:
         if token is None:
             request.app.state.limits.refused(credentials.credentials)
             raise HTTPException(
-                401, "invalid or revoked token", headers={"WWW-Authenticate": "Bearer"}
+                401,
+                "invalid, expired or revoked token",
+                headers={"WWW-Authenticate": "Bearer"},
             )
         request.app.state.limits.accepted(credentials.credentials)
-        if role == "admin" and token.role != "admin":
-            raise HTTPException(403, "admin role required")
+        if token.role not in accepted:
+            raise HTTPException(403, f"{' or '.join(accepted)} role required")
         return token
 
     return check
@@ -68,6 +81,7 @@ def require_role(role: str) -> Callable[..., ApiToken]:
 
 require_agent = require_role("agent")
 require_admin = require_role("admin")
+require_department = require_role(DEPARTMENT)
 
 
 def require_metrics_token(

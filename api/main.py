@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 
@@ -17,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.deps import require_metrics_token
+from api.follow_up import follow_up_forever
 from api.logging_setup import install_masking
 from api.middleware import (
     ApiRateLimits,
@@ -26,13 +28,27 @@ from api.middleware import (
     RejectInvalidText,
 )
 from api.rasa_client import RasaClient
-from api.routes import agent, cases, chat, dashboard, health, pages, services, wechat
+from api.routes import (
+    admin,
+    agent,
+    cases,
+    chat,
+    dashboard,
+    department,
+    health,
+    pages,
+    services,
+    wechat,
+)
 from cases.access import attempt_limit
 from cases.routing.classify import build_classifier
+from cases.routing.router import build_router
 from foundation.db import WORKER_THREADS, get_engine
 from foundation.errors import (
     CatalogueError,
+    Conflict,
     ExternalServiceError,
+    Forbidden,
     HotlineError,
     NotFoundError,
     TooManyAttempts,
@@ -58,10 +74,19 @@ def create_app(
         install_masking()
         # Sync routes and run_in_threadpool share these; the pool has a connection each.
         to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
-        await to_thread.run_sync(app.state.search.warm_up, build_classifier)
+        await to_thread.run_sync(
+            app.state.search.warm_up, build_classifier, build_router
+        )
         # Triage runs on every message: its patterns are compiled before the first.
         await to_thread.run_sync(compile_patterns)
+        follow_up = (
+            asyncio.ensure_future(follow_up_forever(app.state.engine, settings))
+            if settings.worker_interval_s > 0
+            else None
+        )
         yield
+        if follow_up is not None:
+            follow_up.cancel()
         await app.state.rasa.close()
 
     app = FastAPI(
@@ -85,6 +110,8 @@ def create_app(
         settings.rate_limit_per_ip,
         settings.rate_limit_per_session,
         settings.rate_limit_per_agent,
+        polling_per_session=settings.rate_limit_polling_per_session,
+        polling_per_ip=settings.rate_limit_polling_per_ip,
     )
 
     for router in (
@@ -93,6 +120,8 @@ def create_app(
         chat.router,
         agent.router,
         dashboard.router,
+        department.router,
+        admin.router,
         cases.router,
         wechat.router,
         pages.router,
@@ -133,6 +162,8 @@ def create_app(
 _STATUS_OF_ERROR = (
     (NotFoundError, 404, "not_found"),
     (ValidationFailed, 422, "invalid_request"),
+    (Conflict, 409, "conflict"),
+    (Forbidden, 403, "forbidden"),
     (TooManyAttempts, 429, "too_many_requests"),
     (CatalogueError, 422, "invalid_catalogue"),
     (ExternalServiceError, 503, "service_unavailable"),
@@ -172,6 +203,17 @@ def _install_error_handlers(app: FastAPI) -> None:
                 "error": "invalid_request",
                 "detail": "a value is out of range or too long to be stored",
             },
+            status_code=422,
+        )
+
+    @app.exception_handler(OverflowError)
+    async def out_of_range(request: Request, exc: OverflowError) -> JSONResponse:
+        # SQLite's driver cannot bind an integer beyond 64 bits, and date arithmetic
+        # stops at year 9999: a parameter without its bound (api/params.py) got
+        # through. The request's fault, as PostgreSQL's DataError above.
+        logger.warning("a value was out of range on %s", request.url.path)
+        return JSONResponse(
+            {"error": "invalid_request", "detail": "a number or date is out of range"},
             status_code=422,
         )
 

@@ -193,9 +193,12 @@ class ApiRateLimits:
     """Refuses API calls over their rate with 429, before any route runs.
 
     Calls are counted per address, except an agent's or admin's: a token accepted
-    lately counts against its own limit (``RateLimits.allow_request``). WeChat's
-    callbacks are not limited: they come from a few addresses and are authenticated by
-    their signature. The limits are the app's (``app.state.limits``).
+    lately counts against its own limit (``RateLimits.allow_request``), and the
+    widget's polling of a conversation, which counts per session
+    (``RateLimits.allow_polling``): citizens behind one NAT each poll every 2 s, and
+    must not use up their shared address's limit. WeChat's callbacks are not limited:
+    they come from a few addresses and are authenticated by their signature. The
+    limits are the app's (``app.state.limits``).
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -211,21 +214,37 @@ class ApiRateLimits:
             await self.app(scope, receive, send)
             return
         client = scope.get("client")
+        address = client[0] if client else "unknown"
         limits: RateLimits = scope["app"].state.limits
-        if await limits.allow_request(
-            client[0] if client else "unknown", _bearer(scope)
-        ):
+        polled = _polled_session(scope)
+        if polled is not None:
+            allowed = await limits.allow_polling(address, polled)
+            detail = "slow down: this conversation is polled too often"
+        else:
+            allowed = await limits.allow_request(address, _bearer(scope))
+            detail = "slow down: too many requests from this address or token"
+        if allowed:
             await self.app(scope, receive, send)
             return
         response = JSONResponse(
-            {
-                "error": "too_many_requests",
-                "detail": "slow down: too many requests from this address or token",
-            },
+            {"error": "too_many_requests", "detail": detail},
             status_code=429,
             headers={"Retry-After": "60"},
         )
         await response(scope, receive, send)
+
+
+_POLLING = re.compile(r"/api/v1/chat/([^/]+)/messages")
+# Longer ids are refused by the route; the counter's key need not be longer.
+_SESSION_KEY_CHARS = 128
+
+
+def _polled_session(scope: Scope) -> str | None:
+    """The session a widget's poll for messages names, or None for any other call."""
+    if scope.get("method") != "GET":
+        return None
+    match = _POLLING.fullmatch(scope.get("path", ""))
+    return match.group(1)[:_SESSION_KEY_CHARS] if match else None
 
 
 def _bearer(scope: Scope) -> str | None:
@@ -237,7 +256,8 @@ def _bearer(scope: Scope) -> str | None:
 
 
 class RateLimits:
-    """Limits per address or agent on every API call, and per session on chat (in the route).
+    """Limits per address or agent on every API call, per session on chat (in the
+    route) and on polling a conversation (``allow_polling``).
 
     Each check is a round trip to the limits' store (Redis in production), made with
     the ``limits`` library's asyncio API: a synchronous client would stop the event
@@ -260,6 +280,9 @@ class RateLimits:
         per_session: str,
         per_agent: str,
         clock: Callable[[], float] = time.monotonic,
+        *,
+        polling_per_session: str = "60/minute",
+        polling_per_ip: str = "6000/minute",
     ) -> None:
         # The limiter keeps only a weak reference to its storage: hold it here.
         self._storage = storage_from_string(f"async+{storage_url}")
@@ -267,6 +290,8 @@ class RateLimits:
         self._per_ip = parse(per_ip)
         self._per_session = parse(per_session)
         self._per_agent = parse(per_agent)
+        self._polling_per_session = parse(polling_per_session)
+        self._polling_per_ip = parse(polling_per_ip)
         self._clock = clock
         # Written by authentication on worker threads, read here on the event loop.
         self._agents_lock = threading.Lock()
@@ -295,6 +320,13 @@ class RateLimits:
 
     async def allow_session(self, session_id: str) -> bool:
         return await self._hit(self._per_session, "session", session_id)
+
+    async def allow_polling(self, address: str, session_id: str) -> bool:
+        """A poll of ``session_id``'s messages: counted per session, and against a
+        per-address ceiling of its own, never against the address's API limit."""
+        return await self._hit(
+            self._polling_per_ip, "polling-ip", address
+        ) and await self._hit(self._polling_per_session, "polling", session_id)
 
     async def _hit(self, limit, *identifiers: str) -> bool:
         try:

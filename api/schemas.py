@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
-from pydantic import BaseModel, Field, constr, validator
+from pydantic import BaseModel, Field, conint, constr, validator
 from pydantic.datetime_parse import parse_datetime
 
+from cases.lifecycle import MAX_EXTENSION_DAYS
 from foundation.clock import SHANGHAI
 
 MAX_MESSAGE_CHARS = 2000
@@ -177,12 +179,36 @@ class SuggestionOut(BaseModel):
     materials: list[str]
 
 
+class RoutingAlternative(BaseModel):
+    category: str
+    category_name: str
+    department: str
+    department_name: str
+    top_level: str
+    confidence: float
+
+
 class WorkOrderHintOut(BaseModel):
     category: str
     category_name: str
     department: str
     department_name: str
     time_limit_days: int
+    top_level: str = Field(..., description="one of the 7 top-level categories")
+    confidence: float = Field(
+        ..., description="a probability when a learned model routed it"
+    )
+    automatic: bool = Field(
+        ..., description="whether it would be dispatched without review"
+    )
+    model_version: str | None = Field(
+        ..., description="the learned routing model; null: the curated classifier"
+    )
+    alternatives: list[RoutingAlternative]
+    deciding_words: list[str] = Field(
+        ..., description="the words of the text that decided the category"
+    )
+    duty: str = Field(..., description="the handling unit's duty here (职责)")
 
 
 class EmergencyOut(BaseModel):
@@ -191,6 +217,35 @@ class EmergencyOut(BaseModel):
     kind: str = Field(..., description="what is happening, e.g. fire, self_harm")
     numbers: list[str] = Field(..., description="numbers to call, the first first")
     advice: str = Field(..., description="what to tell the caller now")
+
+
+class DivisionOut(BaseModel):
+    code: str = Field(..., description="official code: 6 digits a district, 9 a street")
+    name: str
+
+
+class WorkOrderDraftOut(BaseModel):
+    """The work order as the transcript fills it; the agent corrects what is wrong."""
+
+    category: str
+    category_name: str
+    unit: str | None = Field(..., description="the handling unit (承办单位)")
+    unit_level: str | None = Field(..., description="city, district or street")
+    unit_reason: str | None
+    district: DivisionOut | None
+    street: DivisionOut | None = Field(..., description="the street or town (街道/镇)")
+    place_words: list[str] = Field(
+        ..., description="the words that decided the district and street"
+    )
+    address: str | None = Field(..., description="the place as the caller said it")
+    occurred: str | None = Field(..., description="when it happened, as said")
+    occurred_on: str | None = Field(
+        ..., description="ISO date or date-time, where the words name one day"
+    )
+    demand: str | None = Field(..., description="what the caller wants (诉求)")
+    demand_stated: bool = Field(
+        ..., description="false: no request was said; demand is what is wrong"
+    )
 
 
 class SuggestResponse(BaseModel):
@@ -202,6 +257,8 @@ class SuggestResponse(BaseModel):
     # The service the caller named when the catalogue does not hold it: the
     # suggestions are related services only, never the answer.
     not_held: str | None = None
+    # For a complaint or a pasted call transcript; never for an emergency.
+    draft: WorkOrderDraftOut | None = None
 
 
 class ApplicationCreate(_Strict):
@@ -318,6 +375,16 @@ class WorkOrderPublic(BaseModel):
     due_date: dt.date
     created_at: LocalTime
     history: list[WorkOrderHistoryOut]
+    top_level: str | None = None
+    # automatic, agent-confirmed or agent-corrected; null while waiting for review.
+    dispatch_method: str | None = None
+    routing_confidence: float | None = None
+    routing_model: str | None = None
+    # The handling unit (属地): its level (city, district, street) and name, and the
+    # street or town the complaint was located in.
+    unit_level: str | None = None
+    unit_name: str | None = None
+    street: str | None = None
 
 
 class WorkOrderCreated(WorkOrderPublic):
@@ -355,10 +422,36 @@ class HandoffOut(BaseModel):
     # An emergency: listed first, marked in the console; ``emergency`` is its kind.
     urgent: bool = False
     emergency: str | None = None
+    # Who has taken it: the name to show, and the id of the token that owns it.
     agent: str | None
+    agent_id: int | None = None
     requested_at: LocalTime
     taken_at: LocalTime | None
     last_message: str | None = None
+
+
+class ReviewOrderOut(BaseModel):
+    number: str
+    description: str = Field(..., description="personal data masked")
+    district: str | None
+    address: str | None
+    created_at: LocalTime
+    category: str
+    top_level: str | None
+    confidence: float | None
+    model_version: str | None
+    suggestions: list[RoutingAlternative]
+    unit_level: str | None
+    unit_name: str | None
+    street: str | None
+
+
+class ReviewQueue(BaseModel):
+    orders: list[ReviewOrderOut]
+
+
+class DispatchDecision(_Strict):
+    category: constr(strict=True, strip_whitespace=True, min_length=1, max_length=32)
 
 
 class HandoffList(BaseModel):
@@ -368,4 +461,128 @@ class HandoffList(BaseModel):
 class AgentReply(_Strict):
     text: constr(
         strict=True, strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_CHARS
+    )
+
+
+# ---------------------------------------------------------------- department workbench
+
+UnitAction = Literal["sign", "start", "complete", "return", "request_extension"]
+CentreAction = Literal[
+    "approve_extension", "refuse_extension", "supervise", "visit", "close"
+]
+ActionNote = constr(strict=True, strip_whitespace=True, max_length=2000)
+ExtensionDays = conint(strict=True, ge=1, le=MAX_EXTENSION_DAYS)
+
+
+class DeadlineOut(BaseModel):
+    kind: str = Field(
+        ...,
+        description="sign (签收) for an order not yet signed for, handle (办结) after",
+    )
+    due: dt.date
+    urgency: str = Field(
+        ...,
+        description="overdue (past), near (today or the next working day) or on_time",
+    )
+
+
+class DepartmentQueueItem(BaseModel):
+    number: str
+    category: str
+    category_name: str
+    status: str
+    status_text: str
+    district: str | None
+    street: str | None
+    excerpt: str = Field(
+        ..., description="the description's start, personal data masked"
+    )
+    created_at: LocalTime
+    deadline: DeadlineOut
+    extension_days: int | None = Field(
+        ..., description="working days of an extension the centre has yet to decide on"
+    )
+    supervised: bool = Field(..., description="escalated (督办) at least once")
+    reopened: bool = Field(..., description="sent back after a 不满意 回访 (重办)")
+
+
+class DepartmentQueue(BaseModel):
+    unit: str = Field(..., description="the handling unit the token is scoped to")
+    total: int = Field(..., description="orders waiting for the unit, listed or not")
+    orders: list[DepartmentQueueItem]
+
+
+class DepartmentHistoryOut(BaseModel):
+    status: str
+    action: str | None
+    note: str | None
+    actor: str
+    created_at: LocalTime
+
+
+class DepartmentOrder(BaseModel):
+    number: str
+    category: str
+    category_name: str
+    department_name: str = Field(..., description="the lead city department (主办)")
+    unit_name: str | None
+    unit_level: str | None
+    district: str | None
+    street: str | None
+    address: str | None
+    occurred_at: str | None
+    description: str
+    contact_in_clear: bool = Field(
+        ...,
+        description="the contact and the free text are shown as filed only while the "
+        "unit handles the order (signed, in_progress), and that read is audited; "
+        "before signing and after completion they are masked",
+    )
+    contact_name: str | None
+    contact_phone: str | None
+    anonymous: bool
+    status: str
+    status_text: str
+    created_at: LocalTime
+    sign_due_date: dt.date | None
+    signed_at: LocalTime | None
+    due_date: dt.date
+    deadline: DeadlineOut | None = Field(
+        ..., description="the deadline that matters now; null once the unit is done"
+    )
+    extension_days: int | None
+    supervision_count: int
+    reopened_count: int
+    result: str | None = Field(..., description="the 办理结果 the unit replied with")
+    completed_at: LocalTime | None
+    actions: list[str] = Field(
+        ...,
+        description="what the unit may do now: sign, start, complete, return, "
+        "request_extension",
+    )
+    history: list[DepartmentHistoryOut]
+
+
+class DepartmentActionIn(_Strict):
+    action: UnitAction
+    note: ActionNote | None = Field(
+        None,
+        description="the 办理结果 for complete; the reason for return and "
+        "request_extension",
+    )
+    days: ExtensionDays | None = Field(
+        None, description="working days asked for, with request_extension"
+    )
+
+
+class CentreActionIn(_Strict):
+    action: CentreAction
+    note: ActionNote | None = Field(
+        None, description="why (needed to refuse an extension); 回访's comment"
+    )
+    days: ExtensionDays | None = Field(
+        None, description="working days, for an action that takes them"
+    )
+    satisfaction: Literal["satisfied", "basically_satisfied", "dissatisfied"] | None = (
+        Field(None, description="the citizen's answer, with visit (回访)")
     )

@@ -104,6 +104,10 @@ class Report:
     # idempotency key -> tracking numbers the gateway answered for it (one, if correct)
     api_applications: dict[str, set[str]] = field(default_factory=dict)
     api_work_orders: dict[str, set[str]] = field(default_factory=dict)
+    # idempotency key -> the session id its body carried: the key is stored only as a
+    # keyed hash of the client's scope and the key (cases.idempotency), so the check
+    # finds each request's rows by its session.
+    api_sessions: dict[str, str] = field(default_factory=dict)
     retries: Counter = field(default_factory=Counter)
     # chat session id -> the number the bot announced (None: the form did not finish)
     chat_applications: dict[str, str | None] = field(default_factory=dict)
@@ -287,6 +291,7 @@ class Citizen:
             else self.report.api_work_orders
         )
         found[key] = set()
+        self.report.api_sessions[key] = body["session_id"]
         await self._think()
         headers = {"Idempotency-Key": key}
         roll = self.rng.random()
@@ -395,9 +400,11 @@ def verify_exactly_once(database_url: str, report: Report) -> dict:
                 ("applications_api", Application, report.api_applications),
                 ("work_orders_api", WorkOrder, report.api_work_orders),
             ):
-                rows = _rows_by_key(connection, model, list(sent))
+                by_session = _rows_by_session(
+                    connection, model, [report.api_sessions[key] for key in sent]
+                )
                 for key, numbers in sent.items():
-                    found = rows.get(key, [])
+                    found = by_session.get(report.api_sessions[key], [])
                     if len(found) > 1:
                         problems.append(f"{kind}: key {key} stored {len(found)} times")
                     if len(numbers) > 1:
@@ -435,20 +442,6 @@ def verify_exactly_once(database_url: str, report: Report) -> dict:
     finally:
         engine.dispose()
     return {"stored": dict(stored), "problems": problems}
-
-
-def _rows_by_key(connection, model, keys: list[str]) -> dict[str, list[str]]:
-    from sqlalchemy import select
-
-    found: dict[str, list[str]] = {}
-    for chunk in _chunks(keys, 500):
-        for key, number in connection.execute(
-            select(model.idempotency_key, model.number).where(
-                model.idempotency_key.in_(chunk)
-            )
-        ):
-            found.setdefault(key, []).append(number)
-    return found
 
 
 def _rows_by_session(connection, model, sessions: list[str]) -> dict[str, list[str]]:

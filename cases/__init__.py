@@ -18,7 +18,15 @@ Public modules and functions:
   proof, attempts)`` (and ``open_application``, ``open_work_order``) for its owner,
   ``issue_query_code(record)`` at filing, ``proof_in(text)``, ``attempt_limit()``.
 - ``disclosure``: what of a case its owner or staff are shown (``applicant_shown``,
-  ``contact_shown``, ``text_shown``).
+  ``contact_shown``, ``text_shown``; and which personal fields a staff view shows,
+  for the audit log: ``application_personal_fields``, ``work_order_personal_fields``).
+- ``idempotency``: keys scoped to their client and bound to their request
+  (``session_scope``, ``token_scope``, ``address_scope``; a reused key with another
+  request raises ``Conflict``).
+- ``department_desk``: a handling unit's desk, scoped to its unit: ``unit_queue``
+  (its open orders, the nearest deadline first), ``unit_view`` (an order as the unit
+  is shown it; another unit's is not found), ``act`` (sign, start, complete, return,
+  request an extension, through ``lifecycle``), ``deadline``, ``unit_has_orders``.
 - ``workdays``: ``add_working_days``, for time limits.
 - ``models``: ``Application``, ``WorkOrder``, ``WorkOrderUpdate``.
 """

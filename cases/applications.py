@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cases import tracking
+from cases.idempotency import check_retry, fingerprint, scoped_key
 from cases.models import Application
 from cases.repositories import applications as repository
 from foundation import clock
@@ -48,22 +49,27 @@ class ApplicationRequest:
     channel: str = "web"
     session_id: str | None = None
     idempotency_key: str | None = None
+    # Who sent the key (cases.idempotency): a key counts only within its scope.
+    idempotency_scope: str | None = None
 
 
 def submit_application(
     session: Session, request: ApplicationRequest, now: dt.datetime | None = None
 ) -> Application:
-    """Validate and record an application; a repeated idempotency key returns the first.
+    """Validate and record an application; an idempotency key repeated within its
+    scope with the same request returns the first (``cases.idempotency``).
 
     Raises:
         ValidationFailed: a field is missing or invalid (named in the error).
         NotFoundError: the service does not exist.
+        Conflict: the key was used in this scope for a different request.
     """
-    # A blank key is no key: it must not make every later blank-keyed request a retry.
-    key = (request.idempotency_key or "").strip() or None
+    key = scoped_key(request.idempotency_scope, request.idempotency_key)
+    request_fingerprint = fingerprint(request)
     if key:
         existing = repository.get_by_idempotency_key(session, key)
         if existing is not None:
+            check_retry(existing.request_fingerprint, request_fingerprint)
             return existing
     if not request.consent:
         raise ValidationFailed(
@@ -102,6 +108,7 @@ def submit_application(
         channel=request.channel,
         session_id=request.session_id,
         idempotency_key=key,
+        request_fingerprint=request_fingerprint if key else None,
         created_at=now,
         updated_at=now,
     )
@@ -114,6 +121,7 @@ def submit_application(
         if key:
             existing = repository.get_by_idempotency_key(session, key)
             if existing is not None:
+                check_retry(existing.request_fingerprint, request_fingerprint)
                 return existing
         raise
 

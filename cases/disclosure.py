@@ -78,3 +78,30 @@ def work_order_text_shown(
 ) -> str | None:
     """``text_shown`` with the order's own contact's name as a known value."""
     return text_shown(text, staff=staff, known=(order.contact_name,))
+
+
+def application_personal_fields(application: Application) -> tuple[str, ...]:
+    """The personal fields a staff view of ``application`` shows in clear: what the
+    audit log (``privacy.audit``) records that staff saw."""
+    present = {
+        "applicant_name": application.applicant_name,
+        "id_number": application.id_number,
+        "phone": application.phone,
+    }
+    return tuple(field for field, value in present.items() if value)
+
+
+def work_order_personal_fields(order: WorkOrder) -> tuple[str, ...]:
+    """The personal fields a staff view of ``order`` shows in clear, for the audit log.
+
+    The free text counts wherever there is some: a description, an address or an
+    agent's note may name a person and a phone.
+    """
+    present = {
+        "contact_name": order.contact_name,
+        "contact_phone": order.contact_phone,
+        "address": order.address,
+        "description": order.description,
+        "notes": any(update.note for update in order.updates),
+    }
+    return tuple(field for field, value in present.items() if value)

@@ -7,17 +7,22 @@ department), so the catalogue's tables are mapped first.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, relationship
 
@@ -34,7 +39,21 @@ APPLICATION_STATUSES = (
     "rejected",
     "withdrawn",
 )
-WORK_ORDER_STATUSES = ("registered", "dispatched", "in_progress", "replied", "closed")
+# The life cycle of cases.lifecycle: 已受理, 已派单, 已签收, 处理中, 已办结, 已回访, 已结案,
+# and 已退回 by the unit.
+WORK_ORDER_STATUSES = (
+    "registered",
+    "dispatched",
+    "signed",
+    "in_progress",
+    "completed",
+    "visited",
+    "closed",
+    "returned",
+)
+# How an order reached its unit: by the model alone above its threshold, or by an agent
+# who kept or changed the suggestion. None while it waits in the review queue.
+DISPATCH_METHODS = ("automatic", "agent-confirmed", "agent-corrected")
 
 
 class Application(Base):
@@ -60,7 +79,10 @@ class Application(Base):
     status: Mapped[str] = Column(String(16), nullable=False, default="submitted")
     channel: Mapped[str] = Column(String(32), nullable=False, default="web")
     session_id = Column(String(128), index=True)
+    # The keyed hash of the client's scope and its Idempotency-Key, and of the request
+    # it came with (cases.idempotency): a retry matches both, another request gets 409.
     idempotency_key = Column(String(128), unique=True)
+    request_fingerprint = Column(String(64))
     created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False)
     updated_at: Mapped[dt.datetime] = Column(DateTime, nullable=False)
 
@@ -73,6 +95,9 @@ class WorkOrder(Base):
     __tablename__ = "work_orders"
     __table_args__ = (
         CheckConstraint(f"status IN {WORK_ORDER_STATUSES}", name="status"),
+        CheckConstraint(
+            f"dispatch_method IN {DISPATCH_METHODS}", name="dispatch_method"
+        ),
     )
 
     id: Mapped[int] = Column(Integer, primary_key=True)
@@ -96,9 +121,39 @@ class WorkOrder(Base):
     due_date: Mapped[dt.date] = Column(Date, nullable=False)
     channel: Mapped[str] = Column(String(32), nullable=False, default="web")
     session_id = Column(String(128), index=True)
+    # The keyed hash of the client's scope and its Idempotency-Key, and of the request
+    # it came with (cases.idempotency): a retry matches both, another request gets 409.
     idempotency_key = Column(String(128), unique=True)
+    request_fingerprint = Column(String(64))
     created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False)
     updated_at: Mapped[dt.datetime] = Column(DateTime, nullable=False)
+    # How it was routed (cases.routing.router): the top-level category, the routing's
+    # confidence, the learned model's version (None: the curated classifier), the top
+    # three suggestions an agent reviews, and how it was dispatched.
+    top_level = Column(String(16))
+    routing_confidence = Column(Float)
+    routing_model = Column(String(40))
+    routing_suggestions: Mapped[list[dict[str, Any]] | None] = Column(JSON)
+    dispatch_method = Column(String(24))
+    # The handling unit (cases.routing.units): its level (city, district, street) and
+    # name, and the street or town the complaint was located in.
+    unit_level = Column(String(8))
+    unit_name = Column(String(200), index=True)
+    street_code = Column(String(12))
+    street = Column(String(100))
+    # Its life after dispatch (cases.lifecycle): when the unit must sign and signed,
+    # the result and when, a pending extension request (working days), 督办, 重办 and
+    # the 回访's satisfaction.
+    sign_due_date = Column(Date)
+    signed_at = Column(DateTime)
+    result = Column(Text)
+    completed_at = Column(DateTime)
+    extension_days = Column(Integer)
+    supervised_at = Column(DateTime)
+    supervision_count: Mapped[int] = Column(Integer, nullable=False, default=0)
+    reopened_count: Mapped[int] = Column(Integer, nullable=False, default=0)
+    satisfaction = Column(String(24))
+    visited_at = Column(DateTime)
 
     category: Mapped[WorkOrderCategory] = relationship("WorkOrderCategory")
     department: Mapped[Department] = relationship("Department")
@@ -117,6 +172,84 @@ class WorkOrderUpdate(Base):
         ForeignKey("work_orders.id", ondelete="CASCADE"), nullable=False, index=True
     )
     status: Mapped[str] = Column(String(16), nullable=False)
+    # The lifecycle action taken (sign, return, request_extension, …); None for steps
+    # recorded before actions were.
+    action = Column(String(32))
     note = Column(Text)
     actor: Mapped[str] = Column(String(100), nullable=False)
     created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False)
+
+
+class RoutingModel(Base):
+    """A routing model trained on the centre's archive, with its cross-validated metrics.
+
+    Kept in the database rather than on a replica's disk, so every replica and the action
+    server load the same active model; activating one raises the catalogue revision they
+    already follow.
+    """
+
+    __tablename__ = "routing_models"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    version: Mapped[str] = Column(String(40), nullable=False, unique=True)
+    created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False)
+    source: Mapped[str] = Column(Text, nullable=False)
+    # "category" (our work-order codes) or "top_level" (the 7 top-level names).
+    label_kind: Mapped[str] = Column(String(16), nullable=False)
+    training_size: Mapped[int] = Column(Integer, nullable=False)
+    threshold: Mapped[float] = Column(Float, nullable=False)
+    metrics: Mapped[dict[str, Any]] = Column(JSON, nullable=False)
+    payload: Mapped[bytes] = Column(LargeBinary, nullable=False)
+    active: Mapped[bool] = Column(Boolean, nullable=False, default=False)
+
+
+class RoutingCorrection(Base):
+    """An agent's change of a work order's category: training data for the next model.
+
+    The text is the description with personal data masked: it is kept to train on.
+    """
+
+    __tablename__ = "routing_corrections"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    work_order_id: Mapped[int] = Column(
+        ForeignKey("work_orders.id", ondelete="CASCADE"), nullable=False
+    )
+    text: Mapped[str] = Column(Text, nullable=False)
+    suggested_category: Mapped[str] = Column(String(32), nullable=False)
+    category: Mapped[str] = Column(String(32), nullable=False)
+    agent: Mapped[str] = Column(String(100), nullable=False)
+    created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False)
+
+
+class Notification(Base):
+    """A message owed about a work order: to the citizen on their channel (progress, the
+    回访 question) or to the unit (a time limit near or passed).
+
+    An outbox: written in the same transaction as what it reports, and unique per order,
+    kind and key, so a sweep repeated after a worker restart never owes it twice; the
+    sender marks it sent, so one that failed is tried again.
+    """
+
+    __tablename__ = "notifications"
+    __table_args__ = (UniqueConstraint("work_order_id", "kind", "key"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    work_order_id: Mapped[int] = Column(
+        ForeignKey("work_orders.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    # status, visit_request, sign_overdue, due_warning, overdue
+    kind: Mapped[str] = Column(String(24), nullable=False)
+    # What makes it one of a kind: the step it reports, or the due date it warns of.
+    key: Mapped[str] = Column(String(64), nullable=False)
+    # "citizen" or "unit"
+    audience: Mapped[str] = Column(String(16), nullable=False)
+    # The citizen's channel (web, wechat, …) and who there (the session id); the unit's
+    # name for a unit.
+    channel: Mapped[str] = Column(String(32), nullable=False)
+    recipient = Column(String(200))
+    text: Mapped[str] = Column(Text, nullable=False)
+    created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False)
+    sent_at = Column(DateTime, index=True)
+    attempts: Mapped[int] = Column(Integer, nullable=False, default=0)
+    last_error = Column(Text)

@@ -8,43 +8,24 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from cases import tracking
-from cases.models import WorkOrder, WorkOrderUpdate
+from cases import lifecycle, tracking
+from cases.idempotency import check_retry, fingerprint, scoped_key
+from cases.models import RoutingCorrection, WorkOrder, WorkOrderUpdate
 from cases.repositories import work_orders as repository
-from cases.routing.classify import ComplaintClassifier
+from cases.repositories.routing_models import add_correction
+from cases.routing.learned import load_top_level_map
+from cases.routing.router import Router, Routing
+from cases.routing.units import handling_unit
 from cases.workdays import add_working_days
 from foundation import clock
-from foundation.errors import NotFoundError, ValidationFailed
+from foundation.errors import Conflict, NotFoundError, ValidationFailed
+from knowledge_base.locations import Place, locate
 from knowledge_base.models import WorkOrderCategory
 from knowledge_base.places import normalise_district
 from knowledge_base.repositories.work_order_categories import get_category
-from privacy.identity import normalise_phone
+from privacy.identity import mask_personal_data, normalise_phone
 
 MAX_DESCRIPTION_CHARS = 5000
-# Which status may follow which: a closed order is reopened by filing a new one.
-NEXT_STATUSES = {
-    "registered": {"dispatched", "in_progress", "replied", "closed"},
-    "dispatched": {"in_progress", "replied", "closed"},
-    "in_progress": {"replied", "closed"},
-    "replied": {"in_progress", "closed"},
-    "closed": set(),
-}
-STATUS_TEXT = {
-    "zh": {
-        "registered": "已登记",
-        "dispatched": "已派单至承办部门",
-        "in_progress": "承办部门处理中",
-        "replied": "已答复",
-        "closed": "已办结",
-    },
-    "en": {
-        "registered": "registered",
-        "dispatched": "sent to the handling department",
-        "in_progress": "being handled",
-        "replied": "answered",
-        "closed": "closed",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -60,6 +41,8 @@ class WorkOrderRequest:
     channel: str = "web"
     session_id: str | None = None
     idempotency_key: str | None = None
+    # Who sent the key (cases.idempotency): a key counts only within its scope.
+    idempotency_scope: str | None = None
 
 
 def callback_description(question: str | None) -> str:
@@ -75,38 +58,53 @@ def callback_description(question: str | None) -> str:
     )
 
 
-def route_to_department(
-    session: Session,
-    description: str,
-    classifier: ComplaintClassifier,
-    category_code: str | None = None,
-) -> WorkOrderCategory:
-    """The category a complaint belongs to: the one confirmed by the citizen, else the guess."""
-    code = category_code or classifier.classify(description).category
+def _category(session: Session, code: str) -> WorkOrderCategory:
     category = get_category(session, code)
     if category is None:
         raise ValidationFailed("category", f"unknown work-order category {code!r}")
     return category
 
 
+def route_to_department(
+    session: Session,
+    description: str,
+    router: Router,
+    category_code: str | None = None,
+) -> tuple[WorkOrderCategory, Routing, bool]:
+    """The category a complaint belongs to, how it was routed, and whether it goes out
+    without an agent.
+
+    The category the citizen confirmed wins; it goes out automatically only if the
+    model, confident enough, agrees with it.
+    """
+    routing = router.route(description)
+    code = category_code or routing.category
+    automatic = routing.automatic and code == routing.category
+    return _category(session, code), routing, automatic
+
+
 def file_work_order(
     session: Session,
     request: WorkOrderRequest,
-    classifier: ComplaintClassifier,
+    router: Router,
     now: dt.datetime | None = None,
 ) -> WorkOrder:
-    """Record a work order routed to its department with its due date.
+    """Record a work order routed to its department with its due date; dispatched at
+    once when the routing is confident enough, else left in the review queue.
 
-    A repeated idempotency key returns the order filed the first time.
+    An idempotency key repeated within its scope with the same request returns the
+    order filed the first time (``cases.idempotency``).
 
     Raises:
         ValidationFailed: the description is empty or too long, or a contact detail is invalid.
+        Conflict: the key was used in this scope for a different request.
     """
-    # A blank key is no key: it must not make every later blank-keyed request a retry.
-    key = (request.idempotency_key or "").strip() or None
+    key = scoped_key(request.idempotency_scope, request.idempotency_key)
+    request_fingerprint = fingerprint(request)
     if key:
         existing = repository.get_by_idempotency_key(session, key)
         if existing is not None:
+            check_retry(existing.request_fingerprint, request_fingerprint)
             return existing
     description = (request.description or "").strip()
     if not description:
@@ -125,9 +123,12 @@ def file_work_order(
     district = normalise_district(request.district) if request.district else None
     if request.district and district is None:
         raise ValidationFailed("district", "not a Shanghai district")
-    category = route_to_department(
-        session, description, classifier, request.category_code
+    category, routing, automatic = route_to_department(
+        session, description, router, request.category_code
     )
+    address = (request.address or "").strip() or None
+    district, street = _place(session, district, f"{address or ''} {description}")
+    unit = handling_unit(session, category, district, street.name if street else None)
     now = now or clock.now()
     number = tracking.new_number(
         tracking.WORK_ORDER_PREFIX,
@@ -139,7 +140,11 @@ def file_work_order(
         category=category,
         department=category.department,
         district=district,
-        address=(request.address or "").strip() or None,
+        street_code=street.code if street else None,
+        street=street.name if street else None,
+        unit_level=unit.level,
+        unit_name=unit.name,
+        address=address,
         occurred_at=(request.occurred_at or "").strip() or None,
         description=description,
         contact_name=None
@@ -147,17 +152,35 @@ def file_work_order(
         else (request.contact_name or "").strip() or None,
         contact_phone=phone,
         anonymous=request.anonymous,
-        status="registered",
+        status="dispatched" if automatic else "registered",
         due_date=add_working_days(now.date(), category.time_limit_days),
         channel=request.channel,
         session_id=request.session_id,
         idempotency_key=key,
+        request_fingerprint=request_fingerprint if key else None,
         created_at=now,
         updated_at=now,
+        top_level=router.top_level_of(category.code),
+        routing_confidence=routing.confidence,
+        routing_model=routing.model_version,
+        routing_suggestions=[s.__dict__ for s in routing.suggestions],
+        dispatch_method="automatic" if automatic else None,
     )
     work_order.updates = [
         WorkOrderUpdate(status="registered", actor="hotline-assistant", created_at=now)
     ]
+    if automatic:
+        work_order.sign_due_date = lifecycle.sign_due(now.date())
+        work_order.updates.append(
+            WorkOrderUpdate(
+                status="dispatched",
+                action="dispatch",
+                note=f"自动派单至{unit.name}（{unit.reason}）：置信度 "
+                f"{routing.confidence:.2f}，模型 {routing.model_version}",
+                actor="hotline-assistant",
+                created_at=now,
+            )
+        )
     try:
         # Two concurrent requests with one key: the loser reads the winner's order.
         with session.begin_nested():
@@ -166,8 +189,98 @@ def file_work_order(
         if key:
             existing = repository.get_by_idempotency_key(session, key)
             if existing is not None:
+                check_retry(existing.request_fingerprint, request_fingerprint)
                 return existing
         raise
+
+
+def dispatch_work_order(
+    session: Session,
+    number: str,
+    category_code: str,
+    agent: str,
+    note: str | None = None,
+    now: dt.datetime | None = None,
+) -> WorkOrder:
+    """An agent sends a waiting or returned order to the unit of ``category_code``.
+
+    Keeping the routed category confirms it; choosing another corrects it (改派), and
+    the correction (with personal data masked) is kept to train the next model on.
+
+    Raises:
+        NotFoundError: no such work order.
+        ValidationFailed: unknown category.
+        Conflict: the order is not waiting for dispatch (another agent was first).
+    """
+    work_order = repository.lock_work_order(session, number)
+    if work_order is None:
+        raise NotFoundError("work order", number)
+    if work_order.status not in ("registered", "returned"):
+        raise Conflict(
+            f"work order {number} is {work_order.status}: not waiting for dispatch"
+        )
+    category = _category(session, category_code)
+    now = now or clock.now()
+    routed = work_order.category.code
+    corrected = category.code != routed
+    if corrected:
+        add_correction(
+            session,
+            RoutingCorrection(
+                work_order_id=work_order.id,
+                text=mask_personal_data(work_order.description),
+                suggested_category=routed,
+                category=category.code,
+                agent=agent,
+                created_at=now,
+            ),
+        )
+        work_order.category = category
+        work_order.department = category.department
+        work_order.due_date = add_working_days(
+            work_order.created_at.date(), category.time_limit_days
+        )
+    unit = handling_unit(session, category, work_order.district, work_order.street)
+    work_order.unit_level = unit.level
+    work_order.unit_name = unit.name
+    work_order.top_level = load_top_level_map().get(category.code)
+    work_order.dispatch_method = "agent-corrected" if corrected else "agent-confirmed"
+    said = f"改派：{routed} → {category.code}" if corrected else "人工确认派单"
+    return lifecycle.apply(
+        session,
+        number,
+        lifecycle.Step(
+            "dispatch",
+            agent,
+            lifecycle.CENTRE,
+            # The agent's own words when given; else what was done, and to whom.
+            note=note or f"{said}，承办单位：{unit.name}",
+        ),
+        now,
+    )
+
+
+def _place(
+    session: Session, district: str | None, text: str
+) -> tuple[str | None, Place | None]:
+    """The district (the one given wins) and the street the words locate.
+
+    Without an imported list of divisions only the given district is known.
+    """
+    try:
+        location = locate(text, session=session)
+    except NotFoundError:
+        return district, None
+    if location is None:
+        return district, None
+    if district is not None and location.district.name != district:
+        return district, None
+    return location.district.name, location.street
+
+
+def review_queue(session: Session, limit: int = 50) -> list[WorkOrder]:
+    """Orders waiting for an agent to confirm or change their routing, oldest first."""
+    return repository.waiting_for_review(session, limit)
 
 
 def find_work_order(session: Session, number: str) -> WorkOrder:
@@ -185,24 +298,26 @@ def change_status(
     note: str | None = None,
     now: dt.datetime | None = None,
 ) -> WorkOrder:
-    """Move a work order along its life cycle, keeping the history.
+    """The centre moves an order to ``status``: the lifecycle action that leads there.
 
     Raises:
         NotFoundError: no such work order.
-        ValidationFailed: the status is unknown or cannot follow the current one.
+        ValidationFailed: the status is unknown, or not the centre's to set from the
+            order's state (a unit signs and handles its own orders).
+        Conflict: dispatching an order no longer waiting for it.
     """
-    work_order = find_work_order(session, number)
-    if status not in NEXT_STATUSES:
-        raise ValidationFailed("status", f"unknown status {status!r}")
-    if status not in NEXT_STATUSES[work_order.status]:
+    action = lifecycle.ACTION_FOR_STATUS.get(status)
+    if action is None:
         raise ValidationFailed(
-            "status", f"a {work_order.status} work order cannot become {status}"
+            "status",
+            f"unknown status {status!r}; one of {', '.join(lifecycle.ACTION_FOR_STATUS)}",
         )
-    now = now or clock.now()
-    work_order.status = status
-    work_order.updated_at = now
-    work_order.updates.append(
-        WorkOrderUpdate(status=status, note=note, actor=actor, created_at=now)
+    if action == "dispatch":
+        order = find_work_order(session, number)
+        if order.status in ("registered", "returned"):
+            return dispatch_work_order(
+                session, number, order.category.code, actor, note, now
+            )
+    return lifecycle.apply(
+        session, number, lifecycle.Step(action, actor, lifecycle.CENTRE, note), now
     )
-    session.flush()
-    return work_order

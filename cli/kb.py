@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from cases.routing.classify import build_classifier
+from cases.routing.router import build_router
 from foundation.db import session_scope
 from foundation.errors import CatalogueError
 from knowledge_base.catalogue import load_catalogue
@@ -127,24 +127,29 @@ def _search(args: argparse.Namespace) -> int:
 
 def _classify(args: argparse.Namespace) -> int:
     with session_scope() as session:
-        classifier = build_classifier(session)
+        router = build_router(session)
     for text in _questions(args.text):
-        result = classifier.classify(text)
+        routing = router.route(text)
         if args.json:
             print(
                 json.dumps(
                     {
-                        "category": result.category,
-                        "department": result.department_name,
-                        "score": result.score,
+                        "top_level": routing.top_level,
+                        "category": routing.category,
+                        "department": routing.department_name,
+                        "confidence": routing.confidence,
+                        "automatic": routing.automatic,
+                        "model": routing.model_version,
                     },
                     ensure_ascii=False,
                 )
             )
         else:
             print(
-                f"{result.category_name} → {result.department_name} "
-                f"({result.time_limit_days} working days, confidence {result.score:.2f})"
+                f"{routing.top_level} / {routing.category_name} → "
+                f"{routing.department_name} ({routing.time_limit_days} working days, "
+                f"confidence {routing.confidence:.2f}"
+                f"{', automatic' if routing.automatic else ', for review'})"
             )
     return 0
 

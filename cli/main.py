@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli import db, kb, places, run, users
+from cli import db, kb, places, privacy, routing, run, users, worker
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -16,8 +16,11 @@ def build_parser() -> argparse.ArgumentParser:
     db.register(commands)
     kb.register(commands)
     places.register(commands)
+    privacy.register(commands)
+    routing.register(commands)
     run.register(commands)
     users.register(commands)
+    worker.register(commands)
     return parser
 
 

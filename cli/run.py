@@ -73,6 +73,7 @@ async def supervise(to_start: tuple[Process, ...], token: str) -> int:
             "\nThe 12345 hotline assistant is running:\n"
             f"  citizen chat widget  {urls['gateway']}/\n"
             f"  agent console        {urls['gateway']}/agent\n"
+            f"  department workbench {urls['gateway']}/department\n"
             f"  API documentation    {urls['gateway']}/docs\n"
             f"  health               {urls['gateway']}/healthz\n"
             f"  Rasa server          {urls['rasa']}  (wants the {HEADER} header)\n"

@@ -3,7 +3,9 @@
 When the caller reports an emergency, the agent gets an emergency banner (the number to
 send them to and what to tell them now) instead of answers and a work order. When the
 caller names a service the catalogue does not hold, the agent is told so, and the
-suggestions are marked as related services only.
+suggestions are marked as related services only. A complaint, or a call transcript
+pasted with its speaker turns, comes with a work-order draft (``prefill``): the
+category, unit, place, time and demand the words already give.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
-from cases.routing.classify import ComplaintClassifier
+from cases.routing.router import Router
+from contact_centre.prefill import WorkOrderDraft, prefill_work_order, split_turns
 from knowledge_base.answers import ASPECTS, INTENT_ASPECTS, answer, bundle_answer
 from knowledge_base.coverage import coverage
 from knowledge_base.guidance import materials_of, steps_of
@@ -45,6 +48,16 @@ class WorkOrderHint:
     department: str
     department_name: str
     time_limit_days: int
+    top_level: str
+    # The routing's confidence: a probability when a learned model routed it.
+    confidence: float
+    # Whether it would go out without review; the agent sees the alternatives.
+    automatic: bool
+    model_version: str | None
+    alternatives: list[dict[str, object]]
+    # Why: the words that decided, and the handling unit's duty (职责).
+    deciding_words: list[str]
+    duty: str
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,8 @@ class Assistance(NamedTuple):
     # The service the caller named, when the catalogue does not hold it: the
     # suggestions are then only related services, not the answer.
     not_held: str | None = None
+    # The work order as the words fill it, for a complaint or a call transcript.
+    draft: WorkOrderDraft | None = None
 
 
 @dataclass(frozen=True)
@@ -91,7 +106,7 @@ def _work_out_now(key: Hashable, work_out: Callable[[], _Prepared]) -> _Prepared
 def suggest(
     session: Session,
     index: ServiceIndex,
-    classifier: ComplaintClassifier,
+    router: Router,
     text: str,
     top_k: int = 3,
     intent_of: Callable[[], str | None] = lambda: None,
@@ -126,7 +141,7 @@ def suggest(
         remembered(("suggestion", hit.kind, hit.code), partial(_prepare, session, hit))
         for hit in hits
     ]
-    classification = classifier.classify(text)
+    routing = router.route(text, explain=True)
     intent = intent_of()
     aspect = INTENT_ASPECTS.get(intent or "", "overview")
     suggestions = [
@@ -141,19 +156,34 @@ def suggest(
         for hit, part in zip(hits, prepared, strict=True)
     ]
     work_order = None
-    if intent == COMPLAINT_INTENT or (
-        intent is None and not hits and classification.score > 0
-    ):
+    # Without the NLU, a complaint is what the learned model or the curated
+    # vocabulary can route and the catalogue has no answer for.
+    routable = routing.model_version is not None or routing.confidence > 0
+    if intent == COMPLAINT_INTENT or (intent is None and not hits and routable):
         work_order = WorkOrderHint(
-            classification.category,
-            classification.category_name,
-            classification.department,
-            classification.department_name,
-            classification.time_limit_days,
+            routing.category,
+            routing.category_name,
+            routing.department,
+            routing.department_name,
+            routing.time_limit_days,
+            routing.top_level,
+            routing.confidence,
+            routing.automatic,
+            routing.model_version,
+            [s.__dict__ for s in routing.suggestions[1:]],
+            list(routing.deciding_words),
+            routing.duty,
         )
     missing = coverage(index, text).missing_subject
+    draft = None
+    # A pasted transcript is a call to be written up, whatever the catalogue found.
+    if work_order is not None or any(turn.speaker for turn in split_turns(text)):
+        draft = prefill_work_order(session, router, text, routing=routing)
     return Assistance(
-        suggestions, work_order, not_held=missing.text if missing else None
+        suggestions,
+        work_order,
+        not_held=missing.text if missing else None,
+        draft=draft,
     )
 
 

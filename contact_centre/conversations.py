@@ -25,7 +25,8 @@ from contact_centre.repositories.conversations import (
 from contact_centre.repositories.conversations import messages as messages
 from contact_centre.repositories.conversations import open_handoff as open_handoff
 from foundation import clock
-from foundation.errors import NotFoundError, ValidationFailed
+from foundation.errors import Forbidden, NotFoundError, ValidationFailed
+from privacy.auth import Staff
 from privacy.identity import mask_personal_data
 from safety import Emergency, emergency_reply
 
@@ -220,17 +221,33 @@ def is_with_agent(session: Session, session_id: str) -> bool:
 
 
 def take_handoff(
-    session: Session, handoff_id: int, agent: str, now: dt.datetime | None = None
+    session: Session, handoff_id: int, agent: Staff, now: dt.datetime | None = None
 ) -> Handoff:
+    """``agent`` takes the conversation: from now on it is theirs, by their token.
+
+    Taking one's own again changes nothing. One that nobody owns by token (taken before
+    ownership was recorded) is claimed.
+
+    Raises:
+        Forbidden: another agent has taken it.
+        ValidationFailed: it was handed back to the assistant already.
+    """
     handoff = _handoff(session, handoff_id)
     if handoff.status == "returned":
         raise ValidationFailed(
             "handoff", "this conversation was already handed back to the assistant"
         )
-    if handoff.status == "active" and handoff.agent != agent:
-        raise ValidationFailed("handoff", f"already taken by {handoff.agent}")
+    if handoff.status == "active" and handoff.agent_token_id not in (
+        None,
+        agent.token_id,
+    ):
+        raise Forbidden(
+            f"conversation {handoff.id} is already taken by {handoff.agent}; "
+            "only they or an admin may act on it"
+        )
     handoff.status = "active"
-    handoff.agent = agent
+    handoff.agent = agent.name
+    handoff.agent_token_id = agent.token_id
     handoff.taken_at = handoff.taken_at or now or clock.now()
     session.flush()
     return handoff
@@ -239,13 +256,22 @@ def take_handoff(
 def agent_reply(
     session: Session,
     handoff_id: int,
-    agent: str,
+    agent: Staff,
     text: str,
     now: dt.datetime | None = None,
 ) -> ConversationMessage:
+    """The owner's (or an admin's) reply to the citizen.
+
+    Raises:
+        Forbidden: another agent has taken the conversation.
+        ValidationFailed: nobody has taken it (take it first), or the text is empty.
+    """
     handoff = _handoff(session, handoff_id)
-    if handoff.status != "active" or handoff.agent != agent:
+    if handoff.status != "active" or (
+        handoff.agent_token_id is None and not agent.supervises
+    ):
         raise ValidationFailed("handoff", "take the conversation before replying")
+    _require_owner(handoff, agent, "reply to it")
     text = (text or "").strip()
     if not text:
         raise ValidationFailed("text", "the reply is empty")
@@ -253,13 +279,37 @@ def agent_reply(
 
 
 def return_to_bot(
-    session: Session, handoff_id: int, now: dt.datetime | None = None
+    session: Session, handoff_id: int, agent: Staff, now: dt.datetime | None = None
 ) -> Handoff:
+    """The conversation goes back to the assistant.
+
+    One still waiting may be handed back by any agent; a taken one only by its owner
+    or an admin.
+
+    Raises:
+        Forbidden: another agent has taken it.
+    """
     handoff = _handoff(session, handoff_id)
+    if handoff.status == "active":
+        _require_owner(handoff, agent, "hand it back")
     handoff.status = "returned"
     handoff.closed_at = now or clock.now()
     session.flush()
     return handoff
+
+
+def _require_owner(handoff: Handoff, agent: Staff, doing: str) -> None:
+    if agent.supervises or handoff.agent_token_id == agent.token_id:
+        return
+    if handoff.agent_token_id is None:
+        raise Forbidden(
+            f"conversation {handoff.id} has no owner on record; take it before you "
+            f"{doing}"
+        )
+    raise Forbidden(
+        f"conversation {handoff.id} is handled by {handoff.agent}; only they or an "
+        f"admin may {doing}"
+    )
 
 
 def transcript(

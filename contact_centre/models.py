@@ -12,6 +12,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Float,
+    ForeignKey,
     Integer,
     String,
     Text,
@@ -41,7 +42,9 @@ class Handoff(Base):
     """A conversation a citizen asked to continue with a person.
 
     An urgent one (the citizen reported an emergency: ``emergency`` names its kind, a
-    ``safety.Kind`` value) goes to the head of the agents' queue.
+    ``safety.Kind`` value) goes to the head of the agents' queue. Once taken, it is
+    owned by the taking agent's token (``agent_token_id``), not by a name: two agents
+    may share a name, and a name proves nothing.
     """
 
     __tablename__ = "handoffs"
@@ -57,7 +60,10 @@ class Handoff(Base):
         Boolean, nullable=False, default=False, server_default=false()
     )
     emergency = Column(String(32))
+    # Who has taken it: the token that owns it (only its holder, or an admin, replies
+    # and hands it back) and that token's holder's name, for showing.
     agent = Column(String(100))
+    agent_token_id: Mapped[int | None] = Column(ForeignKey("api_tokens.id"))
     requested_at: Mapped[dt.datetime] = Column(DateTime, nullable=False)
     taken_at = Column(DateTime)
     closed_at = Column(DateTime)

@@ -5,6 +5,7 @@
     │   └── NothingMatches       no record matches a number and its proof
     ├── CatalogueError           an import file that cannot be loaded; lists every problem
     ├── ValidationFailed         a value a citizen or client gave is not acceptable
+    ├── Forbidden                signed in, but this is someone else's to act on
     ├── TooManyAttempts          a record was tried with wrong proof too often lately
     └── ExternalServiceError     Rasa, the action server, WeChat or a department is down
         └── ServiceTimeout
@@ -53,6 +54,15 @@ class ValidationFailed(HotlineError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+class Conflict(HotlineError):
+    """The request was valid, but the record has moved on (another agent was first)."""
+
+
+class Forbidden(HotlineError):
+    """The member of staff is signed in but may not do this: the record is another's
+    (a conversation another agent has taken). The message says whose, and who may."""
 
 
 class TooManyAttempts(HotlineError):

@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = 64 * 1024
     rate_limit_per_ip: str = "300/minute"
     rate_limit_per_session: str = "30/minute"
+    # The widget polls a conversation for agents' replies every 2 s: counted per
+    # session (two tabs' worth), not per address, so citizens behind one NAT do not
+    # lock each other out; the per-address ceiling only stops one client flooding
+    # the gateway with made-up session ids.
+    rate_limit_polling_per_session: str = "60/minute"
+    rate_limit_polling_per_ip: str = "6000/minute"
     # Agents and admins are counted per token: a call centre's agents share one address.
     rate_limit_per_agent: str = "600/minute"
     rate_limit_storage_url: str = "memory://"
@@ -61,6 +67,10 @@ class Settings(BaseSettings):
     redis_url: str = ""
     # How often each process reads the catalogue's revision to follow changes made elsewhere.
     catalogue_check_interval_s: float = 5.0
+    # How often a gateway runs the work-order follow-up (time limits, notifications);
+    # one replica at a time works, by lease. 0 turns the timer off (``hotline worker``
+    # still runs it once).
+    worker_interval_s: float = 60.0
     # The secret the gateway, Rasa and the action server show each other
     # (foundation/internal_token.py). Required outside dev; in dev, unset, one is made
     # once and kept in var_dir.
@@ -70,6 +80,9 @@ class Settings(BaseSettings):
     # Rasa's server with the fixes to its cost (bot/rasa_fixes, docs/rasa-fixes.md); off
     # (HOTLINE_RASA_FIXES=off) runs Rasa as it comes, e.g. to try a newer Rasa.
     rasa_fixes: bool = True
+    # How long an agent's or admin's bearer token is valid (privacy/auth.py): after it,
+    # the token is refused like an unknown one and its holder asks for a new one.
+    token_ttl_days: int = 90
 
     class Config:
         env_prefix = "HOTLINE_"
@@ -103,6 +116,12 @@ class Settings(BaseSettings):
     ) -> SecretStr | None:
         if value is None and values.get("environment") != "dev":
             raise ValueError("set HOTLINE_INTERNAL_TOKEN outside dev")
+        return value
+
+    @validator("token_ttl_days")
+    def _token_lifetime_is_positive(cls, value: int) -> int:
+        if not 1 <= value <= 3650:
+            raise ValueError("a token lives between 1 and 3650 days")
         return value
 
     @validator("trusted_proxies", each_item=True)

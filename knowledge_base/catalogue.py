@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, conint, constr, root_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    ValidationError,
+    conint,
+    constr,
+    root_validator,
+    validator,
+)
 
 from foundation.errors import CatalogueError
 
@@ -48,6 +56,14 @@ class DepartmentRecord(_Record):
     name_en: str = ""
     phone: str | None = None
     website: str | None = None
+    parent_code: Code | None = None
+    district_unit: str | None = None
+
+    @validator("district_unit")
+    def _names_the_district(cls, value: str | None) -> str | None:
+        if value is not None and "{district}" not in value and "{short}" not in value:
+            raise ValueError("must contain {district} or {short}")
+        return value
 
 
 class StepRecord(_Record):
@@ -162,6 +178,9 @@ class WorkOrderCategoryRecord(_Record):
     time_limit_days: TimeLimitDays
     keywords: list[Text] = Field(min_items=1)
     description: str = ""
+    level: Literal["city", "district", "street"] = "district"
+    assisting: list[Code] = Field(default_factory=list)
+    duty: str = ""
 
 
 RECORD_TYPES: dict[str, type[_Record]] = {

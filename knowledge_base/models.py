@@ -39,6 +39,11 @@ class Department(Base):
     name_en: Mapped[str] = Column(String(200), nullable=False)
     phone = Column(String(64))
     website = Column(String(500))
+    # The department above it (交通警察总队 under 公安局): units form a hierarchy.
+    parent_code = Column(String(64))
+    # Its district counterpart's name, "{district}生态环境局"; None where the catalogue
+    # records none, and the city department handles or forwards.
+    district_unit = Column(String(200))
 
     services: Mapped[list[Service]] = relationship(
         "Service", back_populates="department"
@@ -257,7 +262,10 @@ class FAQ(Base):
 
 class WorkOrderCategory(Base):
     __tablename__ = "work_order_categories"
-    __table_args__ = (CheckConstraint("time_limit_days > 0", name="time_limit"),)
+    __table_args__ = (
+        CheckConstraint("time_limit_days > 0", name="time_limit"),
+        CheckConstraint("level IN ('city', 'district', 'street')", name="level"),
+    )
 
     id: Mapped[int] = Column(Integer, primary_key=True)
     code: Mapped[str] = Column(String(64), nullable=False, unique=True)
@@ -267,6 +275,13 @@ class WorkOrderCategory(Base):
     time_limit_days: Mapped[int] = Column(Integer, nullable=False)
     keywords: Mapped[list[str]] = Column(JSON, nullable=False, default=list)
     description: Mapped[str] = Column(Text, nullable=False, default="")
+    # Which level handles it (属地): the city department, its district counterpart, or
+    # the street office or town government where it happened.
+    level: Mapped[str] = Column(String(8), nullable=False, default="district")
+    # Department codes that assist (协办) the lead (主办) department.
+    assisting: Mapped[list[str]] = Column(JSON, nullable=False, default=list)
+    # What the handling unit is responsible for here (职责), shown with each dispatch.
+    duty: Mapped[str] = Column(Text, nullable=False, default="")
 
     department: Mapped[Department] = relationship("Department")
 

@@ -1,4 +1,5 @@
-"""Personal data and who may see it: identity checks, masking, tokens and roles.
+"""Personal data and who may see it: identity checks, masking, tokens and roles, and the
+audit log of staff access.
 
 Imports only ``foundation``. Everything that shows or logs what a citizen said goes
 through ``identity.mask_personal_data``; every staff request is signed in through
@@ -12,6 +13,13 @@ Public modules and functions:
 - ``encryption``: ``FieldCipher(key)`` (AES-256-GCM, versioned tokens),
   ``lookup_hash(value, key)`` (HMAC-SHA256 of the normalised value), ``generate_key``.
 - ``columns``: ``EncryptedText``, a column type that encrypts on write.
-- ``auth``: ``create_token(session, role, name)``, ``authenticate(session, token)``.
-- ``models``: ``ApiToken``, ``ROLES``.
+- ``auth``: ``create_token(session, role, name, unit=None)`` (valid
+  ``HOTLINE_TOKEN_TTL_DAYS``; a ``department`` token is scoped to its ``unit``),
+  ``authenticate(session, token)`` (None for an unknown, expired or revoked token),
+  ``list_tokens``, ``revoke_token``, ``Staff`` (who is signed in: token id, name, role,
+  unit).
+- ``audit``: ``record_access`` (who saw which personal fields of which record, when,
+  from where), ``query_access``.
+- ``models``: ``ApiToken``, ``AccessRecord``, ``ROLES``, ``CENTRE_ROLES``,
+  ``DEPARTMENT``, ``SUPERVISING_ROLES``.
 """

@@ -1,13 +1,16 @@
-"""Database schema of access: the bearer tokens agents and admins sign in with."""
+"""Database schema of access: the bearer tokens agents, admins and handling units sign in
+with, and the audit log of what of citizens' personal data they were shown."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Column,
     DateTime,
+    ForeignKey,
     Integer,
     String,
 )
@@ -15,18 +18,66 @@ from sqlalchemy.orm import Mapped
 
 from foundation.orm import Base
 
-ROLES = ("agent", "admin")
+ROLES = ("agent", "admin", "department")
+# The hotline centre's own staff: the agent console and the centre's side of a work
+# order. A department token is a handling unit's (承办单位), scoped to its unit.
+CENTRE_ROLES = ("agent", "admin")
+DEPARTMENT = "department"
+# Roles that may act on a conversation another agent has taken (reply, hand it back).
+SUPERVISING_ROLES = ("admin",)
 
 
 class ApiToken(Base):
-    """A bearer token for an agent or an admin; only its SHA-256 is stored."""
+    """A bearer token for an agent, an admin or a handling unit; only its SHA-256 is
+    stored.
+
+    It is valid until ``expires_at`` (``HOTLINE_TOKEN_TTL_DAYS`` after it was made)
+    unless revoked before (``revoked_at``). A department token names its ``unit`` as
+    work orders record their handling unit (``WorkOrder.unit_name``), and sees only
+    that unit's orders; the other roles have none.
+    """
 
     __tablename__ = "api_tokens"
-    __table_args__ = (CheckConstraint(f"role IN {ROLES}", name="role"),)
+    __table_args__ = (
+        CheckConstraint(f"role IN {ROLES}", name="role"),
+        CheckConstraint(
+            f"(role = '{DEPARTMENT}' AND unit IS NOT NULL)"
+            f" OR (role <> '{DEPARTMENT}' AND unit IS NULL)",
+            name="unit",
+        ),
+    )
 
     id: Mapped[int] = Column(Integer, primary_key=True)
     token_hash: Mapped[str] = Column(String(64), nullable=False, unique=True)
     role: Mapped[str] = Column(String(16), nullable=False)
     name: Mapped[str] = Column(String(100), nullable=False)
     created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False)
+    expires_at: Mapped[dt.datetime] = Column(DateTime, nullable=False)
     revoked_at = Column(DateTime)
+    unit = Column(String(200))
+
+
+class AccessRecord(Base):
+    """One showing of a citizen's personal data to a member of staff.
+
+    The actor's name and role are copied as they were at the time: the audit answers
+    "who saw it" even after a token is revoked or renamed.
+    """
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = Column(DateTime, nullable=False, index=True)
+    token_id: Mapped[int] = Column(
+        Integer, ForeignKey("api_tokens.id"), nullable=False, index=True
+    )
+    actor_name: Mapped[str] = Column(String(100), nullable=False, index=True)
+    actor_role: Mapped[str] = Column(String(16), nullable=False)
+    # What kind of record ("work_order", "application", "handoff") and which one (a
+    # case's number, a hand-off's id).
+    record_kind: Mapped[str] = Column(String(32), nullable=False)
+    record: Mapped[str] = Column(String(128), nullable=False, index=True)
+    fields: Mapped[list[str]] = Column(JSON, nullable=False)
+    # Where from: the client's address (after trusted proxies) and the request made.
+    client_address = Column(String(64))
+    via = Column(String(200))

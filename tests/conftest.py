@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from cases.routing.classify import build_classifier
+from cases.routing.router import build_router
 from foundation import migrate
 from foundation.db import make_engine, session_scope
 from foundation.settings import get_settings
@@ -24,9 +25,12 @@ _RUN_DIR = Path(tempfile.mkdtemp(prefix="hotline-tests-"))
 os.environ["HOTLINE_DATABASE_URL"] = f"sqlite:///{_RUN_DIR / 'hotline.db'}"
 os.environ.setdefault("HOTLINE_RATE_LIMIT_PER_SESSION", "1000/minute")
 os.environ.setdefault("HOTLINE_RATE_LIMIT_PER_IP", "100000/minute")
+os.environ.setdefault("HOTLINE_RATE_LIMIT_POLLING_PER_SESSION", "1000/minute")
 # The live gateways serve /metrics to a scraper holding this token.
 METRICS_TOKEN = "the-test-run-scrapes-metrics-with-this-token"
 os.environ["HOTLINE_METRICS_TOKEN"] = METRICS_TOKEN
+# The gateways' follow-up timer stays off: the tests that need it run it with their clock.
+os.environ.setdefault("HOTLINE_WORKER_INTERVAL_S", "0")
 
 TESTS_DIR = Path(__file__).resolve().parent
 DATA_DIR = TESTS_DIR / "data"
@@ -59,6 +63,13 @@ def service_index(engine: Engine):
 def classifier(engine: Engine):
     with session_scope(engine) as session:
         return build_classifier(session)
+
+
+@pytest.fixture(scope="session")
+def router(engine: Engine):
+    """The curated router: no learned model is trained in the shared database."""
+    with session_scope(engine) as session:
+        return build_router(session)
 
 
 @pytest.fixture

@@ -41,11 +41,14 @@ def test_kb_search_reads_one_question_per_line_from_stdin(run_cli):
     assert [hits[0]["code"] for hits in lines] == ["passport", "unemployment-benefit"]
 
 
-def test_kb_classify_json_names_category_and_department(run_cli):
+def test_kb_classify_json_names_top_level_category_department_and_confidence(run_cli):
     result = run_cli("kb", "classify", "楼上半夜装修太吵了", "--json")
     body = json.loads(result.stdout)
     assert body["category"] == "noise"
-    assert body["department"] and 0 < body["score"] <= 1
+    assert body["top_level"] == "环境保护"
+    assert body["department"] and 0 < body["confidence"] <= 1
+    # The curated classifier's scores are no probabilities: an agent reviews.
+    assert body["automatic"] is False and body["model"] is None
 
 
 def test_kb_import_of_bad_file_fails_with_reasons_and_exit_code(run_cli, tmp_path):

@@ -3,30 +3,41 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import asdict
 
 from anyio import from_thread
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Query
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from api.audit import StaffAccess, staff_access
 from api.deps import get_db, get_rasa, get_search, require_agent
 from api.rasa_client import RasaClient
+from api.routes.cases import work_order_public
 from api.schemas import (
     AgentReply,
+    CentreActionIn,
+    DispatchDecision,
     HandoffList,
     HandoffOut,
     MessageOut,
     MessagesOut,
+    ReviewOrderOut,
+    ReviewQueue,
     SuggestRequest,
     SuggestResponse,
+    WorkOrderPublic,
 )
-from cases.routing.classify import complaint_classifier
+from cases.lifecycle import CENTRE, Step, apply
+from cases.routing.router import complaint_router
+from cases.work_orders import dispatch_work_order, review_queue
 from contact_centre import conversations
 from contact_centre.assist import suggest
 from contact_centre.conversations import handoffs_by_status, messages
 from contact_centre.models import Handoff
 from foundation.errors import ExternalServiceError
 from knowledge_base.search.engine import SearchEngine
+from privacy.auth import Staff
 from privacy.identity import mask_personal_data
 from privacy.models import ApiToken
 
@@ -44,7 +55,8 @@ async def suggest_answers(
     """Answers for what the caller just said; the NLU's intent picks the aspect.
 
     An emergency gets a banner (``emergency``: kind, numbers, advice) instead of
-    answers and a work order.
+    answers and a work order. A complaint or a pasted call transcript gets a
+    ``draft`` of its work order.
 
     The NLU runs while the catalogue is searched and read, through the session that
     authenticated the agent: a second one would hold two of the pool's connections.
@@ -63,7 +75,7 @@ async def suggest_answers(
         return suggest(
             db,
             search.index,
-            complaint_classifier(search),
+            complaint_router(search),
             body.text,
             body.top_k,
             intent_name,
@@ -77,6 +89,7 @@ async def suggest_answers(
         work_order=assistance.work_order.__dict__ if assistance.work_order else None,
         emergency=assistance.emergency.__dict__ if assistance.emergency else None,
         not_held=assistance.not_held,
+        draft=asdict(assistance.draft) if assistance.draft else None,
     )
 
 
@@ -103,6 +116,7 @@ def _handoff_out(db: Session, handoff: Handoff) -> HandoffOut:
         urgent=handoff.urgent,
         emergency=handoff.emergency,
         agent=handoff.agent,
+        agent_id=handoff.agent_token_id,
         requested_at=handoff.requested_at,
         taken_at=handoff.taken_at,
         last_message=mask_personal_data(last[-1].text) if last else None,
@@ -129,7 +143,9 @@ def take(
     db: Session = Depends(get_db, scope="function"),
     agent: ApiToken = Depends(require_agent),
 ) -> HandoffOut:
-    return _handoff_out(db, conversations.take_handoff(db, handoff_id, agent.name))
+    """The conversation becomes this token's: only its holder (or an admin) replies
+    and hands it back. 403 if another agent has it."""
+    return _handoff_out(db, conversations.take_handoff(db, handoff_id, Staff.of(agent)))
 
 
 @router.get("/handoffs/{handoff_id}/transcript", response_model=MessagesOut)
@@ -137,15 +153,18 @@ def transcript(
     handoff_id: int,
     after: int = 0,
     db: Session = Depends(get_db, scope="function"),
-    agent: ApiToken = Depends(require_agent),
+    audit: StaffAccess = Depends(staff_access),
 ) -> MessagesOut:
-    """The conversation with personal data masked."""
+    """The conversation with personal data masked; each read that returns messages
+    is in the audit log."""
     handoff = db.get(Handoff, handoff_id)
     if handoff is None:
         raise HTTPException(404, f"handoff {handoff_id} not found")
     found = conversations.transcript(
         db, handoff.session_id, after_id=after, masked=True
     )
+    if found:
+        audit.handoff(handoff.id, ("transcript",))
     return MessagesOut(
         messages=[
             MessageOut(
@@ -168,7 +187,8 @@ def reply(
     db: Session = Depends(get_db, scope="function"),
     agent: ApiToken = Depends(require_agent),
 ) -> MessageOut:
-    message = conversations.agent_reply(db, handoff_id, agent.name, body.text)
+    """A reply to the citizen, by the agent who took the conversation or an admin."""
+    message = conversations.agent_reply(db, handoff_id, Staff.of(agent), body.text)
     return MessageOut(
         id=message.id,
         sender=message.sender,
@@ -177,11 +197,105 @@ def reply(
     )
 
 
+@router.get("/dispatch-queue", response_model=ReviewQueue)
+def dispatch_queue(
+    limit: int = Query(50, ge=1, le=200),
+    db: Session = Depends(get_db, scope="function"),
+    agent: ApiToken = Depends(require_agent),
+) -> ReviewQueue:
+    """Work orders the router was not sure enough of, oldest first, each with its top
+    three suggestions; personal data masked."""
+    return ReviewQueue(
+        orders=[
+            ReviewOrderOut(
+                number=order.number,
+                description=mask_personal_data(order.description),
+                district=order.district,
+                address=mask_personal_data(order.address) if order.address else None,
+                created_at=order.created_at,
+                category=order.category.code,
+                top_level=order.top_level,
+                confidence=order.routing_confidence,
+                model_version=order.routing_model,
+                suggestions=order.routing_suggestions or [],
+                unit_level=order.unit_level,
+                unit_name=order.unit_name,
+                street=order.street,
+            )
+            for order in review_queue(db, limit)
+        ]
+    )
+
+
+@router.post("/work-orders/{number}/dispatch", response_model=WorkOrderPublic)
+def dispatch(
+    number: str,
+    body: DispatchDecision,
+    db: Session = Depends(get_db, scope="function"),
+    agent: ApiToken = Depends(require_agent),
+) -> WorkOrderPublic:
+    """Send a waiting order to a category's unit: the suggested one confirms the
+    routing, another corrects it (kept for retraining). 409 if it has gone already.
+
+    The order comes back masked, as the queue showed it: dispatching needs no
+    personal data (reading it in full is a separate, audited request)."""
+    order = dispatch_work_order(db, number, body.category, agent.name)
+    return work_order_public(order)
+
+
 @router.post("/handoffs/{handoff_id}/return", response_model=HandoffOut)
 def hand_back(
     handoff_id: int,
     db: Session = Depends(get_db, scope="function"),
     agent: ApiToken = Depends(require_agent),
 ) -> HandoffOut:
-    """The conversation goes back to the assistant."""
-    return _handoff_out(db, conversations.return_to_bot(db, handoff_id))
+    """The conversation goes back to the assistant: a taken one by its agent or an
+    admin only (403 for another agent)."""
+    return _handoff_out(
+        db, conversations.return_to_bot(db, handoff_id, Staff.of(agent))
+    )
+
+
+@router.post(
+    "/work-orders/{number}/actions",
+    response_model=WorkOrderPublic,
+    summary="The centre's side of an order: extensions, 督办, 回访, closing",
+    responses={
+        404: {"description": "no such work order"},
+        409: {"description": "the order moved on meanwhile"},
+        422: {
+            "description": "the action does not apply to the order's state, or "
+            "lacks what it needs (a reason to refuse, a satisfaction to visit)"
+        },
+    },
+)
+def centre_action(
+    number: str,
+    body: CentreActionIn,
+    db: Session = Depends(get_db, scope="function"),
+    agent: ApiToken = Depends(require_agent),
+) -> WorkOrderPublic:
+    """An agent or admin acts on an order through the work-order lifecycle:
+
+    - ``approve_extension`` / ``refuse_extension`` (the reason in ``note``) of the
+      extension its unit asked for;
+    - ``supervise`` (督办) an open order;
+    - ``visit`` (回访) a completed one with the citizen's ``satisfaction``; 不满意
+      sends it back to its unit once (重办), then escalates;
+    - ``close`` (结案).
+
+    Dispatching (派单, 改派) has its own route. The order comes back masked, as
+    acting needs no personal data."""
+    order = apply(
+        db,
+        number.upper(),
+        Step(
+            body.action,
+            agent.name,
+            CENTRE,
+            note=body.note,
+            days=body.days,
+            satisfaction=body.satisfaction,
+        ),
+    )
+    return work_order_public(order)

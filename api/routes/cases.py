@@ -1,7 +1,10 @@
 """Applications, work orders and feedback: what citizens and agents create and track.
 
 Creating accepts an ``Idempotency-Key`` header: a client that retries after a timeout gets
-the record it already created, never a second one.
+the record it already created, never a second one. A key counts only for the client
+that sent it (its bearer token if it has a valid one, else its address as the gateway
+sees it), and only with the same body: the same key with another body gets 409
+(``cases.idempotency``).
 
 Reading a case (``cases.access``): a citizen posts its number with the last four digits
 of the phone given when filing, or the query code a record without a phone was given
@@ -15,8 +18,10 @@ record in full.
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from api.audit import StaffAccess, staff_access
 from api.deps import get_case_attempts, get_db, get_search, require_agent
 from api.schemas import (
     ApplicationCreate,
@@ -44,9 +49,10 @@ from cases.applications import (
     submit_application,
 )
 from cases.disclosure import applicant_shown, contact_shown, work_order_text_shown
+from cases.idempotency import address_scope, token_scope
+from cases.lifecycle import STATUS_TEXT as WORK_ORDER_STATUS
 from cases.models import Application, WorkOrder
-from cases.routing.classify import complaint_classifier
-from cases.work_orders import STATUS_TEXT as WORK_ORDER_STATUS
+from cases.routing.router import complaint_router
 from cases.work_orders import (
     WorkOrderRequest,
     change_status,
@@ -55,6 +61,7 @@ from cases.work_orders import (
 )
 from contact_centre.feedback import record_feedback
 from knowledge_base.search.engine import SearchEngine
+from privacy.auth import authenticate
 from privacy.models import ApiToken
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
@@ -72,10 +79,34 @@ LOOKUP_RESPONSES: dict[int | str, dict] = {
 STAFF_RESPONSES: dict[int | str, dict] = {
     401: {"description": "no valid bearer token: citizens use the lookup"}
 }
+CREATE_RESPONSES: dict[int | str, dict] = {
+    409: {
+        "description": "this client already used the Idempotency-Key with another body"
+    }
+}
+_optional_bearer = HTTPBearer(auto_error=False)
 
 
 def _channel(request: Request) -> str:
     return request.headers.get("X-Hotline-Channel", "web")[:32]
+
+
+def idempotency_scope(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None = Depends(_optional_bearer),
+    db: Session = Depends(get_db, scope="function"),
+) -> str:
+    """Whose Idempotency-Key this is: something the client cannot claim for another.
+
+    A signed-in agent's keys are its token's; anyone else's are its address's (from
+    ``X-Forwarded-For`` only when a trusted proxy connects). Not the body's session id,
+    which the client chooses.
+    """
+    if credentials is not None:
+        token = authenticate(db, credentials.credentials)
+        if token is not None:
+            return token_scope(token.id)
+    return address_scope(request.client.host if request.client else "unknown")
 
 
 def application_public(
@@ -118,6 +149,13 @@ def work_order_public(
         status_text=WORK_ORDER_STATUS[lang][order.status],
         due_date=order.due_date,
         created_at=order.created_at,
+        top_level=order.top_level,
+        dispatch_method=order.dispatch_method,
+        routing_confidence=order.routing_confidence,
+        routing_model=order.routing_model,
+        unit_level=order.unit_level,
+        unit_name=order.unit_name,
+        street=order.street,
         history=[
             {
                 "status": u.status,
@@ -130,11 +168,17 @@ def work_order_public(
     )
 
 
-@router.post("/applications", response_model=ApplicationCreated, status_code=201)
+@router.post(
+    "/applications",
+    response_model=ApplicationCreated,
+    status_code=201,
+    responses=CREATE_RESPONSES,
+)
 def create_application(
     body: ApplicationCreate,
     request: Request,
     idempotency_key: str | None = IdempotencyKey,
+    scope: str = Depends(idempotency_scope),
     db: Session = Depends(get_db, scope="function"),
 ) -> ApplicationCreated:
     application = submit_application(
@@ -149,6 +193,7 @@ def create_application(
             channel=_channel(request),
             session_id=body.session_id,
             idempotency_key=idempotency_key,
+            idempotency_scope=scope,
         ),
     )
     code = issue_query_code(application)
@@ -179,16 +224,24 @@ def read_application(
     number: str,
     db: Session = Depends(get_db, scope="function"),
     staff: ApiToken = Depends(require_agent),
+    audit: StaffAccess = Depends(staff_access),
 ) -> ApplicationPublic:
-    """An application in full, for agents and admins (bearer token)."""
-    return application_public(find_application(db, number.upper()), staff=True)
+    """An application in full, for agents and admins (bearer token); audited."""
+    application = audit.application(find_application(db, number.upper()))
+    return application_public(application, staff=True)
 
 
-@router.post("/work-orders", response_model=WorkOrderCreated, status_code=201)
+@router.post(
+    "/work-orders",
+    response_model=WorkOrderCreated,
+    status_code=201,
+    responses=CREATE_RESPONSES,
+)
 def create_work_order(
     body: WorkOrderCreate,
     request: Request,
     idempotency_key: str | None = IdempotencyKey,
+    scope: str = Depends(idempotency_scope),
     db: Session = Depends(get_db, scope="function"),
     search: SearchEngine = Depends(get_search),
 ) -> WorkOrderCreated:
@@ -208,8 +261,9 @@ def create_work_order(
             channel=_channel(request),
             session_id=body.session_id,
             idempotency_key=idempotency_key,
+            idempotency_scope=scope,
         ),
-        complaint_classifier(search),
+        complaint_router(search),
     )
     code = issue_query_code(order)
     return WorkOrderCreated(**work_order_public(order).dict(), query_code=code)
@@ -236,9 +290,12 @@ def read_work_order(
     number: str,
     db: Session = Depends(get_db, scope="function"),
     staff: ApiToken = Depends(require_agent),
+    audit: StaffAccess = Depends(staff_access),
 ) -> WorkOrderPublic:
-    """A work order in full, for agents and admins (bearer token)."""
-    return work_order_public(find_work_order(db, number.upper()), staff=True)
+    """A work order in full, for agents and admins (bearer token); audited."""
+    return work_order_public(
+        audit.work_order(find_work_order(db, number.upper())), staff=True
+    )
 
 
 @router.patch("/work-orders/{number}", response_model=WorkOrderPublic)
@@ -247,10 +304,13 @@ def update_work_order(
     body: WorkOrderUpdateIn,
     db: Session = Depends(get_db, scope="function"),
     agent: ApiToken = Depends(require_agent),
+    audit: StaffAccess = Depends(staff_access),
 ) -> WorkOrderPublic:
     return work_order_public(
-        change_status(
-            db, number.upper(), body.status, actor=agent.name, note=body.note
+        audit.work_order(
+            change_status(
+                db, number.upper(), body.status, actor=agent.name, note=body.note
+            )
         ),
         staff=True,
     )

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from api.conversation import converse
 from api.deps import get_db, get_rasa
+from api.params import DB_ID_MAX
 from api.rasa_client import RasaClient
 from api.schemas import ChatRequest, ChatResponse, MessageOut, MessagesOut, SessionId
 from contact_centre.conversations import messages, open_handoff
@@ -42,7 +43,9 @@ async def chat(
 @router.get("/{session_id}/messages", response_model=MessagesOut)
 def poll_messages(
     session_id: SessionId,
-    after: int = Query(0, ge=0, description="id of the last message already shown"),
+    after: int = Query(
+        0, ge=0, le=DB_ID_MAX, description="id of the last message already shown"
+    ),
     db: Session = Depends(get_db, scope="function"),
 ) -> MessagesOut:
     """Messages after ``after``, agents' replies included, and the hand-off state."""

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from api.deps import get_db, require_agent
+from api.params import CalendarDay
 from contact_centre import analytics
 from privacy.models import ApiToken
 
@@ -55,7 +56,7 @@ class DashboardOut(BaseModel):
 
 @router.get("/dashboard", response_model=DashboardOut)
 def read_dashboard(
-    day: dt.date | None = Query(
+    day: CalendarDay | None = Query(
         None, description="Shanghai calendar day, YYYY-MM-DD; today by default"
     ),
     top: int = Query(10, ge=1, le=50),

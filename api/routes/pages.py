@@ -1,4 +1,5 @@
-"""The pages people use: the demo portal with the citizen widget, and the agent console.
+"""The pages people use: the demo portal with the citizen widget, the agent console and
+the handling units' workbench.
 
 Plain files from ``api/static/`` with no build step. HTML pages carry a strict
 Content-Security-Policy: scripts and styles only from this origin and nothing inline, so
@@ -46,6 +47,9 @@ PAGES = (
     ("/widget.css", "widget.css", "text/css; charset=utf-8"),
     ("/agent.js", "agent.js", "text/javascript; charset=utf-8"),
     ("/agent.css", "agent.css", "text/css; charset=utf-8"),
+    ("/department", "department.html", "text/html; charset=utf-8"),
+    ("/department.js", "department.js", "text/javascript; charset=utf-8"),
+    ("/department.css", "department.css", "text/css; charset=utf-8"),
 )
 
 router = APIRouter(include_in_schema=False)

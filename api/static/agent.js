@@ -193,20 +193,72 @@
   // ---------------------------------------------------------------- views
 
   function showView(name) {
-    var queue = name === "queue";
-    $("view-queue").hidden = !queue;
-    $("view-dashboard").hidden = queue;
-    $("show-queue").setAttribute("aria-current", queue ? "page" : "false");
-    $("show-dashboard").setAttribute("aria-current", queue ? "false" : "page");
+    ["queue", "dispatch", "dashboard"].forEach(function (view) {
+      $("view-" + view).hidden = view !== name;
+      $("show-" + view).setAttribute("aria-current", view === name ? "page" : "false");
+    });
     if (dashboardTimer) window.clearInterval(dashboardTimer);
     dashboardTimer = null;
-    if (!queue) {
+    if (name === "dashboard") {
       loadDashboard();
       dashboardTimer = window.setInterval(loadDashboard, DASHBOARD_MS);
     }
+    if (name === "dispatch") loadDispatchQueue();
   }
   $("show-queue").addEventListener("click", function () { showView("queue"); });
+  $("show-dispatch").addEventListener("click", function () { showView("dispatch"); });
   $("show-dashboard").addEventListener("click", function () { showView("dashboard"); });
+
+  // ---------------------------------------------------------------- dispatch review
+
+  $("refresh-dispatch").addEventListener("click", loadDispatchQueue);
+
+  function loadDispatchQueue() {
+    if (!token) return;
+    api("/api/v1/agent/dispatch-queue").then(function (data) {
+      $("dispatch-error").textContent = "";
+      renderDispatchQueue(data.orders);
+    }).catch(function (error) {
+      $("dispatch-error").textContent = describe(error);
+    });
+  }
+
+  function renderDispatchQueue(orders) {
+    var list = $("dispatch-list");
+    clear(list);
+    $("dispatch-empty").hidden = orders.length > 0;
+    orders.forEach(function (order) {
+      var choices = h("div", { class: "reply-actions" });
+      order.suggestions.forEach(function (s, rank) {
+        choices.appendChild(h("button", {
+          type: "button",
+          class: rank ? "secondary small" : "primary small",
+          text: (rank ? "改派：" : "确认：") + s.category_name + "（" + Math.round(s.confidence * 100) + "%）",
+          "aria-label": (rank ? "改派为" : "确认派单为") + s.category_name + "，工单 " + order.number,
+          onclick: function () { dispatchOrder(order.number, s.category); },
+        }));
+      });
+      list.appendChild(h("li", { class: "queue-item" }, [
+        h("p", {}, [h("strong", { text: order.number }), " · " + clock(order.created_at)]),
+        h("p", { text: order.description }),
+        h("p", { class: "muted", text: "大类：" + (order.top_level || "—") +
+          "；拟派：" + (order.unit_name || "—") + (order.street ? "（" + order.street + "）" : "") }),
+        choices,
+      ]));
+    });
+  }
+
+  function dispatchOrder(number, category) {
+    api("/api/v1/agent/work-orders/" + encodeURIComponent(number) + "/dispatch", {
+      method: "POST", body: { category: category },
+    }).then(function (order) {
+      $("dispatch-status").textContent = "工单 " + order.number + " 已派至" + (order.unit_name || order.department_name) + "。";
+      loadDispatchQueue();
+    }).catch(function (error) {
+      $("dispatch-error").textContent = describe(error);
+      loadDispatchQueue();
+    });
+  }
 
   // ---------------------------------------------------------------- queue
 
@@ -441,8 +493,27 @@
         h("strong", { text: "建议派单：" }),
         lastHint.category_name + " → " + lastHint.department_name + "，办理时限 " + lastHint.time_limit_days + " 个工作日",
       ]));
+      hint.appendChild(routingReasons(lastHint));
       hint.appendChild(h("button", { type: "button", class: "secondary small", text: "按此创建工单", onclick: openWorkOrder }));
     }
+  }
+
+  /** Why this category: the class, the confidence, the words that decided, the unit's duty, and the runners-up. */
+  function routingReasons(hint) {
+    var reasons = h("ul", { class: "routing-reasons" });
+    reasons.appendChild(h("li", { text: "大类：" + hint.top_level + "；置信度 " + Math.round(hint.confidence * 100) + "%" +
+      (hint.model_version ? "（派单模型 " + hint.model_version + "）" : "（关键词规则，需人工确认）") +
+      (hint.automatic ? "，可自动派单" : "，需人工确认") }));
+    if (hint.deciding_words && hint.deciding_words.length) {
+      reasons.appendChild(h("li", { text: "判断依据：" + hint.deciding_words.map(function (w) { return "“" + w + "”"; }).join("、") }));
+    }
+    if (hint.duty) reasons.appendChild(h("li", { text: "承办职责：" + hint.duty }));
+    if (hint.alternatives && hint.alternatives.length) {
+      reasons.appendChild(h("li", { text: "其他可能：" + hint.alternatives.map(function (a) {
+        return a.category_name + "（" + Math.round(a.confidence * 100) + "%）";
+      }).join("、") }));
+    }
+    return reasons;
   }
 
   /** An emergency replaces the work order: the number to send the caller to, and what to say now. */

@@ -38,6 +38,19 @@ def get_by_idempotency_key(session: Session, key: str) -> WorkOrder | None:
     return session.scalars(statement).first()
 
 
+def lock_work_order(session: Session, number: str) -> WorkOrder | None:
+    """The order, its row locked until the transaction ends (PostgreSQL): two
+    transitions at once are applied one after the other. SQLite locks the whole
+    database for a writer anyway."""
+    statement = (
+        select(WorkOrder)
+        .where(WorkOrder.number == number)
+        .options(*_details())
+        .with_for_update(of=WorkOrder)
+    )
+    return session.scalars(statement).first()
+
+
 def number_exists(session: Session, number: str) -> bool:
     return (
         session.scalar(select(WorkOrder.id).where(WorkOrder.number == number))
@@ -56,6 +69,17 @@ def list_work_orders(
     )
     if status:
         statement = statement.where(WorkOrder.status == status)
+    return list(session.scalars(statement))
+
+
+def waiting_for_review(session: Session, limit: int) -> list[WorkOrder]:
+    statement = (
+        select(WorkOrder)
+        .where(WorkOrder.status == "registered", WorkOrder.dispatch_method.is_(None))
+        .options(*_details())
+        .order_by(WorkOrder.id)
+        .limit(limit)
+    )
     return list(session.scalars(statement))
 
 

@@ -41,6 +41,8 @@ class CategoryProfile:
     time_limit_days: int
     keywords: tuple[str, ...]
     description: str = ""
+    # What the handling unit is responsible for here (职责): shown with a dispatch.
+    duty: str = ""
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,7 @@ def build_classifier(session: Session) -> ComplaintClassifier:
                 time_limit_days=category.time_limit_days,
                 keywords=tuple(category.keywords),
                 description=category.description,
+                duty=category.duty,
             )
             for category in list_categories(session)
         ]

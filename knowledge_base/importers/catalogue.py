@@ -46,6 +46,16 @@ def import_catalogue(session: Session, catalogue: Catalogue) -> dict[str, int]:
     for department_record in catalogue.departments:
         departments.upsert_department(session, department_record)
     session.flush()
+    for index, department_record in enumerate(catalogue.departments):
+        parent = department_record.parent_code
+        if parent is not None and departments.get_department(session, parent) is None:
+            problems.append(
+                _unknown(
+                    f"departments[{index}] ({department_record.code})",
+                    "parent department",
+                    parent,
+                )
+            )
 
     for index, service_record in enumerate(catalogue.services):
         department = departments.get_department(session, service_record.department)
@@ -105,6 +115,18 @@ def import_catalogue(session: Session, catalogue: Catalogue) -> dict[str, int]:
                 )
             )
             continue
+        where = f"work_order_categories[{index}] ({category_record.code})"
+        unknown_assisting = [
+            code
+            for code in category_record.assisting
+            if departments.get_department(session, code) is None
+        ]
+        if unknown_assisting:
+            problems.extend(
+                _unknown(where, "assisting department", code)
+                for code in unknown_assisting
+            )
+            continue
         work_order_categories.upsert_category(session, category_record, department)
 
     if problems:
@@ -140,6 +162,8 @@ def export_catalogue(session: Session) -> dict[str, list[dict[str, Any]]]:
                     "name_en": d.name_en,
                     "phone": d.phone,
                     "website": d.website,
+                    "parent_code": d.parent_code,
+                    "district_unit": d.district_unit,
                 }
             )
             for d in departments.list_departments(session)
@@ -169,6 +193,9 @@ def export_catalogue(session: Session) -> dict[str, list[dict[str, Any]]]:
                 "time_limit_days": c.time_limit_days,
                 "keywords": list(c.keywords),
                 "description": c.description,
+                "level": c.level,
+                "assisting": list(c.assisting),
+                "duty": c.duty,
             }
             for c in work_order_categories.list_categories(session)
         ],

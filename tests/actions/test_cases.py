@@ -25,6 +25,12 @@ FORM_RUN = [
 ]
 
 
+def _in_form(**fields):
+    """A tracker inside a running application form whose citizen agreed."""
+    slots = {"consent": True, **fields.pop("slots", {})}
+    return make_tracker(active_loop="application_form", slots=slots, **fields)
+
+
 def _submit(dispatcher, sender_id="citizen-app", **slots):
     values = {
         "service": "residence-permit",
@@ -33,6 +39,7 @@ def _submit(dispatcher, sender_id="citizen-app", **slots):
         "phone": "13812345678",
         "district": "徐汇区",
         "consent": True,
+        "application_confirmed": True,
         **slots,
     }
     return ActionSubmitApplication().run(
@@ -67,7 +74,7 @@ def test_refused_consent_submits_nothing(dispatcher):
 
 def test_id_number_with_wrong_check_digit_is_refused(dispatcher):
     result = ValidateApplicationForm().validate_id_number(
-        "310104199001011234", dispatcher, make_tracker(), {}
+        "310104199001011234", dispatcher, _in_form(), {}
     )
     assert result == {"id_number": None}
     assert dispatcher.messages[0]["response"] == "utter_invalid_id_number"
@@ -75,21 +82,21 @@ def test_id_number_with_wrong_check_digit_is_refused(dispatcher):
 
 def test_name_is_taken_without_its_lead_in_and_a_sentence_is_asked_again(dispatcher):
     form = ValidateApplicationForm()
-    assert form.validate_applicant_name("我叫张伟", dispatcher, make_tracker(), {}) == {
+    assert form.validate_applicant_name("我叫张伟", dispatcher, _in_form(), {}) == {
         "applicant_name": "张伟"
     }
     assert form.validate_applicant_name(
-        "楼下饭店油烟太大了，我要投诉", dispatcher, make_tracker(), {}
+        "楼下饭店油烟太大了，我要投诉", dispatcher, _in_form(), {}
     ) == {"applicant_name": None}
 
 
 def test_asking_to_apply_at_the_name_prompt_is_not_taken_for_a_name(dispatcher):
     form = ValidateApplicationForm()
-    asking = make_tracker(text="我要申请", intent="start_application")
+    asking = _in_form(text="我要申请", intent="start_application")
     assert form.validate_applicant_name("我要申请", dispatcher, asking, {}) == {
         "applicant_name": None
     }
-    naming = make_tracker(text="王秀英", intent="inform")
+    naming = _in_form(text="王秀英", intent="inform")
     assert form.validate_applicant_name("王秀英", dispatcher, naming, {}) == {
         "applicant_name": "王秀英"
     }

@@ -21,6 +21,7 @@ from contracts.rasa_gateway import (
 )
 from foundation.db import session_scope
 from knowledge_base.answers import WITH_AGENT
+from privacy.auth import Staff, authenticate
 from tests.support.live import serve
 
 CRISIS_LINE = "12356"
@@ -175,12 +176,12 @@ def test_crisis_talk_while_a_handoff_waits_gets_the_crisis_line_and_goes_first(
 
 
 def test_crisis_talk_while_an_agent_holds_the_conversation_gets_the_crisis_line(
-    api, agent, engine, rasa
+    api, agent, agent_token, engine, rasa
 ):
     session = _session()
     handoff_id = _handoff_waiting(engine, session)
     with session_scope(engine) as db:
-        take_handoff(db, handoff_id, "王丽")
+        take_handoff(db, handoff_id, Staff.of(authenticate(db, agent_token)))
     body = _chat(api, session, "我不想活了")
     assert CRISIS_LINE in _first_reply(body) and body["handoff"] is True
     assert "我不想活了" not in rasa.received

@@ -140,7 +140,9 @@ def test_handoff_round_trip_between_citizen_and_agent(api, agent):
 def test_each_turn_of_a_form_reports_its_own_intent_and_the_service(api):
     session = _session()
     asked = _chat(api, session, "我要在线申请居住证")
-    assert asked["intent"]["name"] == "start_application" and "姓名" in _text(asked)
+    # Consent comes before anything personal is asked (issue 25).
+    assert asked["intent"]["name"] == "start_application" and "是否同意" in _text(asked)
+    assert "姓名" in _text(_chat(api, session, "同意"))
     turns = [
         _chat(api, session, text)
         for text in ("张伟", "310104199001011233", "13812345678", "办这个要交钱吗")
@@ -424,7 +426,8 @@ def test_an_emergency_in_an_application_form_sets_the_form_aside_until_handed_ba
     api, agent
 ):
     session = _session()
-    assert "姓名" in _text(_chat(api, session, "我要在线申请居住证"))
+    assert "是否同意" in _text(_chat(api, session, "我要在线申请居住证"))
+    assert "姓名" in _text(_chat(api, session, "同意"))
     body = _chat(api, session, "楼下着火了，好多烟")
     assert "119" in _first_sentence(body) and body["handoff"] is True
     assert len(body["replies"]) == 1 and "姓名" not in _text(body)

@@ -18,15 +18,9 @@ from cases.access import (
     proof_in,
 )
 from cases.applications import ApplicationRequest, submit_application
+from cases.routing.router import build_router
 from cases.work_orders import WorkOrderRequest, file_work_order
 from foundation.errors import NotFoundError, NothingMatches, TooManyAttempts
-
-
-class _NoGuess:
-    """Work orders here name their category; nothing is classified."""
-
-    def classify(self, text):  # pragma: no cover - never called
-        raise AssertionError("the category was given")
 
 
 def _attempts() -> AttemptLimit:
@@ -44,7 +38,7 @@ def _order(session, phone: str | None = "13700001111", **fields):
             anonymous=phone is None,
             **fields,
         ),
-        _NoGuess(),
+        build_router(session),
     )
 
 

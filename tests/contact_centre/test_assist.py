@@ -7,7 +7,7 @@ import contextlib
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from cases.routing.classify import complaint_classifier
+from cases.routing.router import complaint_router
 from contact_centre.assist import suggest
 from knowledge_base.search.engine import SearchEngine
 
@@ -27,12 +27,10 @@ def _counting_queries(session: Session):
         sa.event.remove(bind, "before_cursor_execute", count)
 
 
-def test_the_callers_question_picks_the_aspect_answered(
-    session, service_index, classifier
-):
+def test_the_callers_question_picks_the_aspect_answered(session, service_index, router):
     asked = {
         intent: suggest(
-            session, service_index, classifier, "护照", intent_of=lambda i=intent: i
+            session, service_index, router, "护照", intent_of=lambda i=intent: i
         )[0][0]
         for intent in ("ask_materials", "ask_fee")
     }
@@ -42,13 +40,11 @@ def test_the_callers_question_picks_the_aspect_answered(
     assert asked["ask_materials"].materials == asked["ask_fee"].materials != []
 
 
-def test_a_complaint_comes_with_its_work_order_routing(
-    session, service_index, classifier
-):
+def test_a_complaint_comes_with_its_work_order_routing(session, service_index, router):
     work_order = suggest(
         session,
         service_index,
-        classifier,
+        router,
         "楼下饭店油烟太大，熏得窗户都不能开",
         intent_of=lambda: "file_complaint",
     ).work_order
@@ -60,7 +56,7 @@ def test_remembered_suggestions_read_the_catalogue_once_per_service(engine, sess
     search = SearchEngine(engine, check_interval_s=3600)
     ask = {
         "index": search.index,
-        "classifier": complaint_classifier(search),
+        "router": complaint_router(search),
         "remembered": search.remembered,
     }
     first = suggest(session, text="居住证怎么办", intent_of=lambda: "ask_fee", **ask)
@@ -77,7 +73,7 @@ def test_remembered_suggestions_read_the_catalogue_once_per_service(engine, sess
 
 
 def test_an_emergency_gets_a_banner_instead_of_answers_and_a_work_order(
-    session, service_index, classifier
+    session, service_index, router
 ):
     asked: list[bool] = []
 
@@ -85,8 +81,8 @@ def test_an_emergency_gets_a_banner_instead_of_answers_and_a_work_order(
         asked.append(True)
         return "file_complaint"
 
-    suggestions, work_order, emergency, _ = suggest(
-        session, service_index, classifier, "楼下着火了，好多烟", intent_of=intent_of
+    suggestions, work_order, emergency, *_ = suggest(
+        session, service_index, router, "楼下着火了，好多烟", intent_of=intent_of
     )
     assert (suggestions, work_order) == ([], None)
     assert emergency.kind == "fire" and emergency.numbers[0] == "119"
@@ -95,12 +91,12 @@ def test_an_emergency_gets_a_banner_instead_of_answers_and_a_work_order(
 
 
 def test_a_complaint_about_the_ambulance_fee_is_routed_not_a_banner(
-    session, service_index, classifier
+    session, service_index, router
 ):
-    _, work_order, emergency, _ = suggest(
+    _, work_order, emergency, *_ = suggest(
         session,
         service_index,
-        classifier,
+        router,
         "120急救车收费太贵了我要投诉",
         intent_of=lambda: "file_complaint",
     )
@@ -108,10 +104,10 @@ def test_a_complaint_about_the_ambulance_fee_is_routed_not_a_banner(
 
 
 def test_an_uncatalogued_service_is_named_so_the_agent_does_not_read_a_neighbour(
-    session, service_index, classifier
+    session, service_index, router
 ):
     assistance = suggest(
-        session, service_index, classifier, "市民来电问渔业捕捞许可证怎么办理"
+        session, service_index, router, "市民来电问渔业捕捞许可证怎么办理"
     )
     assert assistance.not_held == "渔业捕捞许可证"
-    assert suggest(session, service_index, classifier, "居住证怎么办").not_held is None
+    assert suggest(session, service_index, router, "居住证怎么办").not_held is None

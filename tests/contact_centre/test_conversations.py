@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from contact_centre.conversations import (
     EMERGENCY_INTENT,
+    agent_reply,
     answer_emergency,
     handoffs_by_status,
     is_with_agent,
@@ -23,7 +24,9 @@ from contact_centre.conversations import (
 from contact_centre.repositories.conversations import buttons_since_the_citizen_wrote
 from foundation import migrate
 from foundation.db import make_engine
+from foundation.errors import Forbidden, ValidationFailed
 from harness.servers import postgres_server
+from privacy.auth import Staff, authenticate, create_token
 from safety import triage
 
 # Before anything the shared test database holds, so places in the queue are exact
@@ -77,9 +80,10 @@ def test_a_conversation_is_with_an_agent_while_its_handoff_waits_or_is_taken(ses
     assert not is_with_agent(session, session_id)
     place = request_handoff(session, session_id, reason="citizen asked")
     assert is_with_agent(session, session_id)
-    take_handoff(session, place.handoff.id, "agent-1")
+    agent = _staff(session, "agent-1")
+    take_handoff(session, place.handoff.id, agent)
     assert is_with_agent(session, session_id)
-    return_to_bot(session, place.handoff.id)
+    return_to_bot(session, place.handoff.id, agent)
     assert not is_with_agent(session, session_id)
 
 
@@ -168,7 +172,7 @@ def test_an_emergency_marks_the_waiting_handoff_urgent_and_moves_it_to_the_head(
 
 def test_an_emergency_while_an_agent_holds_the_conversation_keeps_the_agent(session):
     place = request_handoff(session, _sid(), now=_minutes(0))
-    take_handoff(session, place.handoff.id, "agent-1")
+    take_handoff(session, place.handoff.id, _staff(session, "agent-1"))
     marked = request_handoff(session, place.handoff.session_id, emergency="violence")
     assert marked.handoff.id == place.handoff.id
     assert (marked.handoff.status, marked.handoff.agent) == ("active", "agent-1")
@@ -229,3 +233,64 @@ def test_the_queue_puts_urgent_handoffs_first_on_postgresql():
                 assert request_handoff(session, later.handoff.session_id).position == 3
         finally:
             engine.dispose()
+
+
+def test_a_handoff_taken_is_owned_by_the_token_and_shows_its_name(session):
+    agent = _staff(session, "王丽")
+    place = request_handoff(session, _sid())
+    taken = take_handoff(session, place.handoff.id, agent)
+    assert (taken.agent_token_id, taken.agent) == (agent.token_id, "王丽")
+
+
+def test_another_agent_of_the_same_name_may_not_hand_back_or_reply(session):
+    owner, namesake = _staff(session, "王丽"), _staff(session, "王丽")
+    place = request_handoff(session, _sid())
+    take_handoff(session, place.handoff.id, owner)
+    with pytest.raises(Forbidden, match="handled by 王丽"):
+        return_to_bot(session, place.handoff.id, namesake)
+    with pytest.raises(Forbidden, match="only they or an admin may reply to it"):
+        agent_reply(session, place.handoff.id, namesake, "您好")
+    with pytest.raises(Forbidden, match="already taken by 王丽"):
+        take_handoff(session, place.handoff.id, namesake)
+    assert place.handoff.status == "active"
+
+
+def test_the_owner_replies_and_hands_back(session):
+    owner = _staff(session, "王丽")
+    place = request_handoff(session, _sid())
+    take_handoff(session, place.handoff.id, owner)
+    assert agent_reply(session, place.handoff.id, owner, "您好").sender == "agent"
+    assert return_to_bot(session, place.handoff.id, owner).status == "returned"
+
+
+def test_an_admin_replies_to_and_hands_back_an_agents_conversation(session):
+    owner, admin = _staff(session, "王丽"), _staff(session, "陈主管", "admin")
+    place = request_handoff(session, _sid())
+    take_handoff(session, place.handoff.id, owner)
+    assert agent_reply(session, place.handoff.id, admin, "我来跟进").sender == "agent"
+    assert return_to_bot(session, place.handoff.id, admin).status == "returned"
+
+
+def test_any_agent_may_hand_back_a_handoff_nobody_has_taken(session):
+    place = request_handoff(session, _sid())
+    handed = return_to_bot(session, place.handoff.id, _staff(session, "张伟"))
+    assert handed.status == "returned"
+
+
+def test_a_handoff_taken_before_ownership_was_recorded_is_claimed_by_taking(session):
+    place = request_handoff(session, _sid())
+    place.handoff.status, place.handoff.agent = "active", "王丽"  # as 0007 left it
+    agent = _staff(session, "张伟")
+    with pytest.raises(ValidationFailed, match="take the conversation"):
+        agent_reply(session, place.handoff.id, agent, "您好")
+    with pytest.raises(Forbidden, match="no owner on record"):
+        return_to_bot(session, place.handoff.id, agent)
+    take_handoff(session, place.handoff.id, agent)
+    assert return_to_bot(session, place.handoff.id, agent).status == "returned"
+
+
+def _staff(session: Session, name: str, role: str = "agent") -> Staff:
+    """A member of staff signed in with a real token (hand-offs refer to it)."""
+    token = authenticate(session, create_token(session, role, name))
+    assert token is not None
+    return Staff.of(token)

@@ -67,15 +67,19 @@ def test_several_matching_services_are_offered_as_buttons(citizen):
 
 
 def test_application_with_a_fee_question_in_the_middle(citizen):
-    assert "姓名" in citizen.say("我要在线申请居住证")
+    assert "是否同意" in citizen.say("我要在线申请居住证")
+    assert "姓名" in citizen.say("同意")
     assert "身份证" in citizen.say("张伟")
     assert "不对" in citizen.say("310104199001011234")
     assert "手机" in citizen.say("310104199001011233")
     assert "哪个区" in citizen.say("13812345678")
     fee_answer = citizen.say("办这个要交钱吗")
     assert "收费标准" in fee_answer and "哪个区" in fee_answer
-    assert "同意" in citizen.say("徐汇区")
-    reply = citizen.say("同意")
+    summary = citizen.say("徐汇区")
+    # Shown back masked before it goes out (issue 25).
+    assert "确认提交" in summary and "张*" in summary and "138****5678" in summary
+    assert "13812345678" not in summary
+    reply = citizen.say("/affirm")
     number = re.search(r"SQ\d{14}", reply).group(0)
     # A number alone opens nothing: the phone's last four digits are asked for (issue 25).
     assert "后四位" in citizen.say(f"查一下{number}的进度")
@@ -121,14 +125,16 @@ def test_a_category_typed_instead_of_tapped_moves_the_complaint_on(citizen):
 
 
 def test_asking_to_apply_again_at_the_name_prompt_asks_for_the_name_again(citizen):
-    assert "姓名" in citizen.say("我要在线申请居住证")
+    citizen.say("我要在线申请居住证")
+    assert "姓名" in citizen.say("同意")
     assert "姓名" in citizen.say("我要申请")
     assert citizen.slot("applicant_name") is None
     assert "身份证" in citizen.say("王秀英")
 
 
 def test_a_yes_at_the_name_prompt_is_not_taken_for_a_name(citizen):
-    assert "姓名" in citizen.say("我要在线申请居住证")
+    citizen.say("我要在线申请居住证")
+    assert "姓名" in citizen.say("同意")
     assert "姓名" in citizen.say("是的")
     assert citizen.slot("applicant_name") is None
 
@@ -137,6 +143,7 @@ def test_asking_for_a_person_inside_a_form_hands_over_without_asking_what_else(
     citizen,
 ):
     citizen.say("我要申请护照")
+    citizen.say("同意")
     citizen.say("张伟")
     reply = citizen.say("转人工")
     assert "没有提交" in reply and "转接人工" in reply
@@ -156,7 +163,8 @@ def test_district_buttons_carry_their_payload_without_an_error_logged(citizen, s
 
 
 def test_a_complaint_at_the_name_prompt_is_taken_first(citizen):
-    assert "姓名" in citizen.say("我要在线申请居住证")
+    citizen.say("我要在线申请居住证")
+    assert "姓名" in citizen.say("同意")
     reply = citizen.say("楼上每天半夜装修，电钻声吵得人睡不着")
     assert "申请先不办了" in reply and "噪音扰民" in reply
     assert citizen.slot("complaint_text") == "楼上每天半夜装修，电钻声吵得人睡不着"
@@ -164,10 +172,28 @@ def test_a_complaint_at_the_name_prompt_is_taken_first(citizen):
 
 def test_a_complaint_later_in_an_application_drops_the_details_given(citizen):
     citizen.say("我要申请护照")
+    citizen.say("同意")
     assert "身份证" in citizen.say("张伟")
     assert "申请先不办了" in citizen.say("小区门口的路灯坏了一个多月，晚上很黑")
     assert citizen.slot("applicant_name") is None
     assert citizen.slot("requested_slot") is not None
+
+
+def test_an_application_asks_again_for_numbers_said_before_it_started(citizen):
+    """Issue 25: a friend's ID and phone said earlier are not the applicant's."""
+    citizen.say("我朋友身份证号310104199001011233，手机13812345678，他的居住证怎么办")
+    assert "是否同意" in citizen.say("我要在线申请居住证")
+    assert citizen.slot("id_number") is None and citizen.slot("phone") is None
+    citizen.say("同意")
+    assert "身份证" in citizen.say("张伟")
+    assert "手机" in citizen.say("310104199001011233")
+
+
+def test_refusing_consent_asks_for_nothing_personal(citizen):
+    assert "是否同意" in citizen.say("我要申请护照")
+    reply = citizen.say("不同意")
+    assert "未经您同意" in reply and "姓名" not in reply
+    assert citizen.slot("requested_slot") is None
 
 
 def test_cancelling_a_form_submits_nothing(citizen):

@@ -20,6 +20,7 @@ from contact_centre.conversations import record_message, request_handoff, return
 from contact_centre.models import Feedback
 from foundation import clock
 from foundation.db import session_scope
+from privacy.auth import Staff, authenticate
 from tests.support.live import serve
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -542,5 +543,7 @@ def test_urgent_handoff_is_marked_and_first_and_suggestions_show_the_banner(
     expect(agent.locator("#conversation-empty")).to_contain_text("已交还智能助手")
     with session_scope(engine) as session:
         place = request_handoff(session, waiting)
-        return_to_bot(session, place.handoff.id)
+        return_to_bot(
+            session, place.handoff.id, Staff.of(authenticate(session, agent_token))
+        )
     assert agent.problems == []

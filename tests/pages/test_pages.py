@@ -31,7 +31,7 @@ def test_page_is_served_with_its_content_type_and_no_cache(
     assert response.headers["x-content-type-options"] == "nosniff"
 
 
-@pytest.mark.parametrize("path", ["/", "/agent"])
+@pytest.mark.parametrize("path", ["/", "/agent", "/department"])
 def test_html_page_has_strict_content_security_policy(client, path):
     policy = client.get(path).headers["content-security-policy"]
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
@@ -75,14 +75,14 @@ class _InlineCode(HTMLParser):
             self.problems.append("script body")
 
 
-@pytest.mark.parametrize("name", ["index.html", "agent.html"])
+@pytest.mark.parametrize("name", ["index.html", "agent.html", "department.html"])
 def test_html_pages_have_no_inline_code(name):
     parser = _InlineCode()
     parser.feed((STATIC_DIR / name).read_text(encoding="utf-8"))
     assert parser.problems == []
 
 
-@pytest.mark.parametrize("name", ["widget.js", "agent.js"])
+@pytest.mark.parametrize("name", ["widget.js", "agent.js", "department.js"])
 def test_scripts_never_write_markup(name):
     source = (STATIC_DIR / name).read_text(encoding="utf-8")
     assert not re.search(

@@ -1,0 +1,372 @@
+"""A work order's life after filing, as a state machine: who may move it where, and why.
+
+已受理 (registered) → 已派单 (dispatched) → 已签收 (signed) → 处理中 (in_progress) →
+已办结 (completed) → 已回访 (visited) → 已结案 (closed). Besides the main line:
+
+- 退回 (return): the unit says the order is not theirs, with a reason; the centre
+  dispatches it again (改派), to the same category or another.
+- 延期 (extension): the unit asks for more working days with a reason; the centre
+  approves (the due date moves) or refuses. One request is pending at a time.
+- 督办 (supervision): the centre, or the scheduler for an overdue order, escalates an
+  open order; it stays where it is, marked and counted.
+- 重办 (reopening): a 不满意 回访 sends a completed order back to its unit once;
+  a second 不满意 escalates it instead.
+
+Each action names the roles that may take it: the centre (agents and admins), the unit
+(the department handling it), the citizen (their 回访), and the system (the scheduler).
+Every step is kept in the order's history with who, when and why, and an action that
+does not apply to the order's state is refused with the reason. Transitions lock the
+order's row first, so two people acting at once are applied one after the other and
+neither update is lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from cases import notifications
+from cases.models import WorkOrder, WorkOrderUpdate
+from cases.repositories import work_orders as repository
+from cases.workdays import add_working_days
+from foundation import clock
+from foundation.errors import NotFoundError, ValidationFailed
+
+CENTRE, UNIT, CITIZEN, SYSTEM = "centre", "unit", "citizen", "system"
+OPEN = ("registered", "dispatched", "signed", "in_progress", "returned")
+SIGNING_DAYS = 1
+MAX_EXTENSION_DAYS = 30
+SATISFACTION = ("satisfied", "basically_satisfied", "dissatisfied")
+REOPENINGS_ALLOWED = 1
+
+STATUS_TEXT = {
+    "zh": {
+        "registered": "已受理",
+        "dispatched": "已派单至承办单位",
+        "signed": "承办单位已签收",
+        "in_progress": "承办单位处理中",
+        "completed": "已办结",
+        "visited": "已回访",
+        "closed": "已结案",
+        "returned": "承办单位已退回，正在重新派单",
+    },
+    "en": {
+        "registered": "registered",
+        "dispatched": "sent to the handling unit",
+        "signed": "accepted by the handling unit",
+        "in_progress": "being handled",
+        "completed": "handled",
+        "visited": "followed up with you",
+        "closed": "closed",
+        "returned": "returned by the unit; being sent on again",
+    },
+}
+SATISFACTION_TEXT = {
+    "satisfied": "满意",
+    "basically_satisfied": "基本满意",
+    "dissatisfied": "不满意",
+}
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    # The statuses it applies to, and where it leads (None: the status stays).
+    sources: tuple[str, ...]
+    target: str | None
+    roles: frozenset[str]
+    needs_note: bool = False
+
+
+ACTIONS = {
+    action.name: action
+    for action in (
+        Action(
+            "dispatch", ("registered", "returned"), "dispatched", frozenset({CENTRE})
+        ),
+        Action("sign", ("dispatched",), "signed", frozenset({UNIT})),
+        Action("start", ("signed",), "in_progress", frozenset({UNIT})),
+        Action(
+            "complete",
+            ("signed", "in_progress"),
+            "completed",
+            frozenset({UNIT}),
+            needs_note=True,
+        ),
+        Action(
+            "return",
+            ("dispatched", "signed"),
+            "returned",
+            frozenset({UNIT}),
+            needs_note=True,
+        ),
+        Action(
+            "request_extension",
+            ("signed", "in_progress"),
+            None,
+            frozenset({UNIT}),
+            needs_note=True,
+        ),
+        Action(
+            "approve_extension", ("signed", "in_progress"), None, frozenset({CENTRE})
+        ),
+        Action(
+            "refuse_extension",
+            ("signed", "in_progress"),
+            None,
+            frozenset({CENTRE}),
+            needs_note=True,
+        ),
+        Action("supervise", OPEN, None, frozenset({CENTRE, SYSTEM})),
+        Action(
+            "visit", ("completed",), "visited", frozenset({CENTRE, CITIZEN, SYSTEM})
+        ),
+        Action(
+            "close",
+            ("registered", "dispatched", "returned", "completed", "visited"),
+            "closed",
+            frozenset({CENTRE, SYSTEM}),
+        ),
+    )
+}
+# What an agent's "set the status to …" means, for the older status-only API.
+ACTION_FOR_STATUS = {
+    "dispatched": "dispatch",
+    "signed": "sign",
+    "in_progress": "start",
+    "completed": "complete",
+    "returned": "return",
+    "visited": "visit",
+    "closed": "close",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """What someone asks of an order; the fields an action needs are checked by it."""
+
+    action: str
+    actor: str
+    role: str
+    note: str | None = None
+    days: int | None = None
+    satisfaction: str | None = None
+
+
+def sign_due(dispatched_on: dt.date) -> dt.date:
+    """A unit signs for an order within one working day of its dispatch."""
+    return add_working_days(dispatched_on, SIGNING_DAYS)
+
+
+def allowed_actions(work_order: WorkOrder, role: str) -> list[str]:
+    """The actions ``role`` may take on the order now, for a page's buttons."""
+    return [
+        name
+        for name, action in ACTIONS.items()
+        if role in action.roles and _refusal(work_order, action, None) is None
+    ]
+
+
+def apply(
+    session: Session, number: str, step: Step, now: dt.datetime | None = None
+) -> WorkOrder:
+    """Take ``step`` on the order ``number``, locking it first, and record it.
+
+    Raises:
+        NotFoundError: no such order.
+        ValidationFailed: the action is unknown, not the role's, does not apply to the
+            order's state, or lacks what it needs (a reason, days, a satisfaction).
+    """
+    action = ACTIONS.get(step.action)
+    if action is None:
+        raise ValidationFailed(
+            "action", f"unknown action {step.action!r}; one of {', '.join(ACTIONS)}"
+        )
+    if step.role not in action.roles:
+        raise ValidationFailed("action", f"{step.action} is not for the {step.role}")
+    work_order = repository.lock_work_order(session, number)
+    if work_order is None:
+        raise NotFoundError("work order", number)
+    refusal = _refusal(work_order, action, step)
+    if refusal:
+        raise ValidationFailed("action", refusal)
+    now = now or clock.now()
+    outcome = _EFFECTS[action.name](work_order, step, now)
+    before = work_order.status
+    work_order.status = outcome.status or action.target or work_order.status
+    work_order.updated_at = now
+    work_order.updates.append(
+        WorkOrderUpdate(
+            status=work_order.status,
+            action=action.name,
+            note=outcome.note,
+            actor=step.actor,
+            created_at=now,
+        )
+    )
+    session.flush()
+    if work_order.status != before:
+        tell_citizen(session, work_order, now)
+    return work_order
+
+
+def tell_citizen(session: Session, work_order: WorkOrder, now: dt.datetime) -> None:
+    """What the citizen hears of a step, on their channel: dispatch, signing, and on
+    completion the result with the 回访 question."""
+    round_ = str(work_order.reopened_count or 0)
+    if work_order.status == "completed":
+        notifications.owe(
+            session,
+            work_order,
+            "visit_request",
+            round_,
+            notifications.CITIZEN,
+            visit_question(work_order),
+            now,
+        )
+        return
+    said = {
+        "dispatched": f"您反映的问题（工单编号 {work_order.number}）已派至"
+        f"{work_order.unit_name or work_order.department.name}办理，"
+        f"答复期限为 {work_order.due_date.isoformat()}。",
+        "signed": f"{work_order.unit_name or work_order.department.name}已签收"
+        f"您的工单 {work_order.number}，正在办理。",
+    }.get(work_order.status)
+    if said:
+        notifications.owe(
+            session,
+            work_order,
+            "status",
+            f"{work_order.status}-{round_}",
+            notifications.CITIZEN,
+            said,
+            now,
+        )
+
+
+def visit_question(work_order: WorkOrder) -> str:
+    """The 回访: the result, and how satisfied the citizen is with it."""
+    return (
+        f"您反映的问题（工单编号 {work_order.number}）已办结。办理结果："
+        f"{work_order.result or '请见承办单位答复'}。请您对办理结果进行评价："
+        "回复“满意”“基本满意”或“不满意”，也可以留下您的意见。"
+    )
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    note: str | None
+    # Where the order goes when not where the action leads (a reopening).
+    status: str | None = None
+
+
+def _refusal(work_order: WorkOrder, action: Action, step: Step | None) -> str | None:
+    """Why the action cannot be taken now, or None."""
+    if work_order.status not in action.sources:
+        return (
+            f"cannot {action.name.replace('_', ' ')} a {work_order.status} work order"
+        )
+    pending = work_order.extension_days is not None
+    if action.name == "request_extension" and pending:
+        return "an extension request is already waiting for the centre"
+    if action.name in ("approve_extension", "refuse_extension") and not pending:
+        return "no extension has been requested"
+    if step is None:
+        return None
+    if action.needs_note and not (step.note or "").strip():
+        return f"{action.name.replace('_', ' ')} needs a reason or result in the note"
+    if action.name == "request_extension" and not (
+        step.days and 0 < step.days <= MAX_EXTENSION_DAYS
+    ):
+        return f"ask for 1 to {MAX_EXTENSION_DAYS} working days"
+    if action.name == "visit" and step.satisfaction not in SATISFACTION:
+        return f"the satisfaction is one of {', '.join(SATISFACTION)}"
+    return None
+
+
+def _dispatch(work_order: WorkOrder, step: Step, now: dt.datetime) -> _Outcome:
+    work_order.sign_due_date = sign_due(now.date())
+    work_order.signed_at = None
+    return _Outcome(step.note)
+
+
+def _sign(work_order: WorkOrder, step: Step, now: dt.datetime) -> _Outcome:
+    work_order.signed_at = now
+    return _Outcome(step.note)
+
+
+def _complete(work_order: WorkOrder, step: Step, now: dt.datetime) -> _Outcome:
+    work_order.result = (step.note or "").strip()
+    work_order.completed_at = now
+    return _Outcome(step.note)
+
+
+def _request_extension(work_order: WorkOrder, step: Step, now: dt.datetime) -> _Outcome:
+    work_order.extension_days = step.days
+    return _Outcome(f"申请延期 {step.days} 个工作日：{(step.note or '').strip()}")
+
+
+def _approve_extension(work_order: WorkOrder, step: Step, now: dt.datetime) -> _Outcome:
+    days = work_order.extension_days or 0
+    work_order.due_date = add_working_days(work_order.due_date, days)
+    work_order.extension_days = None
+    return _Outcome(
+        f"同意延期 {days} 个工作日，办理期限至 {work_order.due_date.isoformat()}"
+        + (f"。{step.note}" if step.note else "")
+    )
+
+
+def _refuse_extension(work_order: WorkOrder, step: Step, now: dt.datetime) -> _Outcome:
+    work_order.extension_days = None
+    return _Outcome(f"不同意延期：{(step.note or '').strip()}")
+
+
+def _supervise(work_order: WorkOrder, step: Step, now: dt.datetime) -> _Outcome:
+    work_order.supervised_at = now
+    work_order.supervision_count = (work_order.supervision_count or 0) + 1
+    return _Outcome(step.note or "督办")
+
+
+def _visit(work_order: WorkOrder, step: Step, now: dt.datetime) -> _Outcome:
+    satisfaction = step.satisfaction or ""
+    work_order.satisfaction = satisfaction
+    work_order.visited_at = now
+    said = f"回访：{SATISFACTION_TEXT[satisfaction]}" + (
+        f"。{step.note}" if step.note else ""
+    )
+    if satisfaction != "dissatisfied":
+        return _Outcome(said)
+    if (work_order.reopened_count or 0) < REOPENINGS_ALLOWED:
+        # 重办: back to the same unit, with a new time limit from today.
+        work_order.reopened_count = (work_order.reopened_count or 0) + 1
+        work_order.due_date = add_working_days(
+            now.date(), work_order.category.time_limit_days
+        )
+        work_order.sign_due_date = sign_due(now.date())
+        work_order.signed_at = None
+        work_order.completed_at = None
+        return _Outcome(f"{said}；重办，退回承办单位重新办理", status="dispatched")
+    work_order.supervised_at = now
+    work_order.supervision_count = (work_order.supervision_count or 0) + 1
+    return _Outcome(f"{said}；已重办仍不满意，转督办")
+
+
+def _note_only(work_order: WorkOrder, step: Step, now: dt.datetime) -> _Outcome:
+    return _Outcome(step.note)
+
+
+_EFFECTS = {
+    "dispatch": _dispatch,
+    "sign": _sign,
+    "start": _note_only,
+    "complete": _complete,
+    "return": _note_only,
+    "request_extension": _request_extension,
+    "approve_extension": _approve_extension,
+    "refuse_extension": _refuse_extension,
+    "supervise": _supervise,
+    "visit": _visit,
+    "close": _note_only,
+}

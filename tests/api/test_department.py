@@ -1,0 +1,348 @@
+"""The department workbench's API over real HTTP (issue 27, deliverable 3): a unit's
+token sees and acts on its own unit's orders only, reads of personal data are audited,
+and the centre decides extensions, 督办, 回访 and closing through its own route."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+
+from cases.work_orders import WorkOrderRequest, dispatch_work_order, file_work_order
+from foundation.db import session_scope
+from privacy.audit import query_access
+from privacy.auth import create_token
+
+PHONE = "13700003333"
+QUEUE = "/api/v1/department/work-orders"
+
+
+def _client(base_url: str, token: str | None = None) -> httpx.Client:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return httpx.Client(base_url=base_url, timeout=30, headers=headers)
+
+
+def _unit(label: str) -> str:
+    # A unit of its own per test: its queue holds exactly what the test put there.
+    return f"测试{label}{uuid.uuid4().hex[:8]}生态环境局"
+
+
+def _department(engine, unit: str, name: str = "张三") -> str:
+    with session_scope(engine) as db:
+        return create_token(db, "department", name, unit=unit)
+
+
+def _order(engine, router, unit: str, text: str = "楼下饭店油烟太大") -> str:
+    """A dispatched order whose handling unit is ``unit``."""
+    with session_scope(engine) as db:
+        order = file_work_order(
+            db,
+            WorkOrderRequest(
+                description=f"{text}，我叫李娜，电话{PHONE}",
+                contact_name="李娜",
+                contact_phone=PHONE,
+            ),
+            router,
+        )
+        if order.status == "registered":
+            dispatch_work_order(db, order.number, order.category.code, "王丽")
+        order.unit_name = unit
+        return order.number
+
+
+@pytest.fixture
+def ours(engine):
+    return _unit("甲")
+
+
+@pytest.fixture
+def desk(base_url, engine, ours):
+    with _client(base_url, _department(engine, ours)) as client:
+        yield client
+
+
+@pytest.fixture
+def other_desk(base_url, engine):
+    with _client(base_url, _department(engine, _unit("乙"), "赵六")) as client:
+        yield client
+
+
+@pytest.fixture
+def agent(base_url, agent_token):
+    with _client(base_url, agent_token) as client:
+        yield client
+
+
+def _do(client, number: str, action: str, **fields) -> httpx.Response:
+    return client.post(f"{QUEUE}/{number}/actions", json={"action": action, **fields})
+
+
+# ------------------------------------------------------------------ the queue
+
+
+def test_department_queue_lists_its_open_orders_nearest_deadline_first(
+    desk, engine, router, ours
+):
+    first, second = _order(engine, router, ours), _order(engine, router, ours)
+    assert _do(desk, second, "sign").status_code == 200
+
+    response = desk.get(QUEUE)
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["unit"] == ours and body["total"] == 2
+    listed = [o["number"] for o in body["orders"]]
+    assert set(listed) == {first, second}
+    deadlines = [o["deadline"]["due"] for o in body["orders"]]
+    assert deadlines == sorted(deadlines)
+    by_number = {o["number"]: o for o in body["orders"]}
+    assert by_number[first]["deadline"]["kind"] == "sign"
+    assert by_number[second]["deadline"]["kind"] == "handle"
+    assert PHONE not in response.text and "李娜" not in response.text
+
+
+def test_queue_limit_is_bounded(desk):
+    for limit in (0, 201, "many"):
+        assert desk.get(QUEUE, params={"limit": limit}).status_code == 422
+
+
+# ------------------------------------------------------------------ one unit, never another's
+
+
+def test_a_unit_never_sees_another_units_orders_in_its_queue(
+    desk, other_desk, engine, router, ours
+):
+    number = _order(engine, router, ours)
+    assert number in {o["number"] for o in desk.get(QUEUE).json()["orders"]}
+    assert other_desk.get(QUEUE).json() == {
+        "unit": other_desk.get(QUEUE).json()["unit"],
+        "total": 0,
+        "orders": [],
+    }
+
+
+def test_another_units_order_is_404_exactly_like_an_unknown_number(
+    desk, other_desk, engine, router, ours
+):
+    number = _order(engine, router, ours)
+    unknown = "GD00000000000000"
+
+    def same(response: httpx.Response, asked: str) -> dict:
+        assert response.status_code == 404, response.text
+        return {
+            **response.json(),
+            "detail": response.json()["detail"].replace(asked, "N"),
+        }
+
+    assert same(other_desk.get(f"{QUEUE}/{number}"), number) == same(
+        other_desk.get(f"{QUEUE}/{unknown}"), unknown
+    )
+    for action, fields in (("sign", {}), ("return", {"note": "不是我们的"})):
+        assert same(_do(other_desk, number, action, **fields), number) == same(
+            _do(other_desk, unknown, action, **fields), unknown
+        )
+    # An action the order's state would refuse still gets the 404, not the reason.
+    assert _do(other_desk, number, "complete", note="已处理").status_code == 404
+    order = desk.get(f"{QUEUE}/{number}").json()
+    assert order["status"] == "dispatched" and len(order["history"]) == 2
+
+
+# ------------------------------------------------------------------ what a unit is shown
+
+
+def test_contact_is_shown_once_signed_and_that_read_is_audited(
+    desk, engine, router, ours
+):
+    number = _order(engine, router, ours)
+
+    before = desk.get(f"{QUEUE}/{number}").json()
+    assert before["contact_in_clear"] is False
+    assert before["contact_phone"] != PHONE and PHONE not in before["description"]
+    assert before["actions"] == ["sign", "return"]
+    with session_scope(engine) as db:
+        assert query_access(db, record=number) == []
+
+    signed = _do(desk, number, "sign").json()
+    assert signed["contact_in_clear"] is True
+    assert (signed["contact_name"], signed["contact_phone"]) == ("李娜", PHONE)
+    read = desk.get(f"{QUEUE}/{number}").json()
+    assert read["contact_phone"] == PHONE
+
+    with session_scope(engine) as db:
+        entries = query_access(db, record=number)
+        assert len(entries) == 2
+        assert {e.actor_role for e in entries} == {"department"}
+        assert {e.actor_name for e in entries} == {"张三"}
+        assert {"contact_name", "contact_phone"} <= set(entries[0].fields)
+        assert entries[0].via == f"GET {QUEUE}/{number}"
+
+
+# ------------------------------------------------------------------ what a unit does
+
+
+def test_unit_signs_starts_and_completes_with_its_result(desk, engine, router, ours):
+    number = _order(engine, router, ours)
+    assert _do(desk, number, "sign").json()["status"] == "signed"
+    assert _do(desk, number, "start").json()["status"] == "in_progress"
+    done = _do(desk, number, "complete", note="已约谈饭店，加装油烟净化器")
+    assert done.status_code == 200, done.text
+    body = done.json()
+    assert body["status"] == "completed" and body["status_text"] == "已办结"
+    assert body["result"] == "已约谈饭店，加装油烟净化器"
+    assert body["actions"] == [] and body["deadline"] is None
+    assert [h["action"] for h in body["history"]][-3:] == ["sign", "start", "complete"]
+    assert body["history"][-1]["actor"] == f"{ours} 张三"[:100]
+    assert number not in {o["number"] for o in desk.get(QUEUE).json()["orders"]}
+
+
+def test_unit_returns_an_order_with_its_reason(desk, engine, router, ours):
+    number = _order(engine, router, ours)
+    returned = _do(desk, number, "return", note="属市场监管职责，请改派")
+    assert returned.status_code == 200, returned.text
+    assert returned.json()["status"] == "returned"
+    assert returned.json()["history"][-1]["note"] == "属市场监管职责，请改派"
+
+
+def test_unit_asks_for_an_extension_and_the_centre_approves_it(
+    desk, agent, engine, router, ours
+):
+    number = _order(engine, router, ours)
+    _do(desk, number, "sign")
+    asked = _do(desk, number, "request_extension", days=5, note="需协调产权单位")
+    assert asked.status_code == 200, asked.text
+    assert asked.json()["extension_days"] == 5
+    due = asked.json()["due_date"]
+    again = _do(desk, number, "request_extension", days=3, note="再延")
+    assert again.status_code == 422 and "already waiting" in again.json()["detail"]
+
+    approved = agent.post(
+        f"/api/v1/agent/work-orders/{number}/actions",
+        json={"action": "approve_extension", "note": "同意"},
+    )
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["due_date"] > due
+    assert approved.json()["contact_phone"] != PHONE  # the centre's answer is masked
+    assert desk.get(f"{QUEUE}/{number}").json()["extension_days"] is None
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ({"action": "complete", "note": "已处理"}, "cannot complete a dispatched"),
+        ({"action": "return"}, "needs a reason"),
+        ({"action": "return", "note": "   "}, "needs a reason"),
+        ({"action": "approve_extension"}, None),
+        ({"action": "teleport"}, None),
+        ({"action": "request_extension", "note": "理由", "days": 0}, None),
+        ({"action": "request_extension", "note": "理由", "days": 31}, None),
+        ({"action": "request_extension", "note": "理由", "days": "5"}, None),
+        ({"action": "sign", "status": "closed"}, None),
+        ({"action": "return", "note": "长" * 2001}, None),
+    ],
+)
+def test_bad_actions_are_422_with_a_clear_reason(
+    desk, engine, router, ours, body, reason
+):
+    number = _order(engine, router, ours)
+    response = desk.post(f"{QUEUE}/{number}/actions", json=body)
+    assert response.status_code == 422, response.text
+    assert response.json()["error"] == "invalid_request"
+    if reason:
+        assert reason in response.json()["detail"]
+    assert desk.get(f"{QUEUE}/{number}").json()["status"] == "dispatched"
+
+
+# ------------------------------------------------------------------ who may use what
+
+
+def test_department_api_needs_a_department_token(base_url, agent, admin_token):
+    with _client(base_url) as anonymous:
+        assert anonymous.get(QUEUE).status_code == 401
+    with _client(base_url, "hl_not-a-token") as forged:
+        assert forged.get(QUEUE).status_code == 401
+    assert agent.get(QUEUE).status_code == 403
+    with _client(base_url, admin_token) as admin:
+        assert admin.get(QUEUE).status_code == 403
+
+
+def test_department_token_is_refused_by_the_centres_endpoints(
+    desk, engine, router, ours
+):
+    number = _order(engine, router, ours)
+    for method, path, body in (
+        ("GET", "/api/v1/agent/handoffs", None),
+        ("GET", "/api/v1/agent/dispatch-queue", None),
+        ("GET", f"/api/v1/work-orders/{number}", None),
+        ("PATCH", f"/api/v1/work-orders/{number}", {"status": "closed"}),
+        ("POST", f"/api/v1/agent/work-orders/{number}/actions", {"action": "close"}),
+        ("GET", "/api/v1/admin/audit", None),
+    ):
+        response = desk.request(method, path, json=body)
+        assert response.status_code == 403, (path, response.text)
+
+
+# ------------------------------------------------------------------ the centre's side
+
+
+def test_centre_visits_and_closes_a_completed_order(desk, agent, engine, router, ours):
+    number = _order(engine, router, ours)
+    _do(desk, number, "sign")
+    _do(desk, number, "complete", note="已处理完毕")
+    path = f"/api/v1/agent/work-orders/{number}/actions"
+    missing = agent.post(path, json={"action": "visit"})
+    assert missing.status_code == 422 and "satisfaction" in missing.json()["detail"]
+    visited = agent.post(
+        path, json={"action": "visit", "satisfaction": "satisfied", "note": "市民满意"}
+    )
+    assert visited.status_code == 200, visited.text
+    assert visited.json()["status"] == "visited"
+    closed = agent.post(path, json={"action": "close"})
+    assert closed.json()["status"] == "closed"
+    again = agent.post(path, json={"action": "close"})
+    assert (
+        again.status_code == 422 and "cannot close a closed" in again.json()["detail"]
+    )
+
+
+def test_centre_supervises_and_refuses_units_actions(agent, engine, router, ours):
+    number = _order(engine, router, ours)
+    path = f"/api/v1/agent/work-orders/{number}/actions"
+    supervised = agent.post(path, json={"action": "supervise", "note": "超期督办"})
+    assert supervised.status_code == 200, supervised.text
+    assert supervised.json()["history"][-1]["note"] == "超期督办"
+    assert agent.post(path, json={"action": "sign"}).status_code == 422
+    assert (
+        agent.post(
+            "/api/v1/agent/work-orders/GD00000000000000/actions",
+            json={"action": "supervise"},
+        ).status_code
+        == 404
+    )
+
+
+# ------------------------------------------------------------------ documented
+
+
+def test_department_api_is_documented_in_openapi(client):
+    spec = client.get("/openapi.json").json()
+    paths = spec["paths"]
+    for path, method in (
+        (QUEUE, "get"),
+        (QUEUE + "/{number}", "get"),
+        (QUEUE + "/{number}/actions", "post"),
+        ("/api/v1/agent/work-orders/{number}/actions", "post"),
+    ):
+        operation = paths[path][method]
+        assert operation["summary"] and operation["description"]
+        assert "$ref" in str(operation["responses"]["200"]["content"])
+    actions = paths[QUEUE + "/{number}/actions"]["post"]["responses"]
+    assert {"401", "403", "404", "409", "422"} <= set(actions)
+    schema = spec["components"]["schemas"]["DepartmentActionIn"]["properties"]
+    assert set(schema["action"]["enum"]) == {
+        "sign",
+        "start",
+        "complete",
+        "return",
+        "request_extension",
+    }

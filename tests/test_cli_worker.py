@@ -1,0 +1,38 @@
+"""``hotline worker --once``: the follow-up on demand, with the operator's clock."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from foundation import migrate
+from foundation.db import make_engine, session_scope
+from foundation.settings import get_settings
+from knowledge_base.seed import seed_curated_catalogue
+
+
+def test_worker_once_sweeps_as_of_the_given_time_and_reports(tmp_path):
+    url = f"sqlite:///{tmp_path / 'worker.db'}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        seed_curated_catalogue(session, get_settings().catalogue_dir)
+    engine.dispose()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cli.main",
+            "worker",
+            "--once",
+            "--now",
+            "2026-12-09T09:00",
+        ],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, HOTLINE_DATABASE_URL=url),
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "sign overdue 0" in result.stdout and "sent 0" in result.stdout

@@ -24,6 +24,7 @@ from contact_centre.conversations import (
     is_with_agent,
     record_turn,
 )
+from contact_centre.visits import VisitAnswer, answer_visit, satisfaction_in
 from contracts.rasa_gateway import Intent
 from foundation.db import session_scope, statement_scope
 from foundation.errors import ExternalServiceError
@@ -39,6 +40,7 @@ logger = logging.getLogger(__name__)
 # Remembered for a code that names no service (``remembered`` keeps no None).
 NO_SUCH_SERVICE = ("", "")
 SENSITIVE_INTENT = "sensitive_question"
+VISIT_INTENT = "answer_visit"
 TALK_TO_A_PERSON = {
     "zh": {"title": "转人工", "payload": "/request_human"},
     "en": {"title": "Talk to a person", "payload": "/request_human"},
@@ -97,6 +99,20 @@ async def converse(
         )
         metrics.INTENTS.labels(SENSITIVE_INTENT).inc()
         return ChatResult(session_id, replies=turn.replies, intent=turn.intent)
+    if satisfaction_in(text) is not None:
+        # A 回访 answered in the conversation (contact_centre.visits): only a message
+        # that reads like one is looked up, then the order it answers moves on.
+        visit = await run_in_threadpool(_answer_visit, engine, session_id, text)
+        if visit is not None:
+            turn = BotTurn(
+                replies=[{"text": visit.reply, "buttons": []}],
+                intent={"name": VISIT_INTENT, "confidence": 1.0},
+            )
+            await run_in_threadpool(
+                _record, engine, search, session_id, text, turn, language
+            )
+            metrics.INTENTS.labels(VISIT_INTENT).inc()
+            return ChatResult(session_id, replies=turn.replies, intent=turn.intent)
     try:
         turn = await rasa.send(session_id, text, lang, channel)
     except ExternalServiceError:
@@ -172,6 +188,11 @@ def _answer_emergency(
             language=language,
             channel=channel,
         )
+
+
+def _answer_visit(engine: Engine, session_id: str, text: str) -> VisitAnswer | None:
+    with session_scope(engine) as session:
+        return answer_visit(session, session_id, text)
 
 
 def _with_agent(engine: Engine, session_id: str) -> bool:

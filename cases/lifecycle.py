@@ -155,6 +155,11 @@ class Step:
     satisfaction: str | None = None
 
 
+def awaiting_visit(session: Session, session_id: str) -> WorkOrder | None:
+    """The conversation's newest completed order, waiting for its 回访."""
+    return repository.completed_in_conversation(session, session_id)
+
+
 def sign_due(dispatched_on: dt.date) -> dt.date:
     """A unit signs for an order within one working day of its dispatch."""
     return add_working_days(dispatched_on, SIGNING_DAYS)

@@ -51,6 +51,17 @@ def lock_work_order(session: Session, number: str) -> WorkOrder | None:
     return session.scalars(statement).first()
 
 
+def completed_in_conversation(session: Session, session_id: str) -> WorkOrder | None:
+    statement = (
+        select(WorkOrder)
+        .where(WorkOrder.session_id == session_id, WorkOrder.status == "completed")
+        .options(*_details())
+        .order_by(WorkOrder.id.desc())
+        .limit(1)
+    )
+    return session.scalars(statement).first()
+
+
 def number_exists(session: Session, number: str) -> bool:
     return (
         session.scalar(select(WorkOrder.id).where(WorkOrder.number == number))

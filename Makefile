@@ -31,9 +31,19 @@ $(INSTALLED): pyproject.toml constraints.txt
 system-packages:
 	scripts/install-system-packages.sh $(SYSTEM_PACKAGES_FOR_TESTS)
 
+# The official list of streets and towns, read from beside the project (never copied
+# into it) so that work orders are dispatched to the street where they happened.
+DIVISIONS := ../shared/data/shanghai_divisions/streets.csv
+
 db: venv
 	$(BIN)/hotline db upgrade
 	$(BIN)/hotline db seed
+	@if [ -f $(DIVISIONS) ]; then \
+		$(BIN)/hotline places import-divisions $(DIVISIONS) --as-of 2022-10-31 \
+			--source "国家统计局统计用区划代码 2022（modood/Administrative-divisions-of-China 整理）"; \
+	else \
+		echo "no list of streets at $(DIVISIONS): orders are located by district only (hotline places import-divisions)"; \
+	fi
 
 model: $(MODEL)
 

@@ -253,9 +253,10 @@ def tell_citizen(session: Session, work_order: WorkOrder, now: dt.datetime) -> N
 
 def visit_question(work_order: WorkOrder) -> str:
     """The 回访: the result, and how satisfied the citizen is with it."""
+    result = (work_order.result or "").rstrip("。.！!；;，, ") or "请见承办单位答复"
     return (
         f"您反映的问题（工单编号 {work_order.number}）已办结。办理结果："
-        f"{work_order.result or '请见承办单位答复'}。请您对办理结果进行评价："
+        f"{result}。请您对办理结果进行评价："
         "回复“满意”“基本满意”或“不满意”，也可以留下您的意见。"
     )
 

@@ -121,12 +121,15 @@ def test_completion_asks_the_citizen_for_the_visit_once(session, router):
     apply(
         session,
         order.number,
-        Step("complete", "unit-1", UNIT, note="已责令饭店安装净化设备"),
+        Step("complete", "unit-1", UNIT, note="已责令饭店安装净化设备。"),
         MONDAY,
     )
     [asked] = _notices(session, order, "visit_request")
     assert asked.audience == "citizen" and asked.recipient == "web-citizen-1"
-    assert "已责令饭店安装净化设备" in asked.text and "不满意" in asked.text
+    assert (
+        "办理结果：已责令饭店安装净化设备。请您" in asked.text
+        and "不满意" in asked.text
+    )
     sweep(session, _at(8))
     assert len(_notices(session, order, "visit_request")) == 1
     statuses = [n.key for n in _notices(session, order, "status")]

@@ -22,7 +22,7 @@ from cases.access import issue_query_code
 from cases.idempotency import session_scope
 from cases.routing.classify import complaint_classifier
 from cases.routing.router import complaint_router
-from cases.work_orders import WorkOrderRequest, file_work_order
+from cases.work_orders import WorkOrderRequest, file_work_order, planned_unit
 from foundation.errors import ValidationFailed
 from knowledge_base.places import normalise_district
 
@@ -101,10 +101,16 @@ class ActionAskCategory(Action):
             for code in alternatives
         ]
         guess = by_code[result.category]
+        # Where it happened decides who handles it (属地): the unit the order would
+        # go to, as the filed order will say it.
+        with db_session() as session:
+            unit = planned_unit(
+                session, result.category, text, tracker.get_slot("district")
+            )
         dispatcher.utter_message(
             response="utter_ask_category",
             category=guess.name_en if lang == "en" else guess.name,
-            department=guess.department_name,
+            department=guess.department_name if lang == "en" else unit.name,
             buttons=buttons,
         )
         return [SlotSet("category_guess", result.category)]

@@ -15,13 +15,13 @@ from cases.repositories import work_orders as repository
 from cases.repositories.routing_models import add_correction
 from cases.routing.learned import load_top_level_map
 from cases.routing.router import Router, Routing
-from cases.routing.units import handling_unit
+from cases.routing.units import HandlingUnit, handling_unit
 from cases.workdays import add_working_days
 from foundation import clock
 from foundation.errors import Conflict, NotFoundError, ValidationFailed
 from knowledge_base.locations import Place, locate
 from knowledge_base.models import WorkOrderCategory
-from knowledge_base.places import normalise_district
+from knowledge_base.places import get_places, normalise_district
 from knowledge_base.repositories.work_order_categories import get_category
 from privacy.identity import mask_personal_data, normalise_phone
 
@@ -265,17 +265,37 @@ def _place(
 ) -> tuple[str | None, Place | None]:
     """The district (the one given wins) and the street the words locate.
 
-    Without an imported list of divisions only the given district is known.
+    Without an imported list of divisions, a district named in full in the text
+    ("徐汇区") is still read; streets are not.
     """
     try:
         location = locate(text, session=session)
     except NotFoundError:
-        return district, None
+        return district or _district_named_in(text), None
     if location is None:
         return district, None
     if district is not None and location.district.name != district:
         return district, None
     return location.district.name, location.street
+
+
+def planned_unit(
+    session: Session, category_code: str, text: str, district: str | None = None
+) -> HandlingUnit:
+    """The unit an order of ``category_code`` about ``text`` would go to now: what the
+    citizen is told before it is filed.
+
+    Raises:
+        ValidationFailed: unknown category.
+    """
+    category = _category(session, category_code)
+    district, street = _place(session, district, text)
+    return handling_unit(session, category, district, street.name if street else None)
+
+
+def _district_named_in(text: str) -> str | None:
+    named = {d.name for d in get_places().districts if d.name in text}
+    return named.pop() if len(named) == 1 else None
 
 
 def review_queue(session: Session, limit: int = 50) -> list[WorkOrder]:

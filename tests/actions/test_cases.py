@@ -160,6 +160,15 @@ def test_complaint_category_is_guessed_and_offered_with_alternatives(dispatcher)
     assert dispatcher.messages[0]["buttons"][0]["payload"] == "/affirm"
 
 
+def test_the_category_question_names_the_unit_where_it_happened(dispatcher):
+    tracker = make_tracker(
+        slots={"complaint_text": "徐汇区我们小区楼上半夜装修电钻声太吵了"},
+        active_loop="complaint_form",
+    )
+    ActionAskCategory().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["department"] == "徐汇区生态环境局"
+
+
 def test_filed_work_order_is_routed_with_due_date(engine, dispatcher):
     slots = {
         "complaint_text": "小区门口天天有人乱停车，消防通道都堵了",

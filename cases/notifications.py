@@ -4,7 +4,8 @@ An outbox: each notification is written in the transaction of what it reports (a
 the order's life, a time limit reached), unique per order, kind and key, so whatever
 runs twice never owes it twice. Citizens hear on the channel they used: the chat and
 widget find it in their conversation, WeChat users get a customer-service message. Units
-see theirs in the workbench, so those are delivered when written. Delivery marks each
+are told by the record itself (delivered when written); their workbench marks the
+orders that are near or past a limit, and escalated ones. Delivery marks each
 sent in its own commit; a send that fails is tried again later, up to ``MAX_ATTEMPTS``.
 """
 
@@ -70,19 +71,6 @@ def owe(
     return notification
 
 
-def already_owed(session: Session, work_order_id: int, kind: str, key: str) -> bool:
-    return (
-        session.scalar(
-            select(Notification.id).where(
-                Notification.work_order_id == work_order_id,
-                Notification.kind == kind,
-                Notification.key == key,
-            )
-        )
-        is not None
-    )
-
-
 def deliver(
     session: Session,
     senders: Mapping[str, Sender],
@@ -120,17 +108,3 @@ def deliver(
             sent += 1
         session.commit()
     return sent, failed
-
-
-def owed_to_unit(
-    session: Session, unit_name: str, limit: int = 50
-) -> list[Notification]:
-    """The unit's notices, newest first: what the workbench shows."""
-    return list(
-        session.scalars(
-            select(Notification)
-            .where(Notification.audience == UNIT, Notification.recipient == unit_name)
-            .order_by(Notification.id.desc())
-            .limit(limit)
-        )
-    )

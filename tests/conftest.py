@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -82,6 +84,19 @@ def session(engine):
 
 
 @pytest.fixture
+def seeded_database(tmp_path) -> str:
+    """The URL of a database of its own with the curated catalogue, for tests whose
+    work commits or sweeps every order (a learned model, the follow-up)."""
+    url = f"sqlite:///{tmp_path / 'seeded.db'}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        seed_curated_catalogue(session, get_settings().catalogue_dir)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
 def empty_engine(tmp_path):
     """A database of its own, migrated and empty, for tests that change the catalogue."""
     url = f"sqlite:///{tmp_path / 'empty.db'}"
@@ -89,6 +104,23 @@ def empty_engine(tmp_path):
     engine = make_engine(url)
     yield engine
     engine.dispose()
+
+
+def cli_runner(database_url: str, timeout: float = 120):
+    """Runs ``hotline`` as an operator would, in a process of its own, on that database."""
+    environment = dict(os.environ, HOTLINE_DATABASE_URL=database_url)
+
+    def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "cli.main", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=environment,
+            timeout=timeout,
+        )
+
+    return run
 
 
 def load_yaml(name: str):

@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
+
+from tests.conftest import cli_runner
 
 
 @pytest.fixture(scope="module")
 def run_cli(engine, database_url):
-    environment = dict(os.environ, HOTLINE_DATABASE_URL=database_url)
-
-    def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "cli.main", *args],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            env=environment,
-            timeout=120,
-        )
-
-    return run
+    return cli_runner(database_url)
 
 
 def test_kb_search_json_puts_residence_permit_first(run_cli):

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 import uuid
 
 import pytest
@@ -14,24 +11,14 @@ import pytest
 from foundation.db import session_scope
 from privacy.audit import record_access
 from privacy.auth import Staff, authenticate, create_token
+from tests.conftest import cli_runner
 
 AT = dt.datetime(2026, 12, 6, 9, 30)
 
 
 @pytest.fixture(scope="module")
 def run_cli(engine, database_url):
-    environment = dict(os.environ, HOTLINE_DATABASE_URL=database_url)
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "cli.main", *args],
-            capture_output=True,
-            text=True,
-            env=environment,
-            timeout=120,
-        )
-
-    return run
+    return cli_runner(database_url)
 
 
 @pytest.fixture(scope="module")

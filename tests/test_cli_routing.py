@@ -6,43 +6,18 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from sklearn.metrics import f1_score
 
-from foundation import migrate
-from foundation.db import make_engine, session_scope
-from foundation.settings import get_settings
-from knowledge_base.seed import seed_curated_catalogue
-from tests.conftest import SHARED_DATA_DIR, load_yaml
+from tests.conftest import SHARED_DATA_DIR, cli_runner, load_yaml
 
 TIPDM_DIR = SHARED_DATA_DIR / "tipdm2020"
 
 
 @pytest.fixture
-def run_cli(tmp_path):
-    url = f"sqlite:///{tmp_path / 'routing.db'}"
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    with session_scope(engine) as session:
-        seed_curated_catalogue(session, get_settings().catalogue_dir)
-    engine.dispose()
-    environment = dict(os.environ, HOTLINE_DATABASE_URL=url)
-
-    def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "cli.main", *args],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            env=environment,
-            timeout=300,
-        )
-
-    return run
+def run_cli(seeded_database):
+    return cli_runner(seeded_database, timeout=300)
 
 
 def test_training_on_a_csv_archive_activates_a_model_that_classify_uses(

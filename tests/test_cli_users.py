@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
 from foundation.db import session_scope
 from privacy.auth import authenticate, create_token, token_digest
+from tests.conftest import cli_runner
 
 
 @pytest.fixture(scope="module")
 def run_cli(engine, database_url):
-    environment = dict(os.environ, HOTLINE_DATABASE_URL=database_url)
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "cli.main", *args],
-            capture_output=True,
-            text=True,
-            env=environment,
-            timeout=120,
-        )
-
-    return run
+    return cli_runner(database_url)
 
 
 def _token(engine, name: str) -> tuple[str, int]:

@@ -6,19 +6,9 @@ import os
 import subprocess
 import sys
 
-from foundation import migrate
-from foundation.db import make_engine, session_scope
-from foundation.settings import get_settings
-from knowledge_base.seed import seed_curated_catalogue
 
-
-def test_worker_once_sweeps_as_of_the_given_time_and_reports(tmp_path):
-    url = f"sqlite:///{tmp_path / 'worker.db'}"
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    with session_scope(engine) as session:
-        seed_curated_catalogue(session, get_settings().catalogue_dir)
-    engine.dispose()
+def test_worker_once_sweeps_as_of_the_given_time_and_reports(seeded_database):
+    url = seeded_database
     result = subprocess.run(
         [
             sys.executable,

@@ -14,10 +14,8 @@ from cases.routing.router import build_router
 from cases.work_orders import WorkOrderRequest, dispatch_work_order, file_work_order
 from contact_centre.conversations import messages
 from contact_centre.follow_up import run_due_work, wechat_sender
-from foundation import migrate
 from foundation.db import make_engine, session_scope
-from foundation.settings import Settings, get_settings
-from knowledge_base.seed import seed_curated_catalogue
+from foundation.settings import Settings
 from tests.support.fake_wechat import FakeWeChat
 from tests.support.live import serve
 
@@ -26,13 +24,9 @@ APP_ID, APP_SECRET = "wx-follow-up-test", "follow-up-secret"
 
 
 @pytest.fixture
-def engine(tmp_path):
+def engine(seeded_database):
     """A database of its own: the follow-up commits, and sweeps every order."""
-    url = f"sqlite:///{tmp_path / 'follow-up.db'}"
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    with session_scope(engine) as session:
-        seed_curated_catalogue(session, get_settings().catalogue_dir)
+    engine = make_engine(seeded_database)
     yield engine
     engine.dispose()
 

@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import (
     db_session,
     form_started_at,
+    language_of,
     normalised_or_asked_again,
     politely,
     search_engine,
@@ -59,6 +60,7 @@ class ActionFileCallback(Action):
             contact_phone=tracker.get_slot("phone"),
             channel=tracker.get_latest_input_channel() or "web",
             session_id=tracker.sender_id,
+            language=language_of(tracker),
             idempotency_key=f"{tracker.sender_id}:{form_started_at(tracker, 'callback_form')}",
             idempotency_scope=session_scope(tracker.sender_id),
         )

@@ -136,6 +136,7 @@ class ActionFileWorkOrder(Action):
             anonymous=contact == ANONYMOUS,
             channel=tracker.get_latest_input_channel() or "web",
             session_id=tracker.sender_id,
+            language=language_of(tracker),
             idempotency_key=f"{tracker.sender_id}:{form_started_at(tracker, 'complaint_form')}",
             idempotency_scope=session_scope(tracker.sender_id),
         )

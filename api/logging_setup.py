@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import logging
-
-from privacy.identity import mask_personal_data
-
-
-class MaskPersonalData(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.args:
-            record.msg = record.getMessage()
-            record.args = None
-        if isinstance(record.msg, str):
-            record.msg = mask_personal_data(record.msg)
-        return True
+from privacy.logs import mask_personal_data_in_logs
 
 
 def install_masking() -> None:
-    """Mask on the root logger's handlers and on uvicorn's, whose access log shows URLs."""
-    masking = MaskPersonalData()
-    for name in ("", "uvicorn", "uvicorn.access", "uvicorn.error", "api"):
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, MaskPersonalData) for f in logger.filters):
-            logger.addFilter(masking)
-        for handler in logger.handlers:
-            if not any(isinstance(f, MaskPersonalData) for f in handler.filters):
-                handler.addFilter(masking)
+    """Mask every record of the gateway's process, uvicorn's access log included.
+
+    A filter on the root logger's and uvicorn's handlers did it before; it missed the
+    records of other loggers that reach handlers made later, and it took uvicorn's
+    access records' arguments away, which uvicorn's formatter reads back
+    (``privacy/logs.py``).
+    """
+    mask_personal_data_in_logs()

@@ -145,6 +145,8 @@ def create_app(
             "Authorization",
             "Content-Type",
             "Idempotency-Key",
+            # Ignored (the route decides the channel), but widgets cached before
+            # still send it: their preflight must pass.
             "X-Hotline-Channel",
         ],
     )

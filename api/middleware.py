@@ -234,7 +234,8 @@ class ApiRateLimits:
         await response(scope, receive, send)
 
 
-_POLLING = re.compile(r"/api/v1/chat/([^/]+)/messages")
+# The widget's and the mini-program's polls (api/routes/chat.py).
+_POLLING = re.compile(r"/api/v1/(?:miniprogram/)?chat/([^/]+)/messages")
 # Longer ids are refused by the route; the counter's key need not be longer.
 _SESSION_KEY_CHARS = 128
 

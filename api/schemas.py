@@ -135,7 +135,12 @@ class ServiceRef(BaseModel):
 
 
 class ChatRequest(_Strict):
-    session_id: SessionId
+    session_id: SessionId | None = Field(
+        None,
+        description="the session_id of the gateway's last answer; none on the first "
+        "message. One the gateway did not issue (or that has expired) starts a new "
+        "session; wx: ids are refused (400)",
+    )
     text: constr(
         strict=True, strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_CHARS
     )
@@ -143,7 +148,11 @@ class ChatRequest(_Strict):
 
 
 class ChatResponse(BaseModel):
-    session_id: str
+    session_id: str = Field(
+        ...,
+        description="the session to send with the next message and to poll with: "
+        "keep it, it may differ from the one sent (new, or renewed)",
+    )
     replies: list[Reply]
     intent: Intent | None
     service: ServiceRef | None
@@ -161,6 +170,12 @@ class MessageOut(BaseModel):
 class MessagesOut(BaseModel):
     messages: list[MessageOut]
     handoff: str
+
+
+class ChatMessagesOut(MessagesOut):
+    session_id: str = Field(
+        ..., description="the session, renewed: keep it in place of the one sent"
+    )
 
 
 class SuggestRequest(_Strict):
@@ -343,6 +358,9 @@ class WorkOrderCreate(_Strict):
     )
     anonymous: bool = False
     session_id: SessionId | None = None
+    language: Literal["zh", "en"] = Field(
+        "zh", description="the language the citizen is told of its progress in"
+    )
 
 
 class WorkOrderUpdateIn(_Strict):
@@ -586,3 +604,121 @@ class CentreActionIn(_Strict):
     satisfaction: Literal["satisfied", "basically_satisfied", "dissatisfied"] | None = (
         Field(None, description="the citizen's answer, with visit (回访)")
     )
+
+
+class DepartmentNotice(BaseModel):
+    id: int
+    number: str = Field(..., description="the work order the notice is about")
+    kind: str = Field(
+        ...,
+        description="sign_overdue (逾期未签收, escalated), due_warning (80% of the "
+        "handling time used) or overdue (past the due date, escalated)",
+    )
+    text: str = Field(..., description="as the centre wrote it; no personal data")
+    created_at: LocalTime
+    in_queue: bool = Field(
+        ...,
+        description="the order still waits for this unit and can be opened; false "
+        "once done with or dispatched elsewhere",
+    )
+
+
+class DepartmentNotices(BaseModel):
+    unit: str = Field(..., description="the handling unit the token is scoped to")
+    total: int = Field(..., description="notices sent to the unit, listed or not")
+    notices: list[DepartmentNotice] = Field(..., description="the newest first")
+
+
+# ---------------------------------------------------------------- the centre's desk
+
+CentreReason = Literal[
+    "returned", "extension", "overdue", "supervised", "visit", "close"
+]
+
+
+class CentreRemarkOut(BaseModel):
+    actor: str = Field(..., description="who at the unit")
+    at: LocalTime
+    note: str | None = Field(..., description="what they wrote, personal data masked")
+
+
+class CentreQueueItem(BaseModel):
+    number: str
+    category: str
+    category_name: str
+    department_name: str
+    unit_name: str | None
+    unit_level: str | None
+    district: str | None
+    street: str | None
+    status: str
+    status_text: str
+    excerpt: str = Field(
+        ..., description="the description's start, personal data masked"
+    )
+    created_at: LocalTime
+    updated_at: LocalTime
+    due_date: dt.date
+    reasons: list[CentreReason] = Field(
+        ..., description="why it waits for the centre; the first decides its place"
+    )
+    returned: CentreRemarkOut | None = Field(
+        ..., description="the unit's 退回 and its reason, for a returned order"
+    )
+    extension_days: int | None = Field(
+        ..., description="working days of the extension awaiting a decision"
+    )
+    extension: CentreRemarkOut | None = Field(
+        ..., description="the unit's 延期 request and its reason"
+    )
+    extended_due: dt.date | None = Field(
+        ..., description="the due date if the extension is approved"
+    )
+    deadline: DeadlineOut | None = Field(
+        ..., description="the time limit that matters now, while a unit has it"
+    )
+    supervision_count: int
+    supervised_at: LocalTime | None
+    reopened_count: int
+    result: str | None = Field(..., description="the 办理结果, personal data masked")
+    completed_at: LocalTime | None
+    conversation: bool = Field(
+        ...,
+        description="filed from a conversation, where the citizen was asked the 回访; "
+        "false: the centre phones",
+    )
+    satisfaction: str | None
+    suggestions: list[RoutingAlternative] = Field(
+        ..., description="the router's top categories, for 改派"
+    )
+    actions: list[str] = Field(
+        ...,
+        description="the centre's actions the order allows now: dispatch (改派, by "
+        "POST …/dispatch), approve_extension, refuse_extension, supervise, visit, "
+        "close (by POST …/actions)",
+    )
+
+
+class CentreQueue(BaseModel):
+    total: int = Field(
+        ..., description="orders waiting for the centre (for the reason asked)"
+    )
+    waiting: int = Field(
+        ..., description="orders waiting for the centre, whatever reason was asked"
+    )
+    counts: dict[str, int] = Field(
+        ..., description="orders per reason, all of them, whatever was asked"
+    )
+    orders: list[CentreQueueItem]
+
+
+class CategoryOut(BaseModel):
+    code: str
+    name: str
+    department_name: str = Field(..., description="the lead department (主办)")
+    level: str = Field(..., description="city, district or street: who handles it")
+    time_limit_days: int
+
+
+class CategoryList(BaseModel):
+    categories: list[CategoryOut]

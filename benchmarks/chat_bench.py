@@ -81,15 +81,21 @@ Send = Callable[[aiohttp.ClientSession, str, str], Awaitable[tuple[int, bool]]]
 
 
 def gateway_chat(urls: list[str]) -> Send:
+    """The widget's way: the first message of a conversation goes without a session,
+    the session the gateway issues is sent with the next."""
     cycle = itertools.cycle(urls)
+    issued: dict[str, str] = {}
 
     async def send(client: aiohttp.ClientSession, session: str, text: str):
-        async with client.post(
-            f"{next(cycle)}/api/v1/chat", json={"session_id": session, "text": text}
-        ) as answer:
+        body = {"text": text}
+        if session in issued:
+            body["session_id"] = issued[session]
+        async with client.post(f"{next(cycle)}/api/v1/chat", json=body) as answer:
             if answer.status != 200:
                 return answer.status, False
-            replies = (await answer.json())["replies"]
+            said = await answer.json()
+            issued[session] = said["session_id"]
+            replies = said["replies"]
         degraded = any(r["text"].startswith(UNAVAILABLE_PREFIX) for r in replies)
         return 200, degraded
 

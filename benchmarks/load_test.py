@@ -107,7 +107,9 @@ class Report:
     # idempotency key -> the session id its body carried: the key is stored only as a
     # keyed hash of the client's scope and the key (cases.idempotency), so the check
     # finds each request's rows by its session.
-    api_sessions: dict[str, str] = field(default_factory=dict)
+    api_sessions: dict[str, str | None] = field(default_factory=dict)
+    # The conversation each simulated session was issued, as the database keeps it.
+    stored_sessions: dict[str, str] = field(default_factory=dict)
     retries: Counter = field(default_factory=Counter)
     # chat session id -> the number the bot announced (None: the form did not finish)
     chat_applications: dict[str, str | None] = field(default_factory=dict)
@@ -182,6 +184,8 @@ class Citizen:
         self.complaints = complaints
         self.think_s = think_s
         self.run_id = uuid.uuid4().hex[:8]
+        # What the gateway issued for each of this citizen's conversations.
+        self.tokens: dict[str, str] = {}
 
     async def live(self, deadline: float) -> None:
         behaviours = (
@@ -245,6 +249,12 @@ class Citizen:
                 return
             reply = await self.say(session, answer or self.rng.choice(DISTRICTS))
 
+    async def _widget_session(self) -> str | None:
+        """A session as the widget holds one when the citizen files from it."""
+        session = self._session_id()
+        await self.say(session, "你好")
+        return self.tokens.get(session)
+
     async def api_application(self, deadline: float) -> None:
         body = {
             "service_code": self.rng.choice(APPLICATION_SERVICES),
@@ -253,7 +263,7 @@ class Citizen:
             "phone": PHONE,
             "district": self.rng.choice(DISTRICTS),
             "consent": True,
-            "session_id": self._session_id(),
+            "session_id": await self._widget_session(),
         }
         await self._create("application", "/api/v1/applications", body)
 
@@ -262,7 +272,7 @@ class Citizen:
             "description": self.rng.choice(self.complaints),
             "district": self.rng.choice(DISTRICTS),
             "anonymous": self.rng.random() < 0.5,
-            "session_id": self._session_id(),
+            "session_id": await self._widget_session(),
         }
         if not body["anonymous"]:
             body |= {"contact_name": self.rng.choice(NAMES), "contact_phone": PHONE}
@@ -272,12 +282,16 @@ class Citizen:
 
     async def say(self, session: str, text: str) -> str:
         await self._think()
-        answer = await self._post(
-            "chat", "/api/v1/chat", {"session_id": session, "text": text}
-        )
+        body = {"text": text}
+        if session in self.tokens:
+            body["session_id"] = self.tokens[session]
+        answer = await self._post("chat", "/api/v1/chat", body)
         if answer is None or answer.status_code != 200:
             return ""
-        texts = [r["text"] for r in answer.json()["replies"]]
+        said = answer.json()
+        self.tokens[session] = said["session_id"]
+        self.report.stored_sessions[session] = _stored_id(said["session_id"])
+        texts = [r["text"] for r in said["replies"]]
         if any(text.startswith(UNAVAILABLE_PREFIX) for text in texts):
             self.report.degraded += 1
         return "\n".join(texts)
@@ -291,7 +305,8 @@ class Citizen:
             else self.report.api_work_orders
         )
         found[key] = set()
-        self.report.api_sessions[key] = body["session_id"]
+        token = body["session_id"]
+        self.report.api_sessions[key] = _stored_id(token) if token else None
         await self._think()
         headers = {"Idempotency-Key": key}
         roll = self.rng.random()
@@ -400,10 +415,12 @@ def verify_exactly_once(database_url: str, report: Report) -> dict:
                 ("applications_api", Application, report.api_applications),
                 ("work_orders_api", WorkOrder, report.api_work_orders),
             ):
+                # A filing whose chat session could not be opened is not traced.
+                traced = {k: v for k, v in sent.items() if report.api_sessions[k]}
                 by_session = _rows_by_session(
-                    connection, model, [report.api_sessions[key] for key in sent]
+                    connection, model, [report.api_sessions[key] for key in traced]
                 )
-                for key, numbers in sent.items():
+                for key, numbers in traced.items():
                     found = by_session.get(report.api_sessions[key], [])
                     if len(found) > 1:
                         problems.append(f"{kind}: key {key} stored {len(found)} times")
@@ -417,8 +434,13 @@ def verify_exactly_once(database_url: str, report: Report) -> dict:
                 ("applications_chat", Application, report.chat_applications),
                 ("work_orders_chat", WorkOrder, report.chat_work_orders),
             ):
-                by_session = _rows_by_session(connection, model, list(said))
-                for session_id, number in said.items():
+                said_in = {
+                    report.stored_sessions[session]: number
+                    for session, number in said.items()
+                    if session in report.stored_sessions
+                }
+                by_session = _rows_by_session(connection, model, list(said_in))
+                for session_id, number in said_in.items():
                     found = by_session.get(session_id, [])
                     if len(found) > 1:
                         problems.append(f"{kind} {session_id}: {len(found)} stored")
@@ -442,6 +464,11 @@ def verify_exactly_once(database_url: str, report: Report) -> dict:
     finally:
         engine.dispose()
     return {"stored": dict(stored), "problems": problems}
+
+
+def _stored_id(token: str) -> str:
+    """The conversation a session token names, as the database keeps it."""
+    return token.rsplit(".", 2)[0]
 
 
 def _rows_by_session(connection, model, sessions: list[str]) -> dict[str, list[str]]:

@@ -6,9 +6,9 @@ command.
 Before Rasa starts, the patches of ``bot.rasa_fixes`` are installed (the subclass fixes
 come with the classes ``config.yml`` names), or, on another Rasa than the one they were
 written for, the server refuses to start; ``HOTLINE_RASA_FIXES=off`` runs Rasa as it
-comes. ``rasa run`` also gets one thread per TensorFlow pool (see
-``ONE_THREAD_PER_TENSORFLOW_POOL``), and every command imports TensorFlow without jax
-(``foundation/without_jax.py``): about 130 MB less.
+comes. Every log record is masked (``privacy.logs``). ``rasa run`` also gets one
+thread per TensorFlow pool (see ``ONE_THREAD_PER_TENSORFLOW_POOL``), and every command
+imports TensorFlow without jax (``foundation/without_jax.py``): about 130 MB less.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import sys
 
 from bot.rasa_fixes import RasaVersionError, install_fixes
 from foundation.without_jax import leave_out_jax
+from privacy.logs import mask_personal_data_in_logs
 
 # Rasa's TensorFlow settings (read by ``rasa run``). TensorFlow's default is a thread
 # per core in each of its two pools; a prediction here is a few milliseconds of small
@@ -37,6 +38,9 @@ def use_one_thread_per_tensorflow_pool() -> None:
 
 
 def main() -> None:
+    # Before Rasa sets up its loggers: its debug log prints messages, entities and
+    # slots, ID numbers among them.
+    mask_personal_data_in_logs()
     if sys.argv[1:2] == ["run"]:
         use_one_thread_per_tensorflow_pool()
     leave_out_jax()

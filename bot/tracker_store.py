@@ -30,6 +30,15 @@ Both hand each tracker they save to the gateway turn being handled
 (``SAVED_IN_THIS_TURN``), which ``bot.gateway_channel`` answers with: a tracker store
 sees every tracker Rasa's message processor saves, so no patch of the processor is
 needed (``hear_saved_trackers`` in ``bot/rasa_fixes/registry.py``).
+
+Both keep no personal data in clear (``privacy.tracker_events``, issue 25): each event
+is sealed as it is written (personal slots encrypted under ``HOTLINE_FIELD_KEY``,
+texts and entities masked), and the slots are restored by ``retrieve``, which Rasa's
+message processor reads a conversation with, so the running conversation gets its
+ID and phone numbers back. ``retrieve_full_tracker``, which only Rasa's HTTP API
+(``GET /conversations/{id}/tracker``, ``…/story``), ``rasa export`` and the markers
+read, gives the conversation as stored: masked texts, sealed slots. Rasa's own
+``SQLTrackerStore`` reads the rows as well, sealed.
 """
 
 from __future__ import annotations
@@ -41,11 +50,19 @@ from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
+from rasa.shared.core.conversation import Dialogue
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from foundation.db import autocommitting, inserts_in_one_statement
+from privacy.keys import field_cipher
+from privacy.tracker_events import (
+    SAID_SLOTS,
+    holds_sealed_values,
+    seal_events,
+    unseal_event,
+)
 
 # Set on a tracker by ``retrieve``: how many of its events are already in the table.
 STORED_EVENTS = "_events_already_stored"
@@ -69,11 +86,36 @@ def hand_to_the_turn(tracker: DialogueStateTracker) -> None:
 
 
 class GatewayInMemoryTrackerStore(InMemoryTrackerStore):
-    """Rasa's in-memory tracker store, handing each tracker it saves to the turn."""
+    """Rasa's in-memory tracker store, handing each tracker it saves to the turn and
+    keeping it sealed."""
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         hand_to_the_turn(tracker)
-        await super().save(tracker)
+        await self.stream_events(tracker)
+        # Rasa's serialise_tracker, with the events sealed.
+        dialogue = tracker.as_dialogue().as_dict()
+        dialogue["events"] = seal_events(dialogue["events"], field_cipher())
+        self.store[tracker.sender_id] = json.dumps(dialogue)
+
+    def deserialise_tracker(
+        self, sender_id: str, serialised_tracker: str | bytes
+    ) -> DialogueStateTracker | None:
+        """Rasa's, with the slots restored: what ``retrieve`` reads."""
+        dialogue = json.loads(serialised_tracker)
+        cipher = field_cipher()
+        dialogue["events"] = [unseal_event(e, cipher) for e in dialogue["events"]]
+        tracker = self.init_tracker(sender_id)
+        tracker.recreate_from_dialogue(Dialogue.from_parameters(dialogue))
+        return tracker
+
+    async def retrieve_full_tracker(
+        self, sender_id: str
+    ) -> DialogueStateTracker | None:
+        """The conversation as stored, sealed: for Rasa's HTTP API and exports."""
+        serialised = self.store.get(sender_id)
+        if serialised is None:
+            return None
+        return super().deserialise_tracker(sender_id, serialised)
 
 
 class CountingSQLTrackerStore(SQLTrackerStore):
@@ -95,8 +137,16 @@ class CountingSQLTrackerStore(SQLTrackerStore):
         serialised = await asyncio.to_thread(self._stored_events, sender_id)
         if not self.domain or not serialised:
             return None
+        cipher = field_cipher()
         tracker = DialogueStateTracker.from_dict(
-            sender_id, [json.loads(data) for data in serialised], self.domain.slots
+            sender_id,
+            [
+                unseal_event(json.loads(data), cipher)
+                if holds_sealed_values(data)
+                else json.loads(data)
+                for data in serialised
+            ],
+            self.domain.slots,
         )
         setattr(tracker, STORED_EVENTS, len(serialised))
         return tracker
@@ -105,8 +155,13 @@ class CountingSQLTrackerStore(SQLTrackerStore):
         hand_to_the_turn(tracker)
         await self.stream_events(tracker)
         stored = getattr(tracker, STORED_EVENTS, None)
+        said = {n: s.value for n, s in tracker.slots.items() if n in SAID_SLOTS}
         await asyncio.to_thread(
-            self._insert_new_events, tracker.sender_id, list(tracker.events), stored
+            self._insert_new_events,
+            tracker.sender_id,
+            list(tracker.events),
+            stored,
+            said,
         )
         # Good for one save: a tracker saved again is counted, as Rasa counts it.
         vars(tracker).pop(STORED_EVENTS, None)
@@ -120,27 +175,42 @@ class CountingSQLTrackerStore(SQLTrackerStore):
             )
 
     def _insert_new_events(
-        self, sender_id: str, events: list[Any], stored: int | None
+        self,
+        sender_id: str,
+        events: list[Any],
+        stored: int | None,
+        slots: dict[str, Any],
     ) -> None:
         if stored is not None and inserts_in_one_statement(
             self.engine, len(events) - stored
         ):
             with self._autocommitting.connect() as connection:
-                self._insert_rows(connection, sender_id, events[stored:])
+                self._insert_rows(connection, sender_id, events[stored:], slots)
             return
         with self.engine.begin() as connection:
             if stored is None:
                 stored = connection.execute(
                     self._latest_session_count, {"sender_id": sender_id}
                 ).scalar_one()
-            self._insert_rows(connection, sender_id, events[stored:])
+            self._insert_rows(connection, sender_id, events[stored:], slots)
 
     def _insert_rows(
-        self, connection: sa.engine.Connection, sender_id: str, events: list[Any]
+        self,
+        connection: sa.engine.Connection,
+        sender_id: str,
+        events: list[Any],
+        slots: dict[str, Any],
     ) -> None:
-        rows = [_row(sender_id, event.as_dict(), event.type_name) for event in events]
-        if rows:
-            connection.execute(self._insert, rows)
+        if not events:
+            return
+        sealed = seal_events(
+            [event.as_dict() for event in events], field_cipher(), slots=slots
+        )
+        rows = [
+            _row(sender_id, data, event.type_name)
+            for data, event in zip(sealed, events, strict=True)
+        ]
+        connection.execute(self._insert, rows)
 
 
 def _latest_session_events(events: sa.Table) -> sa.sql.Select:

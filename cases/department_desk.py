@@ -21,8 +21,16 @@ complete (with the 办理结果), return (with the reason) and request an extens
 and reason). Its queue holds the orders waiting for it, the nearest deadline first:
 the signing deadline for an order not yet signed, the handling deadline after.
 
+Its notices (``unit_notices``) are what the time-limit watch (``cases.time_limits``)
+told it: signing overdue, 80% of the handling time used, overdue and escalated (督办).
+Each was addressed to the unit by name when written, so the unit keeps seeing those it
+was sent even after an order is dispatched elsewhere (改派), marked as no longer in its
+queue; it never sees another unit's. A notice holds the order's number and dates only,
+no personal data.
+
 Public functions: ``unit_queue``, ``unit_view``, ``act``, ``deadline``,
-``unit_has_orders``; constants ``UNIT_ACTIONS``, ``QUEUE_STATUSES``, ``MAX_LIMIT``.
+``unit_has_orders``, ``unit_notices``; constants ``UNIT_ACTIONS``, ``QUEUE_STATUSES``,
+``MAX_LIMIT``, ``MAX_NOTICE_LIMIT``.
 """
 
 from __future__ import annotations
@@ -30,16 +38,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cases import lifecycle
+from cases import lifecycle, notifications
 from cases.disclosure import (
     ShownPerson,
     contact_shown,
     work_order_personal_fields,
     work_order_text_shown,
 )
-from cases.models import WorkOrder
+from cases.models import Notification, WorkOrder
 from cases.repositories import department as repository
 from cases.repositories import work_orders as work_order_repository
 from cases.workdays import add_working_days
@@ -57,6 +66,8 @@ MAX_LIMIT = 200
 NEAR_WORKING_DAYS = 1
 EXCERPT_CHARS = 80
 MAX_ACTOR_CHARS = 100
+DEFAULT_NOTICE_LIMIT = 30
+MAX_NOTICE_LIMIT = 100
 
 
 @dataclass(frozen=True)
@@ -103,6 +114,30 @@ class UnitView:
     deadline: Deadline | None
     actions: list[str]
     in_clear: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notice the centre sent the unit about one of its orders.
+
+    ``kind`` is "sign_overdue", "due_warning" or "overdue" (``cases.time_limits``);
+    ``in_queue`` says whether the order still waits for this unit, so that the notice
+    can open it (one dispatched elsewhere since, or done with, cannot be).
+    """
+
+    id: int
+    number: str
+    kind: str
+    text: str
+    created_at: dt.datetime
+    in_queue: bool
+
+
+@dataclass(frozen=True)
+class Notices:
+    notices: list[Notice]
+    # All the notices the unit was sent, beyond those listed too.
+    total: int
 
 
 def deadline(order: WorkOrder, today: dt.date) -> Deadline | None:
@@ -241,6 +276,52 @@ def act(
 def unit_has_orders(session: Session, unit: str) -> bool:
     """Whether any order was ever sent to ``unit``: a misspelt name has none."""
     return repository.unit_has_orders(session, unit)
+
+
+def unit_notices(
+    session: Session, unit: str, *, limit: int = DEFAULT_NOTICE_LIMIT
+) -> Notices:
+    """The notices sent to ``unit``, the newest first.
+
+    Args:
+        unit: the unit's name, as its token is scoped.
+        limit: at most this many, 1 to ``MAX_NOTICE_LIMIT``.
+
+    Raises:
+        ValidationFailed: the limit is out of bounds.
+    """
+    if not 1 <= limit <= MAX_NOTICE_LIMIT:
+        raise ValidationFailed("limit", f"between 1 and {MAX_NOTICE_LIMIT}")
+    addressed = (
+        Notification.audience == notifications.UNIT,
+        Notification.recipient == unit,
+    )
+    rows = session.execute(
+        select(Notification, WorkOrder.number, WorkOrder.unit_name, WorkOrder.status)
+        .join(WorkOrder, Notification.work_order_id == WorkOrder.id)
+        .where(*addressed)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(limit)
+    ).all()
+    listed = [
+        Notice(
+            id=notice.id,
+            number=number,
+            kind=notice.kind,
+            text=notice.text,
+            created_at=notice.created_at,
+            in_queue=handled_by == unit and status in QUEUE_STATUSES,
+        )
+        for notice, number, handled_by, status in rows
+    ]
+    total = (
+        len(listed)
+        if len(listed) < limit
+        else int(
+            session.scalar(select(func.count(Notification.id)).where(*addressed)) or 0
+        )
+    )
+    return Notices(listed, total)
 
 
 def _excerpt(order: WorkOrder) -> str:

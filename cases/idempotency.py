@@ -33,8 +33,11 @@ from foundation.errors import Conflict
 from foundation.settings import get_settings
 from privacy.encryption import derive_key
 
-# Fields of a request that are not part of it: the key itself, who sent it, and how.
-_NOT_FINGERPRINTED = frozenset({"idempotency_key", "idempotency_scope", "channel"})
+# Fields of a request that are not part of it: the key itself, who sent it, how, and
+# the language they are answered in.
+_NOT_FINGERPRINTED = frozenset(
+    {"idempotency_key", "idempotency_scope", "channel", "language"}
+)
 
 
 def session_scope(session_id: str) -> str:

@@ -218,8 +218,8 @@ def apply(
 
 
 def tell_citizen(session: Session, work_order: WorkOrder, now: dt.datetime) -> None:
-    """What the citizen hears of a step, on their channel: dispatch, signing, and on
-    completion the result with the 回访 question."""
+    """What the citizen hears of a step, on their channel and in their language:
+    dispatch, signing, and on completion the result with the 回访 question."""
     round_ = str(work_order.reopened_count or 0)
     if work_order.status == "completed":
         notifications.owe(
@@ -232,19 +232,15 @@ def tell_citizen(session: Session, work_order: WorkOrder, now: dt.datetime) -> N
             now,
         )
         return
-    said = {
-        "dispatched": f"您反映的问题（工单编号 {work_order.number}）已派至"
-        f"{work_order.unit_name or work_order.department.name}办理，"
-        f"答复期限为 {work_order.due_date.isoformat()}。",
-        "signed": f"{work_order.unit_name or work_order.department.name}已签收"
-        f"您的工单 {work_order.number}，正在办理。",
-    }.get(work_order.status)
+    # A returned order sent on (改派) is news again: the citizen hears of the new unit.
+    returns = sum(1 for update in work_order.updates if update.action == "return")
+    said = _progress_text(work_order, redispatched=returns > 0)
     if said:
         notifications.owe(
             session,
             work_order,
             "status",
-            f"{work_order.status}-{round_}",
+            f"{work_order.status}-{round_}" + (f"-r{returns}" if returns else ""),
             notifications.CITIZEN,
             said,
             now,
@@ -252,12 +248,67 @@ def tell_citizen(session: Session, work_order: WorkOrder, now: dt.datetime) -> N
 
 
 def visit_question(work_order: WorkOrder) -> str:
-    """The 回访: the result, and how satisfied the citizen is with it."""
-    result = (work_order.result or "").rstrip("。.！!；;，, ") or "请见承办单位答复"
+    """The 回访: the result, and how satisfied the citizen is with it.
+
+    The result is quoted as the unit wrote it, in Chinese: an English reader is told so,
+    rather than given a translation nobody checked.
+    """
+    result = (work_order.result or "").rstrip("。.！!；;，, ")
+    if work_order.language == "en":
+        return (
+            f"Your report (work order {work_order.number}) has been handled. "
+            + (
+                f"The handling unit's reply, in Chinese: {result}. "
+                if result
+                else "The handling unit has replied to it. "
+            )
+            + 'How satisfied are you with the result? Reply "satisfied", '
+            '"basically satisfied" or "dissatisfied"; you may add a comment.'
+        )
     return (
         f"您反映的问题（工单编号 {work_order.number}）已办结。办理结果："
-        f"{result}。请您对办理结果进行评价："
+        f"{result or '请见承办单位答复'}。请您对办理结果进行评价："
         "回复“满意”“基本满意”或“不满意”，也可以留下您的意见。"
+    )
+
+
+def _progress_text(work_order: WorkOrder, redispatched: bool) -> str | None:
+    unit = work_order.unit_name or work_order.department.name
+    if work_order.language == "en":
+        unit_en = _unit_in_english(work_order)
+        return {
+            "dispatched": f"Your report (work order {work_order.number}) has been "
+            f"{'passed on' if redispatched else 'sent'} to {unit_en}, which is to "
+            f"reply by {work_order.due_date.isoformat()}.",
+            "signed": f"{unit_en[0].upper()}{unit_en[1:]} has accepted your work "
+            f"order {work_order.number} and is handling it.",
+        }.get(work_order.status)
+    return {
+        "dispatched": f"您反映的问题（工单编号 {work_order.number}）已"
+        f"{'改派' if redispatched else '派'}至{unit}办理，"
+        f"答复期限为 {work_order.due_date.isoformat()}。",
+        "signed": f"{unit}已签收您的工单 {work_order.number}，正在办理。",
+    }.get(work_order.status)
+
+
+def _unit_in_english(work_order: WorkOrder) -> str:
+    """The handling unit for an English reader: what it is in English, its name as it
+    signs in brackets (units below the city have no official English name)."""
+    department = work_order.department
+    unit = work_order.unit_name or department.name
+    if work_order.unit_level == "street":
+        kind = "town government" if unit.endswith("人民政府") else "sub-district office"
+        return f"the local {kind} ({unit})"
+    if work_order.unit_level == "district":
+        return (
+            f"the district office of the {department.name_en} ({unit})"
+            if department.name_en
+            else f"the district office responsible ({unit})"
+        )
+    return (
+        f"the {department.name_en} ({unit})"
+        if department.name_en
+        else f"the department responsible ({unit})"
     )
 
 

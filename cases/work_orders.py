@@ -40,6 +40,8 @@ class WorkOrderRequest:
     anonymous: bool = False
     channel: str = "web"
     session_id: str | None = None
+    # The language the citizen is told of the order's progress in ("zh" or "en").
+    language: str = "zh"
     idempotency_key: str | None = None
     # Who sent the key (cases.idempotency): a key counts only within its scope.
     idempotency_scope: str | None = None
@@ -156,6 +158,7 @@ def file_work_order(
         due_date=add_working_days(now.date(), category.time_limit_days),
         channel=request.channel,
         session_id=request.session_id,
+        language="en" if request.language == "en" else "zh",
         idempotency_key=key,
         request_fingerprint=request_fingerprint if key else None,
         created_at=now,

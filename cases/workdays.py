@@ -22,6 +22,8 @@ def _calendar(year: int) -> Any:
     return holidays.country_holidays("CN", years=range(year - 1, year + 2))
 
 
+# A sweep asks about the same few hundred days for every open order.
+@lru_cache(maxsize=4096)
 def is_working_day(day: dt.date) -> bool:
     """Monday to Friday unless a public holiday, and the 调休 weekends."""
     return bool(_calendar(day.year).is_working_day(day))

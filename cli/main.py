@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli import db, kb, places, privacy, routing, run, users, worker
+from cli import db, kb, places, privacy, routing, run, trackers, users, worker
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -19,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     privacy.register(commands)
     routing.register(commands)
     run.register(commands)
+    trackers.register(commands)
     users.register(commands)
     worker.register(commands)
     return parser

@@ -1,4 +1,5 @@
-"""``hotline worker``: the work-order follow-up (time limits, 回访, notifications) now.
+"""``hotline worker``: the work-order follow-up (time limits, 回访, notifications, and
+the day's retention purge) now.
 
 The gateways run it every minute on their own; this runs it on demand (an operator, a
 cron job, a test with its own clock), under the same lease.
@@ -52,6 +53,13 @@ def _work(args: argparse.Namespace) -> int:
                 f"overdue {report.overdue}, 回访 asked {report.visits_asked}; "
                 f"sent {done.sent}, failed {done.failed}"
             )
+            if done.purge is not None:
+                before = f"{done.purge.before:%Y-%m-%d %H:%M}"
+                print(
+                    f"retention purge (last active before {before}): "
+                    f"{done.purge.total} row(s) anonymised"
+                    + ("; more next round" if done.purge.more else "")
+                )
         if args.once:
             return 0
         time.sleep(interval)

@@ -18,6 +18,14 @@ Public modules and functions:
 - ``prefill``: ``prefill_work_order(session, router, text)``, the work-order draft a
   call transcript fills (category, unit, district, street, address, when, demand).
 - ``feedback``: ``record_feedback``.
+- ``retention``: ``purge(session, before=...)`` (anonymise finished cases and
+  conversations past ``HOTLINE_RETENTION_DAYS``; ``dry_run``, ``limit``),
+  ``purge_daily`` (the scheduler's, once a day), ``cutoff``, ``PurgeReport``.
+- ``citizen_rights``: ``export_personal_data(session, phone, operator=...)`` and
+  ``erase_personal_data(session, phone, operator=..., reason=...)``, found by the
+  phone's keyed hash, audited, an erasure leaving a tombstone.
+- ``follow_up``: ``run_due_work`` (time limits, notifications, the day's purge, under
+  the scheduler's lease).
 - ``analytics``: ``dashboard(session, day)``.
 - ``models``: ``ConversationMessage``, ``Handoff``, ``Feedback``.
 """

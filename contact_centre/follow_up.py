@@ -1,8 +1,11 @@
-"""The centre's follow-up after filing: time limits watched, citizens and units told.
+"""The centre's follow-up after filing: time limits watched, citizens and units told,
+and once a day personal data past its retention anonymised.
 
 Every gateway replica runs ``run_due_work`` on a timer (``HOTLINE_WORKER_INTERVAL_S``),
 and ``hotline worker`` runs it on demand; only the holder of the database lease works, so
-several replicas never sweep or send twice. A web or mini-program citizen finds a
+several replicas never sweep or send twice. The day's purge (``retention.purge_daily``)
+runs in batches under the same lease until nothing is due, and its day's row keeps it
+to once a day whichever replica holds the lease. A web or mini-program citizen finds a
 notification in their conversation (the widget shows it when they come back); a WeChat
 citizen gets a customer-service message through wechatpy's client, at the configured
 API address (so the tests can stand a fake WeChat in its place).
@@ -20,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from cases import notifications, time_limits
 from cases.models import Notification
+from contact_centre import retention
 from contact_centre.conversations import record_message
 from foundation import clock
 from foundation.db import session_scope
@@ -39,6 +43,8 @@ class FollowUp:
     sweep: time_limits.SweepReport | None = None
     sent: int = 0
     failed: int = 0
+    # This round's batch of the day's purge; None once the day's purge is done.
+    purge: retention.PurgeReport | None = None
 
 
 def run_due_work(
@@ -49,7 +55,8 @@ def run_due_work(
     now: dt.datetime | None = None,
     senders: Mapping[str, Callable[[Notification], None]] | None = None,
 ) -> FollowUp:
-    """Sweep the time limits and deliver what is owed, if this process holds the lease.
+    """Sweep the time limits, deliver what is owed and purge what is past its
+    retention (once a day), if this process holds the lease.
 
     Args:
         holder: names this process (host and pid), to keep its lease.
@@ -71,7 +78,11 @@ def run_due_work(
         sent, failed = notifications.deliver(session, channels, now=now)
     if failed:
         logger.warning("%d notification(s) could not be sent; they are retried", failed)
-    return FollowUp(True, report, sent, failed)
+    with session_scope(engine) as session:
+        purged = retention.purge_daily(session, now)
+    if purged is not None and purged.total:
+        logger.info("retention purge: %s", purged.counts)
+    return FollowUp(True, report, sent, failed, purged)
 
 
 def wechat_sender(settings: Settings) -> Callable[[Notification], None] | None:

@@ -1,4 +1,10 @@
-"""Database schema of the contact centre: transcripts, hand-offs and ratings."""
+"""Database schema of the contact centre: transcripts, hand-offs and ratings.
+
+What citizens and the assistant said is encrypted at rest
+(``privacy.columns.EncryptedText``, docs/privacy.md): a message's text and the message a
+hand-off was asked with. Neither can be compared or searched in SQL; read the rows and
+look at the text in Python.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped
 
 from foundation.orm import Base
+from privacy.columns import EncryptedText
 
 HANDOFF_STATUSES = ("waiting", "active", "returned")
 SENDERS = ("citizen", "bot", "agent")
@@ -53,7 +60,8 @@ class Handoff(Base):
     id: Mapped[int] = Column(Integer, primary_key=True)
     session_id: Mapped[str] = Column(String(128), nullable=False, index=True)
     status: Mapped[str] = Column(String(16), nullable=False, default="waiting")
-    reason = Column(Text)
+    # What the citizen said when asking (an emergency's message): encrypted.
+    reason = Column(EncryptedText)
     language: Mapped[str] = Column(String(8), nullable=False, default="zh")
     channel: Mapped[str] = Column(String(32), nullable=False, default="web")
     urgent: Mapped[bool] = Column(
@@ -78,7 +86,7 @@ class ConversationMessage(Base):
     id: Mapped[int] = Column(Integer, primary_key=True)
     session_id: Mapped[str] = Column(String(128), nullable=False, index=True)
     sender: Mapped[str] = Column(String(16), nullable=False)
-    text: Mapped[str] = Column(Text, nullable=False)
+    text: Mapped[str] = Column(EncryptedText, nullable=False)
     payload: Mapped[dict[str, Any] | None] = Column(JSON)
     intent = Column(String(64))
     confidence = Column(Float)

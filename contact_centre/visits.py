@@ -39,9 +39,21 @@ _ANSWER = re.compile(
 )
 MAX_ANSWER_CHARS = 200
 REPLIES = {
-    "thanks": "感谢您的评价！工单 {number} 的回访已完成，如有新的问题欢迎随时联系12345。",
-    "reopened": "已收到您的意见。工单 {number} 将退回承办单位重新办理，办理结果会再告知您。",
-    "escalated": "已收到您的意见。工单 {number} 已转督办，热线将继续跟进，直到问题解决。",
+    "zh": {
+        "thanks": "感谢您的评价！工单 {number} 的回访已完成，如有新的问题欢迎随时联系12345。",
+        "reopened": "已收到您的意见。工单 {number} 将退回承办单位重新办理，办理结果会再告知您。",
+        "escalated": "已收到您的意见。工单 {number} 已转督办，热线将继续跟进，直到问题解决。",
+    },
+    "en": {
+        "thanks": "Thank you for your feedback. The follow-up on work order {number} "
+        "is complete; contact 12345 whenever you need us again.",
+        "reopened": "Thank you; we have noted your view. Work order {number} goes "
+        "back to the handling unit to be dealt with again, and we will tell you the "
+        "result.",
+        "escalated": "Thank you; we have noted your view. Work order {number} has "
+        "been escalated for supervision, and the hotline will follow it until the "
+        "problem is solved.",
+    },
 }
 
 
@@ -97,4 +109,5 @@ def answer_visit(
         reply = "reopened"
     else:
         reply = "escalated"
-    return VisitAnswer(order.number, degree, REPLIES[reply].format(number=order.number))
+    said = REPLIES["en" if order.language == "en" else "zh"][reply]
+    return VisitAnswer(order.number, degree, said.format(number=order.number))

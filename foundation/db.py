@@ -6,6 +6,7 @@ read and write through the session they are given and never commit.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -51,7 +52,7 @@ def make_engine(url: str, connections: int | None = None) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = _sqlite_file(parsed)
         if database:
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            _create_privately(Path(database))
         # SQLAlchemy 1.4 opens a new file connection per session (NullPool); a pool,
         # 2.0's default, saves the open and the pragmas on every request.
         pool: _PoolOptions = {"poolclass": QueuePool, **limit} if database else {}
@@ -76,6 +77,30 @@ def engine_of_its_own(engine: Engine) -> Engine:
     if url.get_backend_name() == "sqlite" and _sqlite_file(url) is None:
         return engine  # an in-memory database exists only through its own engine
     return make_engine(url.render_as_string(hide_password=False), connections=1)
+
+
+def _create_privately(database: Path) -> None:
+    """Create a SQLite database's file readable by its owner alone (0600), and the
+    directories missing on its way (``var/``) likewise (0700).
+
+    It holds citizens' personal data (encrypted, but not all of it: docs/privacy.md).
+    Made empty here, before SQLite opens it, so that it never exists with the umask's
+    mode; SQLite gives its ``-wal`` and ``-shm`` files the database's own mode. Files
+    and directories that already exist are left as they are.
+    """
+    missing = [d for d in (database.parent, *database.parent.parents) if not d.exists()]
+    for directory in reversed(missing):
+        try:
+            directory.mkdir(mode=0o700)
+        except FileExistsError:
+            continue  # another process made it meanwhile
+        os.chmod(directory, 0o700)  # whatever the umask
+    try:
+        descriptor = os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.fchmod(descriptor, 0o600)
+    os.close(descriptor)
 
 
 def _sqlite_file(url: URL) -> str | None:

@@ -6,6 +6,8 @@ fresh clone runs with no configuration; production overrides them by environment
 
 from __future__ import annotations
 
+import base64
+import binascii
 import ipaddress
 import re
 from functools import lru_cache
@@ -19,6 +21,16 @@ PLACEHOLDER_SECRET = "change-me-in-production"
 # A token sent in a header and written into Rasa's endpoints file (where ``${`` would be
 # substituted): URL-safe characters only, and long enough that guessing is hopeless.
 _TOKEN = re.compile(r"[A-Za-z0-9._~+/=-]{32,}")
+# The field key is 32 random bytes in base64 (privacy.encryption.load_key reads it).
+FIELD_KEY_BYTES = 32
+_MAKE_FIELD_KEY = (
+    "python -c 'import base64, secrets; "
+    "print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())'"
+)
+
+
+# The bounds of HOTLINE_RETENTION_DAYS.
+MIN_RETENTION_DAYS, MAX_RETENTION_DAYS = 30, 3650
 
 
 class Settings(BaseSettings):
@@ -83,6 +95,15 @@ class Settings(BaseSettings):
     # How long an agent's or admin's bearer token is valid (privacy/auth.py): after it,
     # the token is refused like an unknown one and its holder asks for a new one.
     token_ttl_days: int = 90
+    # The master key of the personal fields encrypted at rest and of their lookup
+    # hashes (privacy/keys.py, docs/privacy.md): 32 random bytes in base64. Required
+    # outside dev; in dev, unset, it is derived from secret_key, so a fresh clone runs
+    # (and changing the secret key there makes the stored personal data unreadable).
+    field_key: SecretStr | None = None
+    # How long a finished case and a conversation are kept with their personal data,
+    # in days since they were last active (contact_centre/retention.py,
+    # docs/privacy.md): then the daily purge anonymises them. Open cases are kept.
+    retention_days: int = 180
 
     class Config:
         env_prefix = "HOTLINE_"
@@ -96,7 +117,7 @@ class Settings(BaseSettings):
             raise ValueError("set HOTLINE_SECRET_KEY to a real secret outside dev")
         return value
 
-    @validator("internal_token", "metrics_token", pre=True)
+    @validator("internal_token", "metrics_token", "field_key", pre=True)
     def _unset_when_empty(cls, value: Any) -> Any:
         # An empty variable (compose's ``${X:-}``) means unset.
         return value or None
@@ -118,16 +139,60 @@ class Settings(BaseSettings):
             raise ValueError("set HOTLINE_INTERNAL_TOKEN outside dev")
         return value
 
+    @validator("field_key")
+    def _field_key_is_32_bytes(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _is_a_field_key(value.get_secret_value()):
+            raise ValueError(
+                f"must be {FIELD_KEY_BYTES} random bytes in base64, e.g. "
+                + _MAKE_FIELD_KEY
+            )
+        return value
+
+    @validator("field_key", always=True)
+    def _require_field_key_outside_dev(
+        cls, value: SecretStr | None, values: dict[str, Any]
+    ) -> SecretStr | None:
+        if value is None and values.get("environment") != "dev":
+            raise ValueError(
+                "set HOTLINE_FIELD_KEY outside dev (personal data is encrypted under "
+                "it), e.g. " + _MAKE_FIELD_KEY
+            )
+        return value
+
     @validator("token_ttl_days")
     def _token_lifetime_is_positive(cls, value: int) -> int:
         if not 1 <= value <= 3650:
             raise ValueError("a token lives between 1 and 3650 days")
         return value
 
+    @validator("retention_days")
+    def _retention_is_a_month_to_ten_years(cls, value: int) -> int:
+        # Under a month, a closed order's 回访, 重办 or review could find its details
+        # gone; past ten years is no retention at all.
+        if not MIN_RETENTION_DAYS <= value <= MAX_RETENTION_DAYS:
+            raise ValueError(
+                f"personal data is kept between {MIN_RETENTION_DAYS} and "
+                f"{MAX_RETENTION_DAYS} days"
+            )
+        return value
+
     @validator("trusted_proxies", each_item=True)
     def _proxy_is_an_address_or_network(cls, value: str) -> str:
         ipaddress.ip_network(value, strict=False)  # a ValueError names the bad one
         return value
+
+
+def _is_a_field_key(text: str) -> bool:
+    """Whether ``text`` is 32 bytes in base64, URL-safe or standard, padded or not."""
+    text = text.strip()
+    try:
+        raw = base64.b64decode(
+            text.replace("-", "+").replace("_", "/") + "=" * (-len(text) % 4),
+            validate=True,
+        )
+    except (binascii.Error, ValueError):
+        return False
+    return len(raw) == FIELD_KEY_BYTES
 
 
 @lru_cache

@@ -45,6 +45,9 @@ from harness.servers import PostgresCluster, free_port, postgres_cluster, redis_
 
 # Not a placeholder, so that production mode accepts it; the servers are throw-away.
 SECRET_KEY = "load-test-secret-not-a-placeholder"
+# The personal fields' key production mode requires: 32 bytes in base64, fixed, since
+# the throw-away database outlives no run.
+FIELD_KEY = "bG9hZC10ZXN0LWZpZWxkLWtleS0zMi1ieXRlcy0hISE="
 # Generous limits: every simulated citizen comes from 127.0.0.1, and one simulated agent
 # asks for suggestions far faster than a person could.
 LOAD_RATE_LIMITS = {
@@ -138,6 +141,7 @@ class Topology:
         """What the description leaves to the environment, and the test's additions."""
         return {
             "HOTLINE_SECRET_KEY": SECRET_KEY,
+            "HOTLINE_FIELD_KEY": FIELD_KEY,
             "HOTLINE_INTERNAL_TOKEN": self.internal_token,
             **LOAD_RATE_LIMITS,
             **self.extra_env,
@@ -154,6 +158,7 @@ class Topology:
         return Settings(
             environment="production",
             secret_key=SECRET_KEY,
+            field_key=FIELD_KEY,
             internal_token=self.internal_token,
             database_url=described.database_url,
             tracker_store_url=described.tracker_store_url,

@@ -8,12 +8,16 @@ were), which record, which of its fields, when, and from where (the client's add
 and the request). What counts as a personal field of a case is ``cases.disclosure``'s
 business; this module records what it is told.
 
+An operator at the command line who exports or erases a citizen's data
+(``hotline privacy export``, ``erase``) holds no token: ``record_operator_access``
+records them by the name they give, with the role ``operator``.
+
 The log is read by admins only (``GET /api/v1/admin/audit``) and by operators
 (``hotline privacy audit``), through ``query_access``: newest first, filtered, and
 bounded (``MAX_LIMIT``) so that a query never reads the whole log into memory.
 
-Public functions: ``record_access``, ``query_access``; constants ``RECORD_KINDS``,
-``DEFAULT_LIMIT``, ``MAX_LIMIT``.
+Public functions: ``record_access``, ``record_operator_access``, ``query_access``;
+constants ``RECORD_KINDS``, ``DEFAULT_LIMIT``, ``MAX_LIMIT``.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from sqlalchemy.orm import Session
 from foundation import clock
 from foundation.errors import ValidationFailed
 from privacy.auth import Staff
-from privacy.models import AccessRecord
+from privacy.models import OPERATOR, AccessRecord
 from privacy.repositories import audit as repository
 
 # A hand-off's transcript is recorded by the hand-off's id, not by the conversation's
@@ -59,6 +63,69 @@ def record_access(
     Returns:
         The new entry, or None when no personal field was shown.
     """
+    return _record(
+        session,
+        staff.token_id,
+        staff.name,
+        staff.role,
+        kind=kind,
+        record=record,
+        fields=fields,
+        client_address=client_address,
+        via=via,
+        now=now,
+    )
+
+
+def record_operator_access(
+    session: Session,
+    operator: str,
+    *,
+    kind: str,
+    record: str,
+    fields: Sequence[str],
+    via: str,
+    now: dt.datetime | None = None,
+) -> AccessRecord | None:
+    """Record that an operator at the command line handled ``fields`` of a record.
+
+    Args:
+        operator: the name the operator gave (``--operator``); they hold no token.
+        via: the command, e.g. ``"hotline privacy export"``.
+
+    Returns:
+        The new entry, or None when no personal field was concerned.
+    """
+    operator = operator.strip()
+    if not operator:
+        raise ValidationFailed("operator", "name who does this")
+    return _record(
+        session,
+        None,
+        operator,
+        OPERATOR,
+        kind=kind,
+        record=record,
+        fields=fields,
+        client_address=None,
+        via=via,
+        now=now,
+    )
+
+
+def _record(
+    session: Session,
+    token_id: int | None,
+    name: str,
+    role: str,
+    *,
+    kind: str,
+    record: str,
+    fields: Sequence[str],
+    client_address: str | None,
+    via: str | None,
+    now: dt.datetime | None,
+) -> AccessRecord | None:
     if kind not in RECORD_KINDS:
         raise ValidationFailed("kind", f"one of {', '.join(RECORD_KINDS)}")
     if not fields:
@@ -67,9 +134,9 @@ def record_access(
         session,
         AccessRecord(
             at=now or clock.now(),
-            token_id=staff.token_id,
-            actor_name=staff.name[:100],
-            actor_role=staff.role,
+            token_id=token_id,
+            actor_name=name[:100],
+            actor_role=role,
             record_kind=kind,
             record=record[:128],
             fields=sorted(set(fields)),

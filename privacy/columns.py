@@ -2,10 +2,14 @@
 
 A model declares ``phone = Column(EncryptedText)``; the ORM and Core then read and write
 clear text, while the table holds ``privacy.encryption`` tokens. The cipher is not known
-when models are imported, so the type asks for it on each use through a provider set
-once at start-up::
+when models are imported, so the type asks a provider for it on each use. The provider
+is ``privacy.keys.field_cipher``, the cipher under the settings' ``HOTLINE_FIELD_KEY``,
+from the start: every process that maps the models (the gateway, the action server,
+the command line, the worker, migrations, tests, benchmarks) encrypts under the key its
+settings name without having to remember to say so. ``set_cipher_provider`` puts
+another in its place (a test's own key), or none, which refuses every read and write::
 
-    set_cipher_provider(lambda: FieldCipher(settings.field_key))
+    previous = set_cipher_provider(lambda: FieldCipher(key))
 
 An encrypted column cannot be compared with a value (each encryption differs): store a
 ``lookup_hash`` beside it and filter on that. Comparing anyway raises at once rather
@@ -22,32 +26,44 @@ from sqlalchemy.sql import operators
 from sqlalchemy.types import Text, TypeDecorator
 
 from privacy.encryption import EncryptionError, FieldCipher
+from privacy.keys import field_cipher
 
-_provider: Callable[[], FieldCipher] | None = None
+
+def _settings_cipher() -> FieldCipher:
+    return field_cipher()
+
+
+_provider: Callable[[], FieldCipher] | None = _settings_cipher
 
 # The only comparisons that need no clear value.
 _NULL_TESTS = frozenset({operators.is_, operators.is_not})
 
 
-def set_cipher_provider(provider: Callable[[], FieldCipher] | None) -> None:
+def set_cipher_provider(
+    provider: Callable[[], FieldCipher] | None,
+) -> Callable[[], FieldCipher] | None:
     """Tell every ``EncryptedText`` column where its cipher comes from (None: nowhere).
 
     Args:
         provider: called on each read and write; cache the cipher inside it.
+
+    Returns:
+        The provider it replaces, to put back (the settings' cipher at first).
     """
     global _provider
-    _provider = provider
+    previous, _provider = _provider, provider
+    return previous
 
 
 def current_cipher() -> FieldCipher:
-    """The cipher of the provider set at start-up.
+    """The cipher of the current provider.
 
     Raises:
-        EncryptionError: no provider was set.
+        EncryptionError: the provider was taken away (``set_cipher_provider(None)``).
     """
     if _provider is None:
         raise EncryptionError(
-            "no field cipher: call privacy.columns.set_cipher_provider at start-up"
+            "no field cipher: privacy.columns.set_cipher_provider was given None"
         )
     return _provider()
 

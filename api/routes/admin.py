@@ -20,7 +20,8 @@ KIND_PATTERN = "^(" + "|".join(RECORD_KINDS) + ")$"
 class AccessOut(BaseModel):
     id: int
     at: LocalTime
-    token_id: int
+    # None for an operator at the command line (role "operator"), who holds no token.
+    token_id: int | None
     actor: str
     role: str
     kind: str

@@ -1,4 +1,6 @@
-"""What hotline agents use: suggestions while on a call, and the hand-off queue."""
+"""What hotline agents use: suggestions while on a call, the hand-off queue, the
+dispatch review, and the orders units send back to the centre (``/centre-queue``:
+returned, extension requests, overdue and escalated, 回访 and 结案 to do)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,14 @@ from api.rasa_client import RasaClient
 from api.routes.cases import work_order_public
 from api.schemas import (
     AgentReply,
+    CategoryList,
+    CategoryOut,
     CentreActionIn,
+    CentreQueue,
+    CentreQueueItem,
+    CentreReason,
+    CentreRemarkOut,
+    DeadlineOut,
     DispatchDecision,
     HandoffList,
     HandoffOut,
@@ -28,7 +37,9 @@ from api.schemas import (
     SuggestResponse,
     WorkOrderPublic,
 )
-from cases.lifecycle import CENTRE, Step, apply
+from cases import centre_desk
+from cases.centre_desk import CentreEntry, Remark
+from cases.lifecycle import CENTRE, STATUS_TEXT, Step, apply
 from cases.routing.router import complaint_router
 from cases.work_orders import dispatch_work_order, review_queue
 from contact_centre import conversations
@@ -299,3 +310,122 @@ def centre_action(
         ),
     )
     return work_order_public(order)
+
+
+def _remark(remark: Remark | None) -> CentreRemarkOut | None:
+    if remark is None:
+        return None
+    return CentreRemarkOut(actor=remark.actor, at=remark.at, note=remark.note)
+
+
+def _centre_item(entry: CentreEntry) -> CentreQueueItem:
+    order = entry.order
+    deadline = entry.deadline
+    return CentreQueueItem(
+        number=order.number,
+        category=order.category.code,
+        category_name=order.category.name,
+        department_name=order.department.name,
+        unit_name=order.unit_name,
+        unit_level=order.unit_level,
+        district=order.district,
+        street=order.street,
+        status=order.status,
+        status_text=STATUS_TEXT["zh"][order.status],
+        excerpt=entry.excerpt,
+        created_at=order.created_at,
+        updated_at=order.updated_at,
+        due_date=order.due_date,
+        reasons=list(entry.reasons),
+        returned=_remark(entry.returned),
+        extension_days=order.extension_days,
+        extension=_remark(entry.extension),
+        extended_due=entry.extended_due,
+        deadline=(
+            DeadlineOut(kind=deadline.kind, due=deadline.due, urgency=deadline.urgency)
+            if deadline
+            else None
+        ),
+        supervision_count=order.supervision_count or 0,
+        supervised_at=order.supervised_at,
+        reopened_count=order.reopened_count or 0,
+        result=entry.result,
+        completed_at=order.completed_at,
+        conversation=bool(order.session_id),
+        satisfaction=order.satisfaction,
+        suggestions=order.routing_suggestions or [],
+        actions=list(entry.actions),
+    )
+
+
+@router.get(
+    "/centre-queue",
+    response_model=CentreQueue,
+    summary="Orders waiting for the centre: 退回, 延期, 超期, 督办, 回访, 结案",
+    responses={
+        401: {"description": "no valid bearer token"},
+        403: {"description": "not an agent's or admin's token"},
+        422: {"description": "an unknown reason, or the limit out of bounds"},
+    },
+)
+def centre_queue(
+    reason: CentreReason | None = Query(
+        None, description="only the orders waiting for this reason"
+    ),
+    limit: int = Query(centre_desk.DEFAULT_LIMIT, ge=1, le=centre_desk.MAX_LIMIT),
+    db: Session = Depends(get_db, scope="function"),
+    agent: ApiToken = Depends(require_agent),
+) -> CentreQueue:
+    """What units send back and time limits raise, for an agent to decide:
+
+    - ``returned``: returned by its unit (退回) with the reason: dispatch it again
+      (改派, ``POST …/dispatch`` with the same category or another) or close it;
+    - ``extension``: the unit asks for working days (延期): ``approve_extension``, or
+      ``refuse_extension`` with the reason;
+    - ``overdue``: past its signing or handling time limit: ``supervise`` (督办);
+    - ``supervised``: escalated and still open, followed until handled;
+    - ``visit``: completed and the 回访 not recorded: at once for an order filed
+      without a conversation, after two working days for a citizen asked in the chat;
+      ``visit`` with the citizen's answer, or ``close``;
+    - ``close``: visited, waiting to be closed (结案).
+
+    Listed by reason in that order, the longest untouched first; each order once,
+    with all its reasons. ``counts`` gives every reason's figure whatever was asked.
+    Personal data masked: acting needs none (reading an order in full is the audited
+    ``GET /api/v1/work-orders/{number}``)."""
+    found = centre_desk.centre_queue(db, reason=reason, limit=limit)
+    return CentreQueue(
+        total=found.total,
+        waiting=found.waiting,
+        counts=found.counts,
+        orders=[_centre_item(entry) for entry in found.entries],
+    )
+
+
+@router.get(
+    "/categories",
+    response_model=CategoryList,
+    summary="The work-order categories an order may be dispatched to",
+    responses={
+        401: {"description": "no valid bearer token"},
+        403: {"description": "not an agent's or admin's token"},
+    },
+)
+def categories(
+    db: Session = Depends(get_db, scope="function"),
+    agent: ApiToken = Depends(require_agent),
+) -> CategoryList:
+    """Every category with its lead department, the level that handles it (city,
+    district, street) and its time limit in working days: the choices of 改派."""
+    return CategoryList(
+        categories=[
+            CategoryOut(
+                code=category.code,
+                name=category.name,
+                department_name=category.department.name,
+                level=category.level,
+                time_limit_days=category.time_limit_days,
+            )
+            for category in centre_desk.dispatch_categories(db)
+        ]
+    )

@@ -13,11 +13,21 @@ a ``Referer``); a wrong proof and an unknown number get the same 404, and a numb
 failed too often (five times in an hour, ten in a day) gets 429 whoever asks.
 ``GET …/{number}`` is for agents and admins with their bearer token, and shows the
 record in full.
+
+A filing (or a rating) is linked to a chat conversation by ``session_id`` only with
+proof: the session id the gateway issued to the chat client (``privacy.chat_sessions``),
+or, from an agent or admin with their bearer token, the id a conversation is stored
+under (the console files for the conversation it holds). Anything else is refused
+with 422: a citizen's progress notices must never be sent into someone else's
+conversation. The channel is the linked conversation's (``web``, ``miniprogram``,
+``wechat``), or ``api`` for a filing linked to none; no header decides it.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Header, Request
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -62,7 +72,8 @@ from cases.work_orders import (
 from contact_centre.feedback import record_feedback
 from knowledge_base.search.engine import SearchEngine
 from privacy.auth import authenticate
-from privacy.models import ApiToken
+from privacy.chat_sessions import MINIPROGRAM, WEB, channel_of, open_session
+from privacy.models import CENTRE_ROLES, ApiToken
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 IdempotencyKey = Header(None, alias="Idempotency-Key", max_length=128)
@@ -82,19 +93,32 @@ STAFF_RESPONSES: dict[int | str, dict] = {
 CREATE_RESPONSES: dict[int | str, dict] = {
     409: {
         "description": "this client already used the Idempotency-Key with another body"
-    }
+    },
+    422: {
+        "description": "among others: a session_id the client cannot show is its own"
+    },
 }
+# The channel of what is filed through the API without a conversation.
+API_CHANNEL = "api"
+UNPROVEN_SESSION = (
+    "not a session id this gateway issued to a chat client (or it has expired); "
+    "leave it out to file without linking a conversation"
+)
 _optional_bearer = HTTPBearer(auto_error=False)
 
 
-def _channel(request: Request) -> str:
-    return request.headers.get("X-Hotline-Channel", "web")[:32]
+def caller_token(
+    credentials: HTTPAuthorizationCredentials | None = Depends(_optional_bearer),
+    db: Session = Depends(get_db, scope="function"),
+) -> ApiToken | None:
+    """The valid bearer token the request came with, if any; anonymous otherwise."""
+    if credentials is None:
+        return None
+    return authenticate(db, credentials.credentials)
 
 
 def idempotency_scope(
-    request: Request,
-    credentials: HTTPAuthorizationCredentials | None = Depends(_optional_bearer),
-    db: Session = Depends(get_db, scope="function"),
+    request: Request, token: ApiToken | None = Depends(caller_token)
 ) -> str:
     """Whose Idempotency-Key this is: something the client cannot claim for another.
 
@@ -102,11 +126,37 @@ def idempotency_scope(
     ``X-Forwarded-For`` only when a trusted proxy connects). Not the body's session id,
     which the client chooses.
     """
-    if credentials is not None:
-        token = authenticate(db, credentials.credentials)
-        if token is not None:
-            return token_scope(token.id)
+    if token is not None:
+        return token_scope(token.id)
     return address_scope(request.client.host if request.client else "unknown")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The conversation a filing is linked to, if any, and the channel it came by."""
+
+    session_id: str | None
+    channel: str
+
+
+def origin(given: str | None, token: ApiToken | None) -> Origin:
+    """Where a filing comes from: the conversation ``given`` proves, or none.
+
+    Raises:
+        HTTPException: 422, ``given`` is neither a session the gateway issued nor,
+            with an agent's or admin's token, a stored conversation's id.
+    """
+    if given is None:
+        return Origin(None, API_CHANNEL)
+    for channel in (WEB, MINIPROGRAM):
+        session = open_session(given, channel)
+        if session is not None:
+            return Origin(session.id, channel)
+    if token is not None and token.role in CENTRE_ROLES:
+        return Origin(given, channel_of(given))
+    raise HTTPException(
+        422, [{"field": "body.session_id", "message": UNPROVEN_SESSION}]
+    )
 
 
 def application_public(
@@ -176,11 +226,12 @@ def work_order_public(
 )
 def create_application(
     body: ApplicationCreate,
-    request: Request,
     idempotency_key: str | None = IdempotencyKey,
     scope: str = Depends(idempotency_scope),
+    token: ApiToken | None = Depends(caller_token),
     db: Session = Depends(get_db, scope="function"),
 ) -> ApplicationCreated:
+    came = origin(body.session_id, token)
     application = submit_application(
         db,
         ApplicationRequest(
@@ -190,8 +241,8 @@ def create_application(
             phone=body.phone,
             district=body.district,
             consent=body.consent,
-            channel=_channel(request),
-            session_id=body.session_id,
+            channel=came.channel,
+            session_id=came.session_id,
             idempotency_key=idempotency_key,
             idempotency_scope=scope,
         ),
@@ -239,14 +290,15 @@ def read_application(
 )
 def create_work_order(
     body: WorkOrderCreate,
-    request: Request,
     idempotency_key: str | None = IdempotencyKey,
     scope: str = Depends(idempotency_scope),
+    token: ApiToken | None = Depends(caller_token),
     db: Session = Depends(get_db, scope="function"),
     search: SearchEngine = Depends(get_search),
 ) -> WorkOrderCreated:
     """File a work order. One filed without a phone gets a query code, in this
     response only: its owner needs it to read the order."""
+    came = origin(body.session_id, token)
     order = file_work_order(
         db,
         WorkOrderRequest(
@@ -258,8 +310,9 @@ def create_work_order(
             contact_name=body.contact_name,
             contact_phone=body.contact_phone,
             anonymous=body.anonymous,
-            channel=_channel(request),
-            session_id=body.session_id,
+            channel=came.channel,
+            session_id=came.session_id,
+            language=body.language,
             idempotency_key=idempotency_key,
             idempotency_scope=scope,
         ),
@@ -319,15 +372,17 @@ def update_work_order(
 @router.post("/feedback", response_model=FeedbackOut, status_code=201)
 def create_feedback(
     body: FeedbackCreate,
-    request: Request,
+    token: ApiToken | None = Depends(caller_token),
     db: Session = Depends(get_db, scope="function"),
 ) -> FeedbackOut:
+    """A rating, of the conversation ``session_id`` proves (the widget's), or of none."""
+    came = origin(body.session_id, token)
     feedback = record_feedback(
         db,
         body.rating,
         body.comment,
-        session_id=body.session_id,
-        channel=_channel(request),
+        session_id=came.session_id,
+        channel=came.channel,
     )
     return FeedbackOut(
         id=feedback.id, rating=feedback.rating, created_at=feedback.created_at

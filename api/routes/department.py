@@ -3,7 +3,9 @@
 Every route needs a ``department`` token, scoped to one unit (``hotline users create
 --role department --unit …``), and answers for that unit's orders only: another unit's
 order gets the same 404 as a number that does not exist. What a unit is shown, and
-when the contact is in clear (audited), is ``cases.department_desk``'s decision.
+when the contact is in clear (audited), is ``cases.department_desk``'s decision. Its
+notices (``/notices``) carry an order's number and dates only, so reading them is not
+an access to personal data and is not audited.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from api.schemas import (
     DeadlineOut,
     DepartmentActionIn,
     DepartmentHistoryOut,
+    DepartmentNotice,
+    DepartmentNotices,
     DepartmentOrder,
     DepartmentQueue,
     DepartmentQueueItem,
@@ -156,6 +160,46 @@ def queue(
                 reopened=bool(entry.order.reopened_count),
             )
             for entry in found.entries
+        ],
+    )
+
+
+@router.get(
+    "/notices",
+    response_model=DepartmentNotices,
+    summary="What the centre told the unit: time limits near or passed, 督办",
+    responses=AUTH_RESPONSES,
+)
+def notices(
+    limit: int = Query(
+        department_desk.DEFAULT_NOTICE_LIMIT,
+        ge=1,
+        le=department_desk.MAX_NOTICE_LIMIT,
+    ),
+    db: Session = Depends(get_db, scope="function"),
+    token: ApiToken = Depends(require_department),
+) -> DepartmentNotices:
+    """The notices sent to the token's unit, the newest first: an order not signed
+    for by its signing day (escalated, 督办), one at 80% of its handling time, one past
+    its due date (escalated). Only the unit's own: it never sees another unit's.
+    ``in_queue`` says whether the order still waits for the unit (a notice about an
+    order since done with, or dispatched elsewhere, stays listed but cannot open it).
+    """
+    unit = _unit(token)
+    found = department_desk.unit_notices(db, unit, limit=limit)
+    return DepartmentNotices(
+        unit=unit,
+        total=found.total,
+        notices=[
+            DepartmentNotice(
+                id=notice.id,
+                number=notice.number,
+                kind=notice.kind,
+                text=notice.text,
+                created_at=notice.created_at,
+                in_queue=notice.in_queue,
+            )
+            for notice in found.notices
         ],
     )
 

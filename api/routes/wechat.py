@@ -31,6 +31,7 @@ from contact_centre.conversations import buttons_since_the_citizen_wrote
 from foundation.db import session_scope
 from foundation.settings import get_settings
 from knowledge_base.search.engine import SearchEngine
+from privacy.chat_sessions import WECHAT, wechat_session_id
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +156,9 @@ async def _converse(
     limits: RateLimits,
     rasa: RasaClient,
 ) -> list[str]:
-    session_id = f"wx:{message.openid}"
+    # The openid is WeChat's, from a callback whose signature was checked: this route
+    # alone makes wx: sessions (the chat routes refuse them).
+    session_id = wechat_session_id(message.openid)
     if not await limits.allow_session(session_id):
         logger.info("WeChat conversation over its message rate; message dropped")
         return []
@@ -164,7 +167,7 @@ async def _converse(
     if number is not None:
         shown = await run_in_threadpool(_buttons_shown, engine, session_id)
         text = chosen_button(number, shown, text)
-    result = await converse(engine, search, rasa, session_id, text, None, "wechat")
+    result = await converse(engine, search, rasa, session_id, text, None, WECHAT)
     return render_replies(result.replies)
 
 

@@ -1,6 +1,7 @@
 /*
  * 12345 agent console: hand-off queue, masked transcripts, replies, answer suggestions,
- * work orders and the day's dashboard. Plain JavaScript, no build step, no libraries.
+ * work orders, the orders waiting for the centre (退回, 延期, 督办, 回访, 结案) and the
+ * day's dashboard. Plain JavaScript, no build step, no libraries.
  *
  * The bearer token lives in sessionStorage (this tab only) and goes with every call.
  * Everything the server sends is put into the page with textContent, never innerHTML.
@@ -12,6 +13,7 @@
   var QUEUE_MS = 3000;
   var TRANSCRIPT_MS = 2000;
   var DASHBOARD_MS = 30000;
+  var CENTRE_MS = 60000;
   var SUGGEST_DELAY_MS = 300;
   var SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -39,6 +41,7 @@
   var queueTimer = null;
   var transcriptTimer = null;
   var dashboardTimer = null;
+  var centreTimer = null;
   var lastQueueJson = "";
   var current = null; // {id, session_id, status}
   var shownIds = {};
@@ -169,8 +172,9 @@
   function signOut(message) {
     token = null;
     sessionStorage.removeItem(TOKEN_KEY);
-    [queueTimer, transcriptTimer, dashboardTimer].forEach(function (timer) { if (timer) window.clearInterval(timer); });
-    queueTimer = transcriptTimer = dashboardTimer = null;
+    [queueTimer, transcriptTimer, dashboardTimer, centreTimer].forEach(function (timer) { if (timer) window.clearInterval(timer); });
+    queueTimer = transcriptTimer = dashboardTimer = centreTimer = null;
+    categories = null;
     current = null;
     lastQueueJson = "";
     $("workspace").hidden = true;
@@ -193,7 +197,7 @@
   // ---------------------------------------------------------------- views
 
   function showView(name) {
-    ["queue", "dispatch", "dashboard"].forEach(function (view) {
+    ["queue", "dispatch", "centre", "dashboard"].forEach(function (view) {
       $("view-" + view).hidden = view !== name;
       $("show-" + view).setAttribute("aria-current", view === name ? "page" : "false");
     });
@@ -204,9 +208,20 @@
       dashboardTimer = window.setInterval(loadDashboard, DASHBOARD_MS);
     }
     if (name === "dispatch") loadDispatchQueue();
+    if (centreTimer) window.clearInterval(centreTimer);
+    centreTimer = null;
+    if (name === "centre") {
+      loadCategories();
+      loadCentre();
+      centreTimer = window.setInterval(function () {
+        // Never under an agent's hands: a form being filled in is not redrawn.
+        if (!centreBusy && !document.querySelector("#centre-list form")) loadCentre();
+      }, CENTRE_MS);
+    }
   }
   $("show-queue").addEventListener("click", function () { showView("queue"); });
   $("show-dispatch").addEventListener("click", function () { showView("dispatch"); });
+  $("show-centre").addEventListener("click", function () { showView("centre"); });
   $("show-dashboard").addEventListener("click", function () { showView("dashboard"); });
 
   // ---------------------------------------------------------------- dispatch review
@@ -258,6 +273,329 @@
       $("dispatch-error").textContent = describe(error);
       loadDispatchQueue();
     });
+  }
+
+  // ---------------------------------------------------------------- the centre's desk
+  // What units send back and time limits raise: 改派 a returned order, decide an
+  // extension, 督办, record a phoned 回访, 结案. Each button calls the existing
+  // action and dispatch routes; the server says which actions the order allows.
+
+  var CENTRE_REASONS = [
+    ["returned", "退回待改派"],
+    ["extension", "延期待审批"],
+    ["overdue", "已超期"],
+    ["supervised", "督办跟踪"],
+    ["visit", "待回访"],
+    ["close", "待结案"],
+  ];
+  var REASON_TEXT = {};
+  CENTRE_REASONS.forEach(function (r) { REASON_TEXT[r[0]] = r[1]; });
+  var SATISFACTION = [["satisfied", "满意"], ["basically_satisfied", "基本满意"], ["dissatisfied", "不满意"]];
+  var SATISFACTION_TEXT = { satisfied: "满意", basically_satisfied: "基本满意", dissatisfied: "不满意" };
+  var UNIT_LEVELS = { city: "市级", district: "区级", street: "街镇" };
+  var WEEK = ["日", "一", "二", "三", "四", "五", "六"];
+  var centreReason = null; // the filter: one of CENTRE_REASONS, or null for all
+  var centreBusy = false;
+  var categories = null; // [{code, name, department_name, level, time_limit_days}]
+
+  // Each button: when the order's reasons and the server's actions offer it, and its form.
+  var CENTRE_BUTTONS = [
+    { action: "dispatch", label: "改派", reasons: ["returned"], cls: "primary small" },
+    { action: "approve_extension", label: "同意延期", reasons: ["extension"], cls: "primary small" },
+    { action: "refuse_extension", label: "不同意延期", reasons: ["extension"], cls: "secondary small" },
+    { action: "supervise", label: "督办", reasons: ["overdue", "supervised"], cls: "danger small" },
+    { action: "visit", label: "登记回访", reasons: ["visit"], cls: "primary small" },
+    { action: "close", label: "结案", reasons: ["returned", "visit", "close"], cls: "secondary small" },
+  ];
+
+  /** "2026-12-08" as "12月8日（周二）". */
+  function dayText(iso) {
+    var match = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
+    if (!match) return "—";
+    var date = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+    return Number(match[2]) + "月" + Number(match[3]) + "日（周" + WEEK[date.getDay()] + "）";
+  }
+
+  /** A Shanghai time as "12月7日 09:30". */
+  function momentText(iso) {
+    var match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2})/.exec(iso || "");
+    return match ? Number(match[2]) + "月" + Number(match[3]) + "日 " + match[4] : "—";
+  }
+
+  /** The lifecycle's refusals in the words an agent expects; ``moved``: the order changed under us. */
+  function centreError(error) {
+    var text = error instanceof ApiError && typeof error.detail === "string" ? error.detail : "";
+    if (error instanceof ApiError && error.status === 404) return { text: "未找到该工单，可能已被删除。", moved: true };
+    if (error instanceof ApiError && error.status === 409) return { text: "工单已由他人处理，状态已变化，列表已刷新，请核对后再操作。", moved: true };
+    if (/no extension has been requested/.test(text)) return { text: "该工单已无待审批的延期申请，可能已由他人处理，列表已刷新。", moved: true };
+    if (/^action: cannot /.test(text)) return { text: "工单当前状态不允许该操作，可能已由他人处理，列表已刷新。", moved: true };
+    if (/needs a reason/.test(text)) return { text: "请填写理由后再提交。", moved: false };
+    if (/satisfaction/.test(text)) return { text: "请选择市民对办理结果的评价。", moved: false };
+    if (/unknown work-order category/.test(text)) return { text: "改派类别无效，请重新选择。", moved: false };
+    if (error instanceof ApiError && Array.isArray(error.detail) && error.detail.length) {
+      return { text: "请检查填写内容：" + error.detail.map(function (d) { return /note/.test(d.field) ? "说明文字（不超过 2000 字）" : d.field; }).join("、"), moved: false };
+    }
+    return { text: describe(error), moved: false };
+  }
+
+  $("refresh-centre").addEventListener("click", function () {
+    $("centre-status").textContent = "";
+    loadCentre();
+  });
+
+  function loadCategories() {
+    if (categories || !token) return;
+    api("/api/v1/agent/categories").then(function (body) {
+      categories = body.categories;
+    }).catch(function (error) {
+      $("centre-error").textContent = "改派类别未能加载：" + describe(error);
+    });
+  }
+
+  function loadCentre() {
+    if (!token) return Promise.resolve();
+    var path = "/api/v1/agent/centre-queue?limit=100" + (centreReason ? "&reason=" + encodeURIComponent(centreReason) : "");
+    return api(path).then(function (body) {
+      $("centre-error").textContent = "";
+      renderCentre(body);
+    }).catch(function (error) {
+      $("centre-error").textContent = "待处理工单未能加载：" + describe(error);
+    });
+  }
+
+  function renderCentre(body) {
+    var filters = $("centre-filters");
+    clear(filters);
+    [[null, "全部"]].concat(CENTRE_REASONS).forEach(function (r) {
+      var count = r[0] ? body.counts[r[0]] || 0 : body.waiting;
+      filters.appendChild(h("button", {
+        type: "button",
+        class: "filter-btn",
+        "aria-pressed": String(centreReason === r[0]),
+        "data-reason": r[0] || "all",
+        text: r[1] + " " + count,
+        onclick: function () {
+          centreReason = r[0];
+          $("centre-status").textContent = "";
+          loadCentre();
+        },
+      }));
+    });
+    var list = $("centre-list");
+    clear(list);
+    $("centre-empty").hidden = body.orders.length > 0;
+    $("centre-more").textContent = body.total > body.orders.length
+      ? "共 " + body.total + " 件，此处显示最先待办的 " + body.orders.length + " 件。" : "";
+    body.orders.forEach(function (order) { list.appendChild(centreItem(order)); });
+  }
+
+  function fact(term, value) {
+    return [h("dt", { text: term }), h("dd", { text: value === null || value === undefined || value === "" ? "—" : value })];
+  }
+
+  function centreItem(order) {
+    var facts = [];
+    var has = function (reason) { return order.reasons.indexOf(reason) >= 0; };
+    if (order.returned) {
+      facts.push(fact("退回单位", order.returned.actor + " · " + momentText(order.returned.at)));
+      facts.push(fact("退回理由", order.returned.note));
+    }
+    if (order.extension_days) {
+      facts.push(fact("延期申请", order.extension_days + " 个工作日" + (order.extension ? "（" + order.extension.actor + "，" + momentText(order.extension.at) + "）" : "")));
+      if (order.extension) facts.push(fact("申请理由", order.extension.note));
+      facts.push(fact("办理时限", dayText(order.due_date) + "，同意后延至 " + dayText(order.extended_due)));
+    }
+    if (order.deadline && order.deadline.urgency === "overdue") {
+      facts.push(fact(order.deadline.kind === "sign" ? "签收时限" : "办理时限", dayText(order.deadline.due) + "，已超期"));
+    }
+    if (order.supervision_count) facts.push(fact("督办", "已督办 " + order.supervision_count + " 次，最近一次 " + momentText(order.supervised_at)));
+    if (order.reopened_count) facts.push(fact("重办", "市民回访不满意，已重办 " + order.reopened_count + " 次"));
+    if (order.result) facts.push(fact("办理结果", order.result));
+    if (has("visit")) {
+      facts.push(fact("办结时间", momentText(order.completed_at)));
+      facts.push(fact("回访方式", order.conversation
+        ? "市民已在对话中收到回访询问，逾 2 个工作日未答复，请电话回访。"
+        : "工单未经对话渠道受理，请电话回访。"));
+    }
+    if (order.satisfaction) facts.push(fact("回访结果", SATISFACTION_TEXT[order.satisfaction] || order.satisfaction));
+
+    var badges = order.reasons.map(function (reason) {
+      return h("span", { class: "badge reason-" + reason, text: REASON_TEXT[reason] || reason });
+    });
+    var error = h("p", { class: "error", role: "alert" });
+    var formBox = h("div", { class: "centre-form-box" });
+    var buttons = h("div", { class: "reply-actions centre-actions" });
+    var item = h("li", { class: "centre-item reason-" + order.reasons[0], "data-number": order.number }, [
+      h("div", { class: "centre-head" }, [
+        h("strong", { class: "centre-number", text: order.number }),
+      ].concat(badges).concat([h("span", { class: "badge badge-state", text: order.status_text })])),
+      h("p", { class: "muted small-text centre-meta", text: order.category_name + " · 承办单位：" + (order.unit_name || order.department_name) +
+        (UNIT_LEVELS[order.unit_level] ? "（" + UNIT_LEVELS[order.unit_level] + "）" : "") +
+        " · 受理 " + momentText(order.created_at) + " · 办理时限 " + dayText(order.due_date) }),
+      h("p", { class: "centre-excerpt", text: order.excerpt }),
+      facts.length ? h("dl", { class: "centre-facts" }, [].concat.apply([], facts)) : null,
+      buttons,
+      formBox,
+      error,
+    ]);
+    CENTRE_BUTTONS.forEach(function (spec) {
+      if (order.actions.indexOf(spec.action) < 0) return;
+      if (!spec.reasons.some(has)) return;
+      buttons.appendChild(h("button", {
+        type: "button",
+        class: spec.cls,
+        "aria-expanded": "false",
+        "aria-label": spec.label + "：工单 " + order.number,
+        text: spec.label,
+        onclick: function (event) { toggleCentreForm(order, spec, formBox, error, event.currentTarget); },
+      }));
+    });
+    return item;
+  }
+
+  function toggleCentreForm(order, spec, box, error, button) {
+    var open = box.getAttribute("data-action") === spec.action;
+    clear(box);
+    box.removeAttribute("data-action");
+    error.textContent = "";
+    Array.prototype.forEach.call(button.parentNode.children, function (b) { b.setAttribute("aria-expanded", "false"); });
+    if (open) return;
+    if (spec.action === "dispatch" && !categories) {
+      error.textContent = "改派类别尚未加载，请点击“刷新”后重试。";
+      loadCategories();
+      return;
+    }
+    var form = centreForm(order, spec, error);
+    box.setAttribute("data-action", spec.action);
+    box.appendChild(form);
+    button.setAttribute("aria-expanded", "true");
+    var first = form.querySelector("select, input, textarea");
+    if (first) first.focus();
+  }
+
+  function textArea(id, label, required, value) {
+    return [
+      h("label", { for: id, text: label }),
+      h("textarea", { id: id, rows: "3", maxlength: "2000", required: required || null, text: value || "" }),
+    ];
+  }
+
+  function centreForm(order, spec, error) {
+    var id = "centre-" + spec.action + "-" + order.number;
+    var fields = [];
+    var submitText = "确认";
+    if (spec.action === "dispatch") {
+      var select = h("select", { id: id + "-category" });
+      categories.forEach(function (c) {
+        select.appendChild(h("option", {
+          value: c.code,
+          selected: c.code === order.category,
+          text: c.name + "（" + c.department_name + "，" + (UNIT_LEVELS[c.level] || "") + "承办，" + c.time_limit_days + " 个工作日）" + (c.code === order.category ? " · 原类别" : ""),
+        }));
+      });
+      fields = [h("label", { for: id + "-category", text: "改派类别（按类别和事发地重新确定承办单位）" }), select];
+      submitText = "确认改派";
+    } else if (spec.action === "approve_extension") {
+      fields = textArea(id + "-note", "审批意见（选填，将记入办理记录）", false);
+      submitText = "确认同意延期";
+    } else if (spec.action === "refuse_extension") {
+      fields = textArea(id + "-note", "不同意理由（必填，将告知承办单位）", true);
+      submitText = "确认不同意";
+    } else if (spec.action === "supervise") {
+      fields = textArea(id + "-note", "督办意见（将记入办理记录，承办单位可见）", false, "请承办单位抓紧办理，并于今日内反馈办理进展。");
+      submitText = "确认督办";
+    } else if (spec.action === "visit") {
+      var group = h("fieldset", { class: "satisfaction" }, [h("legend", { text: "市民对办理结果的评价（必选）" })]);
+      SATISFACTION.forEach(function (s) {
+        var radio = id + "-" + s[0];
+        group.appendChild(h("label", { class: "radio", for: radio }, [
+          h("input", { type: "radio", id: radio, name: id + "-satisfaction", value: s[0] }),
+          s[1],
+        ]));
+      });
+      fields = [group].concat(textArea(id + "-note", "回访记录（选填：市民原话、补充意见）", false));
+      submitText = "提交回访";
+    } else if (spec.action === "close") {
+      fields = textArea(id + "-note", "结案说明（选填）", false);
+      submitText = "确认结案";
+    }
+    var form = h("form", { class: "centre-form", novalidate: true }, fields.concat([
+      h("div", { class: "reply-actions" }, [
+        h("button", { type: "submit", class: spec.action === "refuse_extension" || spec.action === "supervise" ? "danger small" : "primary small", text: submitText }),
+      ]),
+    ]));
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      submitCentre(order, spec, form, id, error);
+    });
+    return form;
+  }
+
+  function submitCentre(order, spec, form, id, error) {
+    if (centreBusy) return;
+    error.textContent = "";
+    var note = form.querySelector("textarea") ? form.querySelector("textarea").value.trim() : "";
+    var request;
+    var satisfaction = null;
+    if (spec.action === "dispatch") {
+      var category = $(id + "-category").value;
+      request = api("/api/v1/agent/work-orders/" + encodeURIComponent(order.number) + "/dispatch", { method: "POST", body: { category: category } });
+    } else {
+      var body = { action: spec.action };
+      if (note) body.note = note;
+      if (spec.action === "refuse_extension" && !note) {
+        error.textContent = "请填写不同意延期的理由。";
+        form.querySelector("textarea").setAttribute("aria-invalid", "true");
+        form.querySelector("textarea").focus();
+        return;
+      }
+      if (spec.action === "visit") {
+        var chosen = form.querySelector("input[type=radio]:checked");
+        if (!chosen) {
+          error.textContent = "请选择市民对办理结果的评价。";
+          form.querySelector("input[type=radio]").focus();
+          return;
+        }
+        body.satisfaction = chosen.value;
+        satisfaction = chosen.value;
+      }
+      request = api("/api/v1/agent/work-orders/" + encodeURIComponent(order.number) + "/actions", { method: "POST", body: body });
+    }
+    centreBusy = true;
+    Array.prototype.forEach.call(form.querySelectorAll("button"), function (b) { b.disabled = true; });
+    request.then(function (done) {
+      $("centre-error").textContent = "";
+      $("centre-status").textContent = centreDone(order, spec, done, satisfaction);
+      return loadCentre().then(function () { $("centre-title").focus(); });
+    }).catch(function (failure) {
+      if (failure instanceof ApiError && failure.status === 401) return;
+      var said = centreError(failure);
+      if (said.moved) {
+        $("centre-status").textContent = "";
+        $("centre-error").textContent = "工单 " + order.number + "：" + said.text;
+        return loadCentre().then(function () {
+          // The list was redrawn: keep the message where it was, in the list's head.
+          $("centre-error").textContent = "工单 " + order.number + "：" + said.text;
+        });
+      }
+      error.textContent = said.text;
+      Array.prototype.forEach.call(form.querySelectorAll("button"), function (b) { b.disabled = false; });
+    }).then(function () { centreBusy = false; }, function () { centreBusy = false; });
+  }
+
+  function centreDone(order, spec, done, satisfaction) {
+    var number = order.number;
+    if (spec.action === "dispatch") return "工单 " + number + " 已改派至" + (done.unit_name || done.department_name) + "（" + done.category_name + "），办理时限 " + dayText(done.due_date) + "。";
+    if (spec.action === "approve_extension") return "已同意工单 " + number + " 延期，办理时限延至 " + dayText(done.due_date) + "。";
+    if (spec.action === "refuse_extension") return "已不同意工单 " + number + " 的延期申请，已告知承办单位按原时限办理。";
+    if (spec.action === "supervise") return "已对工单 " + number + " 督办。";
+    if (spec.action === "visit") {
+      if (done.status === "dispatched") return "工单 " + number + " 回访不满意，已退回承办单位重办。";
+      if (satisfaction === "dissatisfied") return "工单 " + number + " 重办后回访仍不满意，已转督办，请研究后续处理。";
+      return "工单 " + number + " 回访已登记（" + SATISFACTION_TEXT[satisfaction] + "），可予结案。";
+    }
+    if (spec.action === "close") return "工单 " + number + " 已结案。";
+    return "工单 " + number + " 已处理。";
   }
 
   // ---------------------------------------------------------------- queue

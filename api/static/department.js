@@ -1,11 +1,13 @@
 /*
  * 12345 department workbench: a handling unit's queue of work orders, one order in
- * detail, and what the unit does with it (签收, 开始办理, 办结, 退回, 申请延期).
- * Plain JavaScript, no build step, no libraries.
+ * detail, what the unit does with it (签收, 开始办理, 办结, 退回, 申请延期), and the
+ * notices the centre sent it about time limits (通知). Plain JavaScript, no build step,
+ * no libraries.
  *
  * The unit's bearer token lives in sessionStorage (this tab only) and goes with every
  * call. Everything the server sends is put into the page with textContent, never as
- * markup.
+ * markup. Which notices were read is kept in this browser (localStorage, per unit):
+ * the newest notice id marked read, nothing else.
  */
 (function () {
   "use strict";
@@ -13,6 +15,8 @@
   var TOKEN_KEY = "hotline-department-token";
   var QUEUE_MS = 30000;
   var API = "/api/v1/department/work-orders";
+  var NOTICES_API = "/api/v1/department/notices";
+  var SEEN_KEY = "hotline-department-notices-seen:";
 
   var ACTIONS = {
     sign: { label: "签收", done: "已签收", cls: "primary" },
@@ -28,6 +32,11 @@
     on_time: { text: "时限内", cls: "badge-ok" },
   };
   var DEADLINE_KIND = { sign: "签收时限", handle: "办理时限" };
+  var NOTICE_KINDS = {
+    sign_overdue: { text: "逾期未签收", cls: "badge-overdue" },
+    due_warning: { text: "临近办理时限", cls: "badge-near" },
+    overdue: { text: "超期督办", cls: "badge-overdue" },
+  };
   var LEVELS = { city: "市级", district: "区级", street: "街镇" };
   var WEEKDAYS = ["日", "一", "二", "三", "四", "五", "六"];
   var ACTION_NAMES = {
@@ -41,6 +50,8 @@
   var queueTimer = null;
   var current = null; // the order shown, as the API returned it
   var busy = false;
+  var unitName = null;
+  var notices = null; // the notices as the API last returned them
 
   // ---------------------------------------------------------------- helpers
 
@@ -157,6 +168,8 @@
     if (queueTimer) window.clearInterval(queueTimer);
     queueTimer = null;
     current = null;
+    unitName = null;
+    notices = null;
     $("workspace").hidden = true;
     $("who").hidden = true;
     $("signin").hidden = false;
@@ -165,19 +178,21 @@
   }
 
   function enterWorkspace(unit) {
+    unitName = unit;
     sessionStorage.setItem(TOKEN_KEY, token);
     $("token").value = "";
     $("unit-name").textContent = unit;
     $("signin").hidden = true;
     $("workspace").hidden = false;
     $("who").hidden = false;
-    if (!queueTimer) queueTimer = window.setInterval(refreshQueue, QUEUE_MS);
+    if (!queueTimer) queueTimer = window.setInterval(refreshAll, QUEUE_MS);
   }
 
   // ---------------------------------------------------------------- queue
 
   $("refresh").addEventListener("click", function () {
     $("queue-status").textContent = "";
+    loadNotices();
     loadQueue(false).then(function () {
       $("queue-status").textContent = "已刷新，共 " + $("queue-count").textContent + " 件待办。";
     }, function () { /* shown by loadQueue */ });
@@ -187,12 +202,18 @@
     loadQueue(false).catch(function () { /* shown by loadQueue */ });
   }
 
+  function refreshAll() {
+    refreshQueue();
+    loadNotices();
+  }
+
   function loadQueue(signingIn) {
     if (!token) return Promise.resolve();
     return api(API + "?limit=100").then(function (body) {
       if (signingIn) {
         enterWorkspace(body.unit);
         $("queue-title").focus();
+        loadNotices();
       }
       $("queue-error").textContent = "";
       renderQueue(body);
@@ -259,6 +280,86 @@
       else button.removeAttribute("aria-current");
     });
   }
+
+  // ---------------------------------------------------------------- notices
+
+  function seenKey() { return SEEN_KEY + (unitName || ""); }
+
+  /** The newest notice id this browser marked read for the unit; 0 if none. */
+  function seenUpTo() {
+    try { return Number(window.localStorage.getItem(seenKey())) || 0; } catch (e) { return 0; }
+  }
+
+  function loadNotices() {
+    if (!token) return Promise.resolve();
+    return api(NOTICES_API + "?limit=30").then(function (body) {
+      $("notices-error").textContent = "";
+      notices = body;
+      renderNotices();
+    }).catch(function (error) {
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) return;
+      $("notices-error").textContent = "通知未能加载：" + describe(error);
+    });
+  }
+
+  function renderNotices() {
+    var body = notices;
+    var list = $("notices-list");
+    clear(list);
+    var seen = seenUpTo();
+    var unread = body.notices.filter(function (n) { return n.id > seen; }).length;
+    $("notices-empty").hidden = body.notices.length > 0;
+    $("notices-unread").hidden = unread === 0;
+    $("notices-unread").textContent = unread + " 条未读";
+    $("notices-read").hidden = unread === 0;
+    $("notices-jump").textContent = unread ? "通知（" + unread + " 条未读）" : "通知";
+    $("notices-jump").classList.toggle("has-unread", unread > 0);
+    $("notices-more").textContent = body.total > body.notices.length
+      ? "共 " + body.total + " 条通知，此处显示最新 " + body.notices.length + " 条。"
+      : "";
+    body.notices.forEach(function (notice) {
+      var kind = NOTICE_KINDS[notice.kind] || { text: "通知", cls: "badge-status" };
+      var fresh = notice.id > seen;
+      list.appendChild(h("li", {
+        class: "notice" + (fresh ? " unread" : ""),
+        "data-number": notice.number,
+        "data-kind": notice.kind,
+      }, [
+        h("p", { class: "notice-head" }, [
+          h("span", { class: "badge " + kind.cls, text: kind.text }),
+          fresh ? h("span", { class: "badge badge-new", text: "未读" }) : null,
+          h("time", { datetime: notice.created_at, text: moment(notice.created_at) }),
+        ]),
+        h("p", { class: "notice-text", text: notice.text }),
+        notice.in_queue
+          ? h("button", {
+            type: "button",
+            class: "link-btn",
+            "aria-label": "查看工单 " + notice.number,
+            text: "查看工单",
+            onclick: function () { openOrder(notice.number); },
+          })
+          : h("p", { class: "muted small-text notice-gone", text: "该工单已不在本单位待办中。" }),
+      ]));
+    });
+  }
+
+  $("notices-read").addEventListener("click", function () {
+    if (!notices) return;
+    var newest = notices.notices.reduce(function (max, n) { return Math.max(max, n.id); }, seenUpTo());
+    try {
+      window.localStorage.setItem(seenKey(), String(newest));
+    } catch (e) {
+      $("notices-error").textContent = "浏览器禁止保存已读状态（可能处于隐私模式），通知仍显示为未读。";
+    }
+    renderNotices();
+    $("notices-title").focus();
+  });
+
+  $("notices-jump").addEventListener("click", function () {
+    $("notices").scrollIntoView({ block: "start" });
+    $("notices-title").focus();
+  });
 
   // ---------------------------------------------------------------- one order
 

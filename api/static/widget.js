@@ -5,6 +5,18 @@
  * It loads widget.css from the same origin, adds a launcher button and a chat panel, and
  * talks to the gateway at that origin (POST /api/v1/chat).
  *
+ * What the server writes into the conversation besides the answers to this page's
+ * messages (an agent's replies, the centre's notices about the citizen's work order:
+ * dispatched, signed, completed with the 回访 question) is read with the same poll of
+ * GET /api/v1/chat/{session}/messages: every 2 s while an agent is involved, and once
+ * when the citizen comes back (the page loads, the panel opens) and after each answer.
+ *
+ * The gateway issues the session: the first message goes without one, and the
+ * ``session_id`` of every answer (the chat's and the poll's: new, or renewed) is kept in
+ * place of the one sent. A session the gateway does not know (one this widget made
+ * itself before, or one expired) is forgotten when a poll gets 404, and the next
+ * message starts a new one.
+ *
  * Security: message text is only ever put into the page with textContent / text nodes.
  * Numbered lines become <ol>, URLs become links, both built with DOM calls — never innerHTML.
  */
@@ -107,16 +119,9 @@
 
   // ---------------------------------------------------------------- state
 
-  function newSessionId() {
-    if (window.crypto && window.crypto.randomUUID) return "web-" + window.crypto.randomUUID();
-    var bytes = new Uint8Array(16);
-    window.crypto.getRandomValues(bytes);
-    return "web-" + Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
-  }
-
   function freshState(previous) {
     return {
-      sessionId: newSessionId(),
+      sessionId: null, // issued by the gateway with the answer to the first message
       lang: previous ? previous.lang : "zh",
       elderly: previous ? previous.elderly : false,
       open: previous ? previous.open : false,
@@ -126,13 +131,24 @@
       handoffSeen: false,
       agentJoined: false,
       ended: false,
+      // Bot items shown from a chat answer carry ``echo`` until the poll has met their
+      // stored copy: that copy is not shown twice. v2: items are marked so.
+      v: 2,
     };
   }
+
+  var returning = false; // a conversation kept from an earlier visit
 
   function load() {
     try {
       var saved = JSON.parse(window.localStorage.getItem(STORE_KEY) || "null");
-      if (saved && typeof saved.sessionId === "string" && Array.isArray(saved.items)) {
+      if (saved && (typeof saved.sessionId === "string" || saved.sessionId === null) && Array.isArray(saved.items)) {
+        if (saved.v !== 2) {
+          // Kept before items were marked: every bot item may still be unmatched.
+          saved.items.forEach(function (item) { if (item.who === "bot") item.echo = true; });
+          saved.v = 2;
+        }
+        returning = true;
         return Object.assign(freshState(), saved);
       }
     } catch (e) { /* storage blocked or corrupt: start afresh */ }
@@ -437,7 +453,8 @@
 
   function scrollDown() { log.scrollTop = log.scrollHeight; }
 
-  function addItem(item) {
+  /** ``unread``: news the citizen has not seen (marks the closed launcher). */
+  function addItem(item, unread) {
     state.items.push(item);
     save();
     var suggest = log.querySelector(".hw-suggest");
@@ -445,7 +462,7 @@
     var row = renderItem(item);
     log.insertBefore(row, typing.parentNode === log ? typing : null);
     scrollDown();
-    if (state.open === false && item.who === "agent") launcher.classList.add("hw-has-unread");
+    if (state.open === false && (item.who === "agent" || unread)) launcher.classList.add("hw-has-unread");
     return row;
   }
 
@@ -482,11 +499,13 @@
     if (state.ended) restart();
     dropQuickReplies();
     var question = addItem({ who: "citizen", text: shownAs || text });
+    var asked = state;
     setBusy(true);
     return fetch(BASE + "/api/v1/chat", {
       method: "POST",
-      headers: { "Content-Type": "application/json", "X-Hotline-Channel": "web" },
-      body: JSON.stringify({ session_id: state.sessionId, text: text.slice(0, MAX_CHARS), lang: state.lang }),
+      headers: { "Content-Type": "application/json" },
+      // No session yet: the answer brings one (undefined is left out of the JSON).
+      body: JSON.stringify({ session_id: state.sessionId || undefined, text: text.slice(0, MAX_CHARS), lang: state.lang }),
     }).then(function (response) {
       if (!response.ok) {
         setBusy(false);
@@ -495,11 +514,16 @@
       }
       return response.json().then(function (body) {
         setBusy(false);
+        if (body.session_id && state === asked && body.session_id !== state.sessionId) {
+          state.sessionId = body.session_id; // new, or renewed: send this one from now on
+          save();
+        }
         (body.replies || []).forEach(function (reply) {
-          addItem({ who: "bot", text: reply.text, buttons: reply.buttons || [] });
+          addItem({ who: "bot", text: reply.text, buttons: reply.buttons || [], echo: true });
         });
         scrollToQuestion(question);
         if (body.handoff) startHandoff();
+        else poll(); // meets the stored answers, and brings what came meanwhile
       });
     }).catch(function () {
       setBusy(false);
@@ -544,32 +568,77 @@
     applyTexts();
   }
 
-  /** Agents' replies arrive by polling; the bot's were shown when the chat call returned. */
+  /**
+   * The bot item shown from a chat answer that ``text`` is the stored copy of: marked
+   * met and true, or false when the page never showed it (a notice from the centre,
+   * or an answer whose response was lost on the way).
+   */
+  function metEcho(text) {
+    for (var i = 0; i < state.items.length; i++) {
+      var item = state.items[i];
+      if (item.who === "bot" && item.echo && item.text === text) {
+        delete item.echo;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * What the conversation holds after ``lastId`` that this page has not shown: agents'
+   * replies, and the centre's notices (the bot's own answers were shown when the chat
+   * call returned, and the citizen's messages are this page's). The hand-off's state
+   * is followed only by a poll started during a hand-off.
+   */
   function poll() {
-    if (polling) return;
+    if (polling || !state.sessionId) return; // no session yet: nothing to read
     polling = true;
-    var url = BASE + "/api/v1/chat/" + encodeURIComponent(state.sessionId) + "/messages?after=" + state.lastId;
+    var watching = state.handoff;
+    var session = state.sessionId;
+    var url = BASE + "/api/v1/chat/" + encodeURIComponent(session) + "/messages?after=" + state.lastId;
     fetch(url).then(function (response) {
+      if (response.status === 404 && session === state.sessionId) {
+        // Not a session the gateway issued (kept from before it issued them), or one
+        // expired: forget it; the next message is given a new one.
+        state.sessionId = null;
+        if (state.handoff) stopHandoff();
+        save();
+        return null;
+      }
       if (!response.ok) return null;
       return response.json();
     }).then(function (body) {
-      if (!body) return;
+      if (!body || session !== state.sessionId) return; // a new conversation began meanwhile
       (body.messages || []).forEach(function (message) {
-        if (message.id > state.lastId) state.lastId = message.id;
-        if (message.sender === "agent") scrollToQuestion(addItem({ who: "agent", text: message.text }));
+        if (message.id <= state.lastId) return;
+        state.lastId = message.id;
+        if (message.sender === "agent") {
+          scrollToQuestion(addItem({ who: "agent", text: message.text }));
+        } else if (message.sender === "bot" && !metEcho(message.text)) {
+          scrollToQuestion(addItem({ who: "bot", text: message.text, buttons: message.buttons || [] }, true));
+          if (state.ended) {
+            // A rated conversation the centre writes to again (the 回访 question):
+            // the citizen answers in it, not in a new one.
+            state.ended = false;
+            applyTexts();
+          }
+        }
       });
-      if (body.handoff === "active" && !state.agentJoined) {
-        state.agentJoined = true;
-        addItem({ who: "notice", tone: "ok", text: t("agentJoined") });
+      if (watching && state.handoff) {
+        if (body.handoff === "active" && !state.agentJoined) {
+          state.agentJoined = true;
+          addItem({ who: "notice", tone: "ok", text: t("agentJoined") });
+        }
+        if (body.handoff === "waiting" || body.handoff === "active") {
+          state.handoffSeen = true;
+        } else {
+          if (state.handoffSeen) addItem({ who: "notice", text: t("handoffEnded") });
+          stopHandoff();
+        }
       }
-      if (body.handoff === "waiting" || body.handoff === "active") {
-        state.handoffSeen = true;
-      } else {
-        if (state.handoffSeen) addItem({ who: "notice", text: t("handoffEnded") });
-        stopHandoff();
-      }
+      if (body.session_id) state.sessionId = body.session_id; // renewed
       save();
-    }).catch(function () { /* offline for a moment: the next tick retries */ }).then(function () {
+    }).catch(function () { /* offline for a moment: the next poll retries */ }).then(function () {
       polling = false;
     });
   }
@@ -615,7 +684,7 @@
     submitRating.disabled = true;
     fetch(BASE + "/api/v1/feedback", {
       method: "POST",
-      headers: { "Content-Type": "application/json", "X-Hotline-Channel": "web" },
+      headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ session_id: state.sessionId, rating: rating, comment: comment.value.trim() || null }),
     }).then(function (response) {
       if (!response.ok) throw new Error("feedback " + response.status);
@@ -655,6 +724,8 @@
     launcher.classList.remove("hw-has-unread");
     scrollDown();
     if (focus) input.focus();
+    // Coming back to the conversation: what came while the panel was closed.
+    if (focus && !pollTimer && (returning || state.items.length)) poll();
   }
 
   function closePanel(focus) {
@@ -715,6 +786,9 @@
     renderLog();
     if (state.open) openPanel(false);
     if (state.handoff && !state.ended) startHandoff();
+    // Back to a conversation kept from an earlier visit: what the centre has said
+    // about the citizen's work order since (the 回访 question…) is in it.
+    else if (returning) poll();
   }
 
   window.HotlineWidget = {

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Load, Session, selectinload
+from sqlalchemy.orm import Load, Session, joinedload, selectinload
 
 from cases.models import WorkOrder
 
 
 def _details() -> tuple[Load, ...]:
+    # The category and department join the order's own query (one row each); the
+    # history comes in one more.
     return (
-        selectinload(WorkOrder.category),
-        selectinload(WorkOrder.department),
+        joinedload(WorkOrder.category, innerjoin=True),
+        joinedload(WorkOrder.department, innerjoin=True),
         selectinload(WorkOrder.updates),
     )
 

@@ -38,6 +38,8 @@ ROUTES = [
     ("PATCH", "/api/v1/work-orders/{}"),
     ("GET", "/api/v1/chat/{}/messages"),
     ("GET", "/api/v1/chat/bounds-probe/messages?after={}"),
+    ("GET", "/api/v1/miniprogram/chat/{}/messages"),
+    ("GET", "/api/v1/miniprogram/chat/bounds-probe/messages?after={}"),
     ("GET", "/api/v1/agent/handoffs?status={}"),
     ("POST", "/api/v1/agent/handoffs/{}/take"),
     ("GET", "/api/v1/agent/handoffs/{}/transcript"),

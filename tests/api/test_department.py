@@ -1,21 +1,39 @@
 """The department workbench's API over real HTTP (issue 27, deliverable 3): a unit's
 token sees and acts on its own unit's orders only, reads of personal data are audited,
-and the centre decides extensions, 督办, 回访 and closing through its own route."""
+the centre decides extensions, 督办, 回访 and closing through its own route, and a
+unit reads the notices the time-limit watch sent it, never another unit's."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import httpx
 import pytest
 
-from cases.work_orders import WorkOrderRequest, dispatch_work_order, file_work_order
-from foundation.db import session_scope
+from api.main import create_app
+from api.rasa_client import RasaClient
+from cases import time_limits
+from cases.lifecycle import UNIT, Step, apply
+from cases.routing.router import build_router
+from cases.work_orders import (
+    WorkOrderRequest,
+    dispatch_work_order,
+    file_work_order,
+    find_work_order,
+)
+from foundation import migrate
+from foundation.db import make_engine, session_scope
+from foundation.settings import get_settings
+from harness.servers import free_port
+from knowledge_base.seed import seed_curated_catalogue
 from privacy.audit import query_access
 from privacy.auth import create_token
+from tests.support.live import serve
 
 PHONE = "13700003333"
 QUEUE = "/api/v1/department/work-orders"
+NOTICES = "/api/v1/department/notices"
 
 
 def _client(base_url: str, token: str | None = None) -> httpx.Client:
@@ -329,6 +347,7 @@ def test_department_api_is_documented_in_openapi(client):
     paths = spec["paths"]
     for path, method in (
         (QUEUE, "get"),
+        (NOTICES, "get"),
         (QUEUE + "/{number}", "get"),
         (QUEUE + "/{number}/actions", "post"),
         ("/api/v1/agent/work-orders/{number}/actions", "post"),
@@ -346,3 +365,160 @@ def test_department_api_is_documented_in_openapi(client):
         "return",
         "request_extension",
     }
+    notices = spec["components"]["schemas"]["DepartmentNotices"]["properties"]
+    assert {"unit", "total", "notices"} <= set(notices)
+    assert {"401", "403", "422"} <= set(paths[NOTICES]["get"]["responses"])
+
+
+# ------------------------------------------------------------------ the unit's notices
+
+# A Monday without holidays near it: signing is due on Tuesday.
+FILED = dt.datetime(2026, 11, 2, 9, 0)
+UNIT_A = "浦东新区生态环境局"
+UNIT_B = "徐汇区生态环境局"
+
+
+def _filed_for(db, router, unit: str, text: str) -> str:
+    """A pollution complaint (7 working days) dispatched on ``FILED`` to ``unit``."""
+    order = file_work_order(
+        db,
+        WorkOrderRequest(
+            description=text, category_code="pollution", contact_phone=PHONE
+        ),
+        router,
+        now=FILED,
+    )
+    if order.status == "registered":
+        dispatch_work_order(db, order.number, "pollution", "王丽", now=FILED)
+    assert order.category.code == "pollution"
+    order.unit_name = unit
+    return order.number
+
+
+@pytest.fixture(scope="module")
+def watched(tmp_path_factory):
+    """A database of its own, swept by the real time-limit watch three times (the
+    watch acts on every order, so never on the shared one), and its gateway.
+
+    Unit A has an order never signed for (signing overdue, 80% warning, overdue), one
+    signed (warning, overdue) and one completed after the warning; unit B one never
+    signed for.
+    """
+    url = f"sqlite:///{tmp_path_factory.mktemp('notices') / 'hotline.db'}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    with session_scope(engine) as db:
+        seed_curated_catalogue(db, get_settings().catalogue_dir)
+    orders = {}
+    with session_scope(engine) as db:
+        router = build_router(db)
+        orders["a_unsigned"] = _filed_for(db, router, UNIT_A, "河道发黑发臭，气味很大")
+        orders["a_signed"] = _filed_for(db, router, UNIT_A, "小区旁工厂废水直排河道")
+        orders["a_done"] = _filed_for(db, router, UNIT_A, "饭店油烟直排，窗户不能开")
+        orders["b_unsigned"] = _filed_for(db, router, UNIT_B, "厂房排放黑烟，气味刺鼻")
+        for key in ("a_signed", "a_done"):
+            apply(db, orders[key], Step("sign", f"{UNIT_A} 张三", UNIT), FILED)
+    with session_scope(engine) as db:
+        due = find_work_order(db, orders["a_signed"]).due_date
+    warned = time_limits.warning_day(FILED.date(), due)
+    sweeps = {
+        "sign_overdue": FILED + dt.timedelta(days=3),
+        "due_warning": dt.datetime.combine(warned, dt.time(9)),
+        "overdue": dt.datetime.combine(due + dt.timedelta(days=1), dt.time(9)),
+    }
+    for kind, now in sweeps.items():
+        with session_scope(engine) as db:
+            time_limits.sweep(db, now)
+            if kind == "due_warning":
+                apply(
+                    db,
+                    orders["a_done"],
+                    Step("complete", f"{UNIT_A} 张三", UNIT, note="已责令整改"),
+                    now,
+                )
+    with session_scope(engine) as db:
+        tokens = {
+            "a": create_token(db, "department", "张三", unit=UNIT_A),
+            "b": create_token(db, "department", "赵六", unit=UNIT_B),
+            "agent": create_token(db, "agent", "王丽"),
+        }
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    app = create_app(
+        engine, rasa=RasaClient(nowhere, "nobody-listens"), action_server_url=nowhere
+    )
+    with serve(app) as site:
+        yield {"url": site, "orders": orders, "tokens": tokens, "sweeps": sweeps}
+    engine.dispose()
+
+
+def _notices(watched, who: str, **params) -> httpx.Response:
+    with _client(watched["url"], watched["tokens"][who]) as client:
+        return client.get(NOTICES, params=params)
+
+
+def test_department_notices_list_what_the_watch_sent_the_unit_newest_first(watched):
+    response = _notices(watched, "a")
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    orders = watched["orders"]
+    assert body["unit"] == UNIT_A and body["total"] == 6
+    listed = [(n["number"], n["kind"]) for n in body["notices"]]
+    assert set(listed[:2]) == {
+        (orders["a_unsigned"], "overdue"),
+        (orders["a_signed"], "overdue"),
+    }
+    assert set(listed[2:5]) == {
+        (orders[key], "due_warning") for key in ("a_unsigned", "a_signed", "a_done")
+    }
+    assert listed[5] == (orders["a_unsigned"], "sign_overdue")
+    times = [n["created_at"] for n in body["notices"]]
+    assert times == sorted(times, reverse=True)
+    first = body["notices"][0]
+    assert first["created_at"].startswith(
+        watched["sweeps"]["overdue"].date().isoformat()
+    )
+    assert first["created_at"].endswith("+08:00")
+    signing = body["notices"][5]
+    assert signing["text"].startswith(f"工单 {orders['a_unsigned']} 已超过签收时限")
+    assert "请立即签收" in signing["text"]
+    assert PHONE not in response.text
+
+
+def test_a_unit_never_sees_another_units_notices(watched):
+    orders = watched["orders"]
+    ours = {n["number"] for n in _notices(watched, "a").json()["notices"]}
+    theirs = _notices(watched, "b").json()
+
+    assert orders["b_unsigned"] not in ours
+    assert theirs["unit"] == UNIT_B and theirs["total"] == 3
+    assert {n["number"] for n in theirs["notices"]} == {orders["b_unsigned"]}
+    assert {n["kind"] for n in theirs["notices"]} == {
+        "sign_overdue",
+        "due_warning",
+        "overdue",
+    }
+    with _client(watched["url"]) as anonymous:
+        assert anonymous.get(NOTICES).status_code == 401
+    assert _notices(watched, "agent").status_code == 403
+
+
+def test_department_notice_says_whether_its_order_still_waits_for_the_unit(watched):
+    orders = watched["orders"]
+    notices = _notices(watched, "a").json()["notices"]
+
+    in_queue = {n["number"]: n["in_queue"] for n in notices}
+    assert in_queue[orders["a_unsigned"]] is True
+    assert in_queue[orders["a_signed"]] is True
+    # Completed after its warning: the notice stays, the order is no longer to do.
+    assert in_queue[orders["a_done"]] is False
+
+
+def test_department_notices_limit_is_bounded(watched):
+    two = _notices(watched, "a", limit=2)
+    assert two.status_code == 200, two.text
+    assert len(two.json()["notices"]) == 2 and two.json()["total"] == 6
+    for limit in (0, 101, "many", str(10**30), "inf"):
+        refused = _notices(watched, "a", limit=limit)
+        assert refused.status_code == 422, limit
+        assert refused.json()["error"] == "invalid_request"

@@ -4,8 +4,6 @@ bot never sees the message. With the real Rasa: ``test_gateway_live.py``."""
 
 from __future__ import annotations
 
-import uuid
-
 import httpx
 import pytest
 from fastapi import FastAPI, Request
@@ -22,6 +20,8 @@ from contracts.rasa_gateway import (
 from foundation.db import session_scope
 from knowledge_base.answers import WITH_AGENT
 from privacy.auth import Staff, authenticate
+from privacy.chat_sessions import ChatSession
+from tests.support.chat import issued_session
 from tests.support.live import serve
 
 CRISIS_LINE = "12356"
@@ -75,15 +75,17 @@ def agent(gateway, agent_token):
         yield client
 
 
-def _session() -> str:
-    return f"web-{uuid.uuid4().hex}"
+def _session() -> ChatSession:
+    """Issued before the first message: some tests put it in the queue first."""
+    return issued_session()
 
 
-def _chat(api, session_id: str, text: str, **extra) -> dict:
+def _chat(api, session: ChatSession, text: str, **extra) -> dict:
     response = api.post(
-        "/api/v1/chat", json={"session_id": session_id, "text": text, **extra}
+        "/api/v1/chat", json={"session_id": session.token, "text": text, **extra}
     )
     assert response.status_code == 200, response.text
+    assert response.json()["session_id"].startswith(session.id + ".")
     return response.json()
 
 
@@ -97,15 +99,15 @@ def _queue(agent) -> list[dict]:
     return response.json()["handoffs"]
 
 
-def _queued(agent, session_id: str) -> tuple[int, dict, list[dict]]:
+def _queued(agent, session: ChatSession) -> tuple[int, dict, list[dict]]:
     queue = _queue(agent)
-    index = next(i for i, h in enumerate(queue) if h["session_id"] == session_id)
+    index = next(i for i, h in enumerate(queue) if h["session_id"] == session.id)
     return index, queue[index], queue
 
 
-def _assert_at_the_head(agent, session_id: str) -> dict:
+def _assert_at_the_head(agent, session: ChatSession) -> dict:
     """Only urgent hand-offs requested no later than this one come before it."""
-    index, mine, queue = _queued(agent, session_id)
+    index, mine, queue = _queued(agent, session)
     assert mine["urgent"] is True
     assert all(
         h["urgent"] and h["requested_at"] <= mine["requested_at"] for h in queue[:index]
@@ -113,10 +115,10 @@ def _assert_at_the_head(agent, session_id: str) -> dict:
     return mine
 
 
-def _handoff_waiting(engine, session_id: str) -> int:
+def _handoff_waiting(engine, session: ChatSession) -> int:
     """A hand-off as ``action_handoff`` leaves it: the citizen asked for a person."""
-    with session_scope(engine) as session:
-        return request_handoff(session, session_id, reason="转人工").handoff.id
+    with session_scope(engine) as db:
+        return request_handoff(db, session.id, reason="转人工").handoff.id
 
 
 def test_fire_in_a_fresh_conversation_gets_119_first_and_never_reaches_the_bot(
@@ -151,7 +153,7 @@ def test_ordinary_messages_sharing_emergency_words_reach_the_bot(
     body = _chat(api, session, text)
     assert _first_reply(body) == f"已收到：{text}"
     assert body["handoff"] is False and text in rasa.received
-    assert all(h["session_id"] != session for h in _queue(agent))
+    assert all(h["session_id"] != session.id for h in _queue(agent))
 
 
 def test_crisis_talk_while_a_handoff_waits_gets_the_crisis_line_and_goes_first(
@@ -168,7 +170,7 @@ def test_crisis_talk_while_a_handoff_waits_gets_the_crisis_line_and_goes_first(
     handoff = _assert_at_the_head(agent, session)
     assert handoff["id"] == handoff_id and handoff["emergency"] == "self_harm"
     index, _, queue = _queued(agent, session)
-    assert index < next(i for i, h in enumerate(queue) if h["session_id"] == before)
+    assert index < next(i for i, h in enumerate(queue) if h["session_id"] == before.id)
     # An ordinary message still waits for the person, and still not through the bot.
     quiet = _chat(api, session, "请问还要等多久")
     assert _first_reply(quiet) == WITH_AGENT["zh"]

@@ -11,7 +11,9 @@ import uuid
 import httpx
 import pytest
 
+from privacy.chat_sessions import ChatSession
 from tests.conftest import METRICS_TOKEN
+from tests.support.chat import issued_session
 
 pytestmark = pytest.mark.slow
 VALID_ID = "310104199001011233"
@@ -41,8 +43,9 @@ def agent(live_app, agent_token):
         yield client
 
 
-def _session() -> str:
-    return f"web-{uuid.uuid4().hex}"
+def _session() -> ChatSession:
+    """A session issued as the gateway issues them (its first answer would give one)."""
+    return issued_session()
 
 
 def _text(body) -> str:
@@ -50,9 +53,9 @@ def _text(body) -> str:
     return "\n\n".join(reply["text"] for reply in body["replies"])
 
 
-def _chat(api, session_id, text, **extra):
+def _chat(api, session: ChatSession, text, **extra):
     response = api.post(
-        "/api/v1/chat", json={"session_id": session_id, "text": text, **extra}
+        "/api/v1/chat", json={"session_id": session.token, "text": text, **extra}
     )
     assert response.status_code == 200, response.text
     return response.json()
@@ -99,7 +102,7 @@ def test_handoff_round_trip_between_citizen_and_agent(api, agent):
     body = _chat(api, session, "转人工")
     assert body["handoff"] is True
     queue = agent.get("/api/v1/agent/handoffs").json()["handoffs"]
-    handoff = next(h for h in queue if h["session_id"] == session)
+    handoff = next(h for h in queue if h["session_id"] == session.id)
     assert handoff["status"] == "waiting" and handoff["channel"] == "web"
     assert (
         agent.post(f"/api/v1/agent/handoffs/{handoff['id']}/take").json()["status"]
@@ -118,16 +121,16 @@ def test_handoff_round_trip_between_citizen_and_agent(api, agent):
         f"/api/v1/agent/handoffs/{handoff['id']}/reply",
         json={"text": "您好，我是12345话务员小王，请讲。"},
     )
-    messages = api.get(f"/api/v1/chat/{session}/messages").json()
+    messages = api.get(f"/api/v1/chat/{session.token}/messages").json()
     assert messages["handoff"] == "active"
     assert any(
         m["sender"] == "agent" and "小王" in m["text"] for m in messages["messages"]
     )
     last = messages["messages"][-1]["id"]
     assert (
-        api.get(f"/api/v1/chat/{session}/messages", params={"after": last}).json()[
-            "messages"
-        ]
+        api.get(
+            f"/api/v1/chat/{session.token}/messages", params={"after": last}
+        ).json()["messages"]
         == []
     )
     assert (
@@ -323,7 +326,8 @@ def test_admin_manages_services_and_search_sees_them(
         ({"session_id": "s1", "text": 12345}, 422),
         ({"session_id": "bad id with spaces", "text": "你好"}, 422),
         ({"session_id": "s1", "text": "你好", "lang": "fr"}, 422),
-        ({"text": "你好"}, 422),
+        ({"session_id": "", "text": "你好"}, 422),
+        ({"session_id": "s1"}, 422),
     ],
 )
 def test_bad_chat_bodies_get_clear_4xx_json(api, body, status):
@@ -356,10 +360,8 @@ def test_invalid_json_and_oversized_bodies_are_refused(api):
 
 
 def test_unknown_session_and_handoff_are_handled(api, agent):
-    assert api.get("/api/v1/chat/never-seen/messages").json() == {
-        "messages": [],
-        "handoff": "none",
-    }
+    unknown = api.get("/api/v1/chat/never-seen/messages")
+    assert unknown.status_code == 404 and unknown.json()["error"] == "not_found"
     assert agent.post("/api/v1/agent/handoffs/999999/take").status_code == 404
 
 
@@ -381,15 +383,15 @@ def _first_sentence(body) -> str:
     return body["replies"][0]["text"].split("。")[0]
 
 
-def _queued(agent, session_id):
+def _queued(agent, session: ChatSession):
     queue = agent.get("/api/v1/agent/handoffs").json()["handoffs"]
-    index = next(i for i, h in enumerate(queue) if h["session_id"] == session_id)
+    index = next(i for i, h in enumerate(queue) if h["session_id"] == session.id)
     return index, queue[index], queue
 
 
-def _assert_urgent_at_the_head(agent, session_id) -> dict:
+def _assert_urgent_at_the_head(agent, session: ChatSession) -> dict:
     """Only urgent hand-offs requested no later than this one come before it."""
-    index, mine, queue = _queued(agent, session_id)
+    index, mine, queue = _queued(agent, session)
     assert mine["urgent"] is True
     assert all(
         h["urgent"] and h["requested_at"] <= mine["requested_at"] for h in queue[:index]

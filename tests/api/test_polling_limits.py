@@ -14,6 +14,7 @@ from api.main import create_app
 from api.middleware import RateLimits
 from api.rasa_client import RasaClient
 from harness.servers import free_port
+from tests.support.chat import issued_session
 from tests.support.live import serve
 
 PER_IP = 3
@@ -43,12 +44,18 @@ def _poll(client: httpx.Client, session: str) -> httpx.Response:
     return client.get(f"/api/v1/chat/{session}/messages", params={"after": 0})
 
 
+def _session() -> str:
+    """What a citizen's widget holds: a session the gateway issued."""
+    return issued_session().token
+
+
 def test_many_sessions_polling_from_one_address_leave_its_limit_alone(limited):
     # Ten citizens behind one NAT, each polling at its own pace: 30 polls in all, ten
     # times the address's limit.
+    citizens = [_session() for _ in range(10)]
     for _ in range(POLLS_PER_SESSION - 1):
-        for citizen in range(10):
-            assert _poll(limited, f"web-nat-{citizen}").status_code == 200
+        for citizen in citizens:
+            assert _poll(limited, citizen).status_code == 200
     # The address's own calls are still all there.
     for _ in range(PER_IP):
         assert limited.get("/api/v1/services", params={"q": "护照"}).status_code == 200
@@ -56,9 +63,10 @@ def test_many_sessions_polling_from_one_address_leave_its_limit_alone(limited):
 
 
 def test_one_session_polling_too_fast_gets_429(limited):
+    eager = _session()
     for _ in range(POLLS_PER_SESSION):
-        assert _poll(limited, "web-eager").status_code == 200
-    refused = _poll(limited, "web-eager")
+        assert _poll(limited, eager).status_code == 200
+    refused = _poll(limited, eager)
     assert refused.status_code == 429
     assert refused.json() == {
         "error": "too_many_requests",
@@ -66,13 +74,14 @@ def test_one_session_polling_too_fast_gets_429(limited):
     }
     assert refused.headers["Retry-After"]
     # Another session, and the address's other calls, go on.
-    assert _poll(limited, "web-patient").status_code == 200
+    assert _poll(limited, _session()).status_code == 200
     assert limited.get("/api/v1/services", params={"q": "护照"}).status_code == 200
 
 
 def test_polling_made_up_sessions_stops_at_the_addresss_polling_ceiling(limited):
+    # Made up, they read nothing (404), but each is counted before any route runs.
     answers = [_poll(limited, f"web-made-up-{n}").status_code for n in range(45)]
-    assert answers[:POLLS_PER_IP] == [200] * POLLS_PER_IP
+    assert answers[:POLLS_PER_IP] == [404] * POLLS_PER_IP
     assert set(answers[POLLS_PER_IP:]) == {429}
 
 

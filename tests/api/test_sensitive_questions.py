@@ -3,14 +3,13 @@ offer, and the bot (a recording fake Rasa) never asked."""
 
 from __future__ import annotations
 
-import uuid
-
 import httpx
 import pytest
 
 from api.main import create_app
 from api.rasa_client import RasaClient
 from tests.api.test_emergencies import RecordingRasa
+from tests.support.chat import Citizen
 from tests.support.live import serve
 
 
@@ -33,13 +32,8 @@ def api(engine, rasa):
         yield client
 
 
-def _chat(api, text: str, session_id: str | None = None) -> dict:
-    response = api.post(
-        "/api/v1/chat",
-        json={"session_id": session_id or f"web-{uuid.uuid4().hex}", "text": text},
-    )
-    assert response.status_code == 200, response.text
-    return response.json()
+def _chat(api, text: str, citizen: Citizen | None = None) -> dict:
+    return (citizen or Citizen(api)).say(text)
 
 
 def test_political_question_gets_a_neutral_answer_and_a_person(api, rasa):
@@ -64,8 +58,8 @@ def test_service_question_sharing_the_words_reaches_the_bot(api, rasa):
 
 
 def test_sensitive_question_inside_a_conversation_leaves_it_where_it_was(api, rasa):
-    session = f"web-{uuid.uuid4().hex}"
-    _chat(api, "我要投诉楼下噪音", session)
-    _chat(api, "你支持共产党吗", session)
-    body = _chat(api, "每天晚上十一点以后", session)
+    citizen = Citizen(api)
+    _chat(api, "我要投诉楼下噪音", citizen)
+    _chat(api, "你支持共产党吗", citizen)
+    body = _chat(api, "每天晚上十一点以后", citizen)
     assert body["replies"][0]["text"] == "已收到：每天晚上十一点以后"

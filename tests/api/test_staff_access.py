@@ -13,6 +13,7 @@ import pytest
 from contact_centre.conversations import record_message, request_handoff
 from foundation import clock
 from foundation.db import session_scope
+from privacy.audit import record_operator_access
 from privacy.auth import authenticate, create_token, revoke_token
 
 PHONE = "13700002222"
@@ -273,3 +274,22 @@ def test_audit_log_is_for_admins_only(agent, citizen):
 @pytest.mark.parametrize("limit", [0, 1001])
 def test_audit_log_limit_is_bounded(admin, limit):
     assert admin.get("/api/v1/admin/audit", params={"limit": limit}).status_code == 422
+
+
+def test_audit_log_shows_an_operators_entry_without_a_token(engine, admin):
+    number = f"GD{uuid.uuid4().int % 10**14:014d}"
+    with session_scope(engine) as db:
+        record_operator_access(
+            db,
+            "隐私专员",
+            kind="work_order",
+            record=number,
+            fields=("contact_phone",),
+            via="hotline privacy export",
+        )
+    [entry] = _audit(admin, record=number)
+    assert (entry["token_id"], entry["role"], entry["actor"]) == (
+        None,
+        "operator",
+        "隐私专员",
+    )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
-
 from cases.lifecycle import UNIT, Step, apply
 from cases.work_orders import WorkOrderRequest, dispatch_work_order, file_work_order
 from foundation.db import session_scope
+from tests.support.chat import Citizen, issued_session
 
 
 def _completed(session, router, session_id: str) -> str:
@@ -22,23 +21,16 @@ def _completed(session, router, session_id: str) -> str:
 
 
 def test_the_chat_takes_the_answer_before_the_assistant(client, engine, router):
-    session_id = f"visit-http-{uuid.uuid4().hex[:8]}"
+    issued = issued_session()
     with session_scope(engine) as session:
-        number = _completed(session, router, session_id)
-    response = client.post(
-        "/api/v1/chat", json={"session_id": session_id, "text": "基本满意"}
-    )
-    assert response.status_code == 200, response.text
-    body = response.json()
+        number = _completed(session, router, issued.id)
+    body = Citizen(client, session=issued).say("基本满意")
     assert body["intent"]["name"] == "answer_visit"
     assert number in body["replies"][0]["text"]
 
 
 def test_a_satisfaction_word_without_a_waiting_visit_goes_to_the_assistant(client):
-    response = client.post(
-        "/api/v1/chat",
-        json={"session_id": f"visit-none-{uuid.uuid4().hex[:8]}", "text": "满意"},
-    )
+    response = Citizen(client).post("满意")
     assert response.status_code == 200
     # Rasa is absent in these tests: the assistant's polite "unavailable" answers.
     assert response.json()["intent"] is None

@@ -142,3 +142,50 @@ def test_an_order_filed_without_a_conversation_owes_the_citizen_nothing(
     order = _order(session, router, session_id=None)
     apply(session, order.number, Step("sign", "unit-1", UNIT), MONDAY)
     assert _notices(session, order, "status") == []
+
+
+def test_a_citizen_who_filed_in_english_is_told_in_english_with_the_unit_named(
+    session, router
+):
+    order = file_work_order(
+        session,
+        WorkOrderRequest(
+            description="The restaurant downstairs blows cooking fumes into our "
+            "windows every evening (楼下饭店油烟直排)",
+            district="徐汇区",
+            session_id="web-expat-1",
+            language="en",
+        ),
+        router,
+        now=MONDAY,
+    )
+    dispatch_work_order(
+        session, order.number, order.category.code, "agent-li", now=MONDAY
+    )
+    apply(session, order.number, Step("sign", "unit-1", UNIT), MONDAY)
+    apply(
+        session,
+        order.number,
+        Step("complete", "unit-1", UNIT, note="已责令饭店安装净化设备。"),
+        MONDAY,
+    )
+    dispatched, signed = _notices(session, order, "status")
+    [asked] = _notices(session, order, "visit_request")
+    unit = order.unit_name
+    assert dispatched.text.startswith(
+        f"Your report (work order {order.number}) has been sent to the "
+    )
+    assert f"({unit}), which is to reply by {order.due_date.isoformat()}." in (
+        dispatched.text
+    )
+    assert signed.text.endswith(
+        f"({unit}) has accepted your work order {order.number} and is handling it."
+    )
+    assert (
+        "The handling unit's reply, in Chinese: 已责令饭店安装净化设备." in asked.text
+    )
+    assert '"dissatisfied"' in asked.text
+    # Chinese appears only as the unit's own name and the reply it wrote.
+    for notice in (dispatched, signed, asked):
+        bare = notice.text.replace(unit, "").replace("已责令饭店安装净化设备", "")
+        assert not any("\u4e00" <= char <= "\u9fff" for char in bare), notice.text

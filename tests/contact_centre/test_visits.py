@@ -38,10 +38,12 @@ def test_what_is_not_an_answer_is_left_to_the_assistant(text):
     assert satisfaction_in(text) is None
 
 
-def _completed(session, router, session_id: str) -> str:
+def _completed(session, router, session_id: str, language: str = "zh") -> str:
     order = file_work_order(
         session,
-        WorkOrderRequest(description="楼下饭店油烟太大", session_id=session_id),
+        WorkOrderRequest(
+            description="楼下饭店油烟太大", session_id=session_id, language=language
+        ),
         router,
     )
     dispatch_work_order(session, order.number, order.category.code, "agent-li")
@@ -71,3 +73,12 @@ def test_dissatisfied_reopens_once_then_escalates(session, router):
 
 def test_no_waiting_visit_means_no_answer(session, router):
     assert answer_visit(session, "visit-chat-none", "满意") is None
+
+
+def test_an_english_answer_to_an_english_visit_is_thanked_in_english(session, router):
+    number = _completed(session, router, "visit-chat-en", language="en")
+    answer = answer_visit(session, "visit-chat-en", "Not satisfied, the fumes are back")
+    assert answer is not None and answer.satisfaction == "dissatisfied"
+    assert answer.reply.startswith("Thank you; we have noted your view.")
+    assert f"Work order {number} goes back to the handling unit" in answer.reply
+    assert not any("\u4e00" <= char <= "\u9fff" for char in answer.reply)

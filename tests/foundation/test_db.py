@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -114,3 +116,44 @@ def test_on_sqlite_a_statement_scope_is_one_transaction(tmp_path):
         session.execute(sa.insert(NUMBERS), [{"n": 1}, {"n": None}])
     assert _count(engine) == 0
     engine.dispose()
+
+
+@pytest.fixture
+def permissive_umask():
+    """A umask that lets everyone read what is made: what comes out private is made so."""
+    before = os.umask(0)
+    yield
+    os.umask(before)
+
+
+def _mode(path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_a_new_sqlite_database_and_its_new_directories_are_private(
+    tmp_path, permissive_umask
+):
+    database = tmp_path / "var" / "data" / "hotline.db"
+    engine = make_engine(f"sqlite:///{database}")
+    NUMBERS.create(engine)
+    with session_scope(engine) as session:
+        session.execute(sa.insert(NUMBERS), [{"n": 1}])
+        journal = database.with_name("hotline.db-wal")
+        assert journal.exists() and _mode(journal) == 0o600
+    engine.dispose()
+    assert _mode(database) == 0o600
+    assert _mode(database.parent) == _mode(database.parent.parent) == 0o700
+
+
+def test_an_existing_directory_and_database_keep_their_modes(
+    tmp_path, permissive_umask
+):
+    tmp_path.chmod(0o755)
+    shared = tmp_path / "shared.db"
+    shared.touch(mode=0o640)
+    make_engine(f"sqlite:///{shared}").dispose()
+    engine = make_engine(f"sqlite:///{tmp_path / 'new.db'}")
+    NUMBERS.create(engine)
+    engine.dispose()
+    assert (_mode(tmp_path), _mode(shared)) == (0o755, 0o640)
+    assert _mode(tmp_path / "new.db") == 0o600

@@ -21,6 +21,7 @@ from contact_centre.models import Feedback
 from foundation import clock
 from foundation.db import session_scope
 from privacy.auth import Staff, authenticate
+from tests.support.chat import Citizen, stored_id
 from tests.support.live import serve
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -112,10 +113,17 @@ class Widget:
         expect(self.items().nth(items_before + 1)).to_be_attached()
         expect(self.page.locator(".hw-typing")).to_have_count(0)
 
-    def session_id(self) -> str:
+    def token(self) -> str | None:
+        """The session the gateway issued, as the widget keeps it."""
         return self.page.evaluate(
             f"JSON.parse(localStorage.getItem('{STORE}')).sessionId"
         )
+
+    def session_id(self) -> str:
+        """The conversation's stored id (what agents and the database see)."""
+        token = self.token()
+        assert token, "the widget holds no session"
+        return stored_id(token)
 
 
 def shot(page, screenshots, name: str, full_page: bool = False) -> None:
@@ -254,16 +262,58 @@ def test_conversation_survives_a_page_reload(new_page, live_site, screenshots):
     page = new_page(live_site)
     widget = Widget(page)
     widget.open()
-    widget.ask("护照怎么办")
+    assert widget.token() is None  # issued with the first answer
+    with page.expect_request("**/api/v1/chat") as sent:
+        widget.ask("护照怎么办")
+    assert "session_id" not in sent.value.post_data_json
     session_id = widget.session_id()
+    assert session_id.startswith("web:")
     texts = widget.items().all_inner_texts()
     page.reload()
     expect(widget.panel).to_be_visible()
     expect(widget.items()).to_have_count(len(texts))
     assert widget.items().all_inner_texts() == texts
     assert widget.session_id() == session_id
-    assert "护照" in widget.ask("要带什么材料")  # same session: the same topic
+    with page.expect_request("**/api/v1/chat") as sent:
+        assert "护照" in widget.ask("要带什么材料")  # same session: the same topic
+    assert stored_id(sent.value.post_data_json["session_id"]) == session_id
+    assert widget.session_id() == session_id
     shot(page, screenshots, "07-after-reload")
+
+
+def test_an_id_the_widget_made_itself_is_replaced_by_an_issued_one(
+    new_page, site_url, engine
+):
+    # A conversation kept by the widget before the gateway issued sessions.
+    kept = f"web-{uuid.uuid4()}"
+    with session_scope(engine) as session:
+        record_message(session, kept, "citizen", "以前的问题")
+    page = new_page(site_url)
+    page.evaluate(
+        f"""() => localStorage.setItem('{STORE}', JSON.stringify({{
+            sessionId: '{kept}', lang: 'zh', elderly: false, open: false, v: 2,
+            items: [{{who: 'citizen', text: '以前的问题'}}], lastId: 0,
+            handoff: false, handoffSeen: false, agentJoined: false, ended: false,
+        }}))"""
+    )
+    with page.expect_response("**/messages?after=*") as refused:
+        page.reload()
+    assert refused.value.status == 404
+    widget = Widget(page)
+    page.wait_for_function(
+        f"() => JSON.parse(localStorage.getItem('{STORE}')).sessionId === null"
+    )
+    widget.open()
+    expect(widget.items()).to_have_count(1)  # what it showed is kept on the page
+    with page.expect_request("**/api/v1/chat") as sent:
+        widget.input.fill("你好")
+        widget.input.press("Enter")
+    assert "session_id" not in sent.value.post_data_json
+    page.wait_for_function(
+        f"() => (JSON.parse(localStorage.getItem('{STORE}')).sessionId || '')"
+        ".startsWith('web:')"
+    )
+    assert widget.session_id() != kept
 
 
 # ------------------------------------------------------------------ hand-off to a person
@@ -501,12 +551,10 @@ def test_urgent_handoff_is_marked_and_first_and_suggestions_show_the_banner(
     waiting = f"web-{uuid.uuid4().hex}"
     with session_scope(engine) as session:
         request_handoff(session, waiting, reason="转人工")
-    urgent = f"web-{uuid.uuid4().hex}"
-    answered = httpx.post(
-        f"{site_url}/api/v1/chat",
-        json={"session_id": urgent, "text": "楼下着火了，好多烟"},
-        timeout=30,
-    ).json()
+    with httpx.Client(base_url=site_url, timeout=30) as client:
+        reporter = Citizen(client)
+        answered = reporter.say("楼下着火了，好多烟")
+    urgent = reporter.session_id
     assert "119" in answered["replies"][0]["text"]
 
     agent = new_page(site_url, "/agent")

@@ -1,6 +1,7 @@
 """The department workbench (/department) in a real (headless) Chromium, against the
 gateway without Rasa: a unit signs in, sees its queue by deadline with the overdue
-marked, signs for an order and completes it with its 办理结果."""
+marked, signs for an order and completes it with its 办理结果, and reads the notices
+the centre's time-limit watch sent it."""
 
 from __future__ import annotations
 
@@ -9,10 +10,22 @@ import uuid
 
 import pytest
 
-from cases.work_orders import WorkOrderRequest, dispatch_work_order, file_work_order
+from api.main import create_app
+from api.rasa_client import RasaClient
+from cases import time_limits
+from cases.lifecycle import UNIT, Step, apply
+from cases.routing.router import build_router
+from cases.work_orders import (
+    WorkOrderRequest,
+    dispatch_work_order,
+    file_work_order,
+    find_work_order,
+)
 from foundation import clock
-from foundation.db import session_scope
+from foundation.db import make_engine, session_scope
+from harness.servers import free_port
 from privacy.auth import create_token
+from tests.support.live import serve
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -164,3 +177,112 @@ def test_a_token_that_is_not_a_units_is_refused_clearly(page, site_url, agent_to
     expect(page.get_by_role("alert").first).to_contain_text("不是承办单位令牌")
     expect(page.locator("#workspace")).to_be_hidden()
     assert page.evaluate("sessionStorage.getItem('hotline-department-token')") is None
+
+
+# ------------------------------------------------------------------ notices (通知)
+
+
+@pytest.fixture
+def watched_site(seeded_database):
+    """A gateway over a database of its own: the time-limit watch sweeps every order,
+    so it never runs on the shared one."""
+    engine = make_engine(seeded_database)
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    app = create_app(
+        engine, rasa=RasaClient(nowhere, "nobody-listens"), action_server_url=nowhere
+    )
+    with serve(app) as url:
+        yield url, engine
+    engine.dispose()
+
+
+def _pollution(db, router, unit: str, text: str, at: dt.datetime) -> str:
+    order = file_work_order(
+        db,
+        WorkOrderRequest(
+            description=text, category_code="pollution", contact_phone=PHONE
+        ),
+        router,
+        now=at,
+    )
+    if order.status == "registered":
+        dispatch_work_order(db, order.number, "pollution", "王丽", now=at)
+    order.unit_name = unit
+    return order.number
+
+
+def test_unit_reads_the_centres_notices_and_opens_the_order(
+    page, watched_site, unit, screenshots
+):
+    url, engine = watched_site
+    filed = clock.now() - dt.timedelta(days=30)
+    other_unit = "徐汇区生态环境局"
+    with session_scope(engine) as db:
+        router = build_router(db)
+        unsigned = _pollution(db, router, unit, "河道发黑发臭，气味很大", filed)
+        signed = _pollution(db, router, unit, "工厂废水直排河道", filed)
+        theirs = _pollution(db, router, other_unit, "厂房排放黑烟", filed)
+        apply(db, signed, Step("sign", f"{unit} 张三", UNIT), filed)
+        signing_day = find_work_order(db, unsigned).sign_due_date
+        token = create_token(db, "department", "张三", unit=unit)
+    # The watch on the day after signing was due, then today: 逾期未签收, then 超期.
+    for now in (
+        dt.datetime.combine(signing_day + dt.timedelta(days=1), dt.time(9)),
+        clock.now(),
+    ):
+        with session_scope(engine) as db:
+            time_limits.sweep(db, now)
+
+    _sign_in(page, url, token)
+
+    notices = page.locator("#notices-list > li")
+    expect(notices).to_have_count(3)
+    expect(page.locator("#notices-unread")).to_have_text("3 条未读")
+    expect(page.get_by_role("button", name="通知（3 条未读）")).to_be_visible()
+    # The newest first: today's 超期督办, then the signing notice.
+    expect(notices.first).to_contain_text("超期督办")
+    expect(notices.first).to_contain_text("已超过办理期限")
+    expect(notices.last).to_contain_text("逾期未签收")
+    expect(notices.last).to_contain_text(f"工单 {unsigned} 已超过签收时限")
+    expect(notices.last).to_contain_text("请立即签收")
+    expect(notices.filter(has_text="未读")).to_have_count(3)
+    # Never another unit's.
+    expect(page.locator("#notices")).not_to_contain_text(theirs)
+    expect(page.locator("#queue-list")).not_to_contain_text(theirs)
+
+    page.get_by_role("button", name="通知（3 条未读）").click()
+    expect(page.get_by_role("heading", name="热线中心通知")).to_be_focused()
+    page.screenshot(path=str(screenshots / "department-notices.png"), full_page=True)
+
+    notices.last.get_by_role("button", name=f"查看工单 {unsigned}").click()
+    expect(page.get_by_role("heading", name=f"工单 {unsigned}")).to_be_focused()
+    expect(page.locator("#detail-status")).to_have_text("已派单至承办单位")
+
+    page.get_by_role("button", name="全部标为已读").click()
+    expect(notices.filter(has_text="未读")).to_have_count(0)
+    expect(page.locator("#notices-unread")).to_be_hidden()
+    expect(page.get_by_role("button", name="通知", exact=True)).to_be_visible()
+    # Read stays read in this browser, after a reload.
+    page.reload()
+    expect(notices).to_have_count(3)
+    expect(notices.filter(has_text="未读")).to_have_count(0)
+    assert signed in notices.all_inner_texts()[0] + notices.all_inner_texts()[1]
+    assert page.problems == []
+
+
+def test_a_failed_notices_load_is_shown_not_swallowed(
+    page, site_url, unit, department_token
+):
+    page.route(
+        "**/api/v1/department/notices*",
+        lambda route: route.fulfill(
+            status=503,
+            content_type="application/json",
+            body='{"error": "service_unavailable", "detail": "down"}',
+        ),
+    )
+    _sign_in(page, site_url, department_token)
+    expect(page.locator("#notices-error")).to_have_text(
+        "通知未能加载：系统暂时无法处理，请稍后重试。"
+    )
+    expect(page.locator("#queue-title")).to_be_focused()

@@ -192,9 +192,10 @@ def people():
     engine = create_engine("sqlite://", future=True)
     metadata.create_all(engine)
     cipher = FieldCipher(KEY)
-    set_cipher_provider(lambda: cipher)
+    previous = set_cipher_provider(lambda: cipher)
     yield engine, table
-    set_cipher_provider(None)
+    # The settings' cipher again, which the rest of the run's tables are under.
+    set_cipher_provider(previous)
     engine.dispose()
 
 

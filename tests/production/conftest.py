@@ -10,12 +10,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
-import uuid
 
 import httpx
 import pytest
 
 from tests.production.topology import Topology, production_topology
+from tests.support.chat import stored_id
 from tests.support.fake_wechat import FakeWeChat
 from tests.support.live import serve
 
@@ -64,17 +64,24 @@ class Citizen:
 
     def __init__(self, topology: Topology) -> None:
         self.topology = topology
-        self.session_id = f"prod-{uuid.uuid4().hex[:12]}"
+        # Issued by the gateway that answers the first message; every replica takes it.
+        self.token: str | None = None
         self.client = httpx.Client(timeout=90)
+
+    @property
+    def session_id(self) -> str:
+        """The conversation's id, as Rasa and the database know it."""
+        assert self.token, "no message sent yet"
+        return stored_id(self.token)
 
     def say(self, text: str, via: int = 0) -> dict:
         """The gateway's whole answer; any 5xx fails the test at once."""
         gateway = self.topology.replicas[via].gateway_url
-        answer = self.client.post(
-            f"{gateway}/api/v1/chat", json={"session_id": self.session_id, "text": text}
-        )
+        body = {"text": text} | ({"session_id": self.token} if self.token else {})
+        answer = self.client.post(f"{gateway}/api/v1/chat", json=body)
         assert answer.status_code < 500, answer.text
         assert answer.status_code == 200, answer.text
+        self.token = answer.json()["session_id"]
         return answer.json()
 
     def text(self, text: str, via: int = 0) -> str:

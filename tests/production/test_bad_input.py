@@ -57,6 +57,10 @@ JSON_VALUES = st.recursive(
 SESSION_IDS = st.one_of(
     st.just("fuzz-shared"),
     st.from_regex(r"\Afuzz-[a-z0-9]{6}\Z"),
+    # Shaped like the sessions the gateway issues, signed by nobody (or WeChat's).
+    st.from_regex(
+        r"\A(web|mp|wx|xx):[A-Za-z0-9_-]{20,23}\.[0-9]{1,8}\.[A-Za-z0-9_-]{20,23}\Z"
+    ),
     st.text(max_size=140),
     JSON_VALUES,
 )

@@ -1,4 +1,7 @@
-// The gateway's chat API over wx.request, as promises.
+// The gateway's chat API for mini-programs over wx.request, as promises. The path
+// tells the gateway the channel (miniprogram); the gateway issues the session ids.
+
+const CHAT = '/api/v1/miniprogram/chat';
 
 function request(method, path, data) {
   const app = getApp();
@@ -8,7 +11,7 @@ function request(method, path, data) {
       method,
       data,
       timeout: app.globalData.requestTimeoutMs,
-      header: { 'Content-Type': 'application/json', 'X-Hotline-Channel': 'miniprogram' },
+      header: { 'Content-Type': 'application/json' },
       success(res) {
         if (res.statusCode >= 200 && res.statusCode < 300) {
           resolve(res.data);
@@ -24,14 +27,19 @@ function request(method, path, data) {
   });
 }
 
-// One citizen message: resolves to {replies: [{text, buttons}], handoff: bool, ...}.
+// One citizen message: resolves to {session_id, replies: [{text, buttons}], handoff, ...}.
+// Without a session id (the first message) the gateway issues one; keep the answer's
+// session_id (new, or renewed) and send it from then on.
 function sendMessage(sessionId, text, lang) {
-  return request('POST', '/api/v1/chat', { session_id: sessionId, text, lang });
+  const data = { text, lang };
+  if (sessionId) data.session_id = sessionId;
+  return request('POST', CHAT, data);
 }
 
-// Messages after `after`, agents' included: resolves to {messages, handoff}.
+// Messages after `after`, agents' included: resolves to {session_id, messages, handoff};
+// rejects with status 404 for a session the gateway did not issue or that expired.
 function fetchMessages(sessionId, after) {
-  const path = '/api/v1/chat/' + encodeURIComponent(sessionId) + '/messages?after=' + (after || 0);
+  const path = CHAT + '/' + encodeURIComponent(sessionId) + '/messages?after=' + (after || 0);
   return request('GET', path);
 }
 

@@ -43,37 +43,11 @@ function nextKey() {
   return 'm' + keySerial; // scroll-into-view needs ids that start with a letter
 }
 
-function toHex(buffer) {
-  return Array.prototype.map
-    .call(new Uint8Array(buffer), (b) => ('0' + b.toString(16)).slice(-2))
-    .join('');
-}
-
-// The session id is the key to this conversation's transcript, so it is random
-// from a cryptographic source where the base library offers one.
-function randomHex(bytes) {
-  return new Promise((resolve) => {
-    const fallback = () => {
-      let hex = '';
-      for (let i = 0; i < bytes * 2; i += 1) hex += Math.floor(Math.random() * 16).toString(16);
-      resolve(hex);
-    };
-    if (typeof wx.getRandomValues !== 'function') {
-      fallback();
-      return;
-    }
-    wx.getRandomValues({ length: bytes, success: (res) => resolve(toHex(res.randomValues)), fail: fallback });
-  });
-}
-
-function ensureSessionId() {
-  const stored = wx.getStorageSync(SESSION_KEY);
-  if (stored) return Promise.resolve(stored);
-  return randomHex(16).then((hex) => {
-    const sessionId = 'mp-' + hex;
-    wx.setStorageSync(SESSION_KEY, sessionId);
-    return sessionId;
-  });
+// The session id is issued by the gateway with the answer to the first message, and is
+// the key to this conversation's transcript: it is kept only in this mini-program's
+// storage. '' until then.
+function storedSessionId() {
+  return wx.getStorageSync(SESSION_KEY) || '';
 }
 
 function fromSender(sender) {
@@ -101,6 +75,7 @@ Page({
   },
 
   sessionId: '',
+  ready: false,
   lastId: 0,
   pollTimer: null,
   visible: false,
@@ -110,20 +85,36 @@ Page({
     const lang = prefs.lang === 'en' ? 'en' : 'zh';
     this.setData({ lang, largeText: !!prefs.largeText, t: TEXTS[lang] });
     // Sending waits until the history is on screen, so nothing is shown twice.
-    let sessionId = '';
-    ensureSessionId()
-      .then((id) => {
-        sessionId = id;
-        return this.loadHistory(id);
-      })
-      .catch(() => {
+    this.sessionId = storedSessionId();
+    if (!this.sessionId) {
+      // A first visit: the gateway issues the session with the first answer.
+      this.say('bot', this.data.t.welcome);
+      this.ready = true;
+      return;
+    }
+    this.loadHistory(this.sessionId)
+      .catch((err) => {
         this.say('bot', this.data.t.welcome);
-        this.say('system', this.data.t.offline);
+        // 404: a session the gateway does not know (made by this page before the
+        // gateway issued them, or expired): the next message starts a new one.
+        if (err && err.status === 404) this.forgetSession();
+        else this.say('system', this.data.t.offline);
       })
       .then(() => {
-        this.sessionId = sessionId;
+        this.ready = true;
         this.schedulePoll();
       });
+  },
+
+  keepSession(sessionId) {
+    if (!sessionId || sessionId === this.sessionId) return;
+    this.sessionId = sessionId;
+    wx.setStorageSync(SESSION_KEY, sessionId);
+  },
+
+  forgetSession() {
+    this.sessionId = '';
+    wx.removeStorageSync(SESSION_KEY);
   },
 
   onShow() {
@@ -144,6 +135,7 @@ Page({
   // Earlier messages of this session, so a returning citizen sees where they were.
   loadHistory(sessionId) {
     return api.fetchMessages(sessionId, 0).then((res) => {
+      this.keepSession(res.session_id);
       const earlier = (res.messages || []).map((m) => ({
         key: nextKey(),
         from: fromSender(m.sender),
@@ -194,12 +186,13 @@ Page({
 
   // `text` goes to the bot (a button's payload); `shown` is what the citizen sees.
   send(text, shown) {
-    if (!this.sessionId || this.data.sending) return;
+    if (!this.ready || this.data.sending) return;
     this.say('me', shown);
     this.setData({ sending: true, scrollTo: 'typing' });
     api
       .sendMessage(this.sessionId, text, this.data.lang)
       .then((res) => {
+        this.keepSession(res.session_id);
         (res.replies || []).forEach((reply) => this.say('bot', String(reply.text || ''), cleanButtons(reply.buttons)));
         if (res.handoff && this.data.handoff === 'none') this.setHandoff('waiting');
       })
@@ -242,6 +235,7 @@ Page({
     return api
       .fetchMessages(this.sessionId, this.lastId)
       .then((res) => {
+        this.keepSession(res.session_id);
         const found = res.messages || [];
         if (found.length) this.lastId = found[found.length - 1].id;
         // The citizen's own messages and the bot's answers are already on screen.
@@ -250,6 +244,13 @@ Page({
           .forEach((m) => this.say('agent', String(m.text || '')));
         this.setData({ handoff: res.handoff || 'none' });
       })
-      .catch(() => {}); // a missed poll is retried on the next tick
+      .catch((err) => {
+        // A session the gateway no longer knows: the next message starts a new one.
+        if (err && err.status === 404) {
+          this.forgetSession();
+          this.setData({ handoff: 'none' });
+        }
+        // Anything else: a missed poll is retried on the next tick.
+      });
   },
 });

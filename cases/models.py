@@ -3,8 +3,10 @@
 A case refers to the catalogue (an application's service, a work order's category and
 department), so the catalogue's tables are mapped first.
 
-Names, phone and ID numbers are encrypted at rest (``privacy.columns.EncryptedText``,
-docs/privacy.md): the tables hold tokens, the ORM gives clear text. An encrypted column
+Names, phone and ID numbers, and the free texts about a work order (its description,
+address, time, result, history notes and notices) are encrypted at rest
+(``privacy.columns.EncryptedText``, docs/privacy.md): the tables hold tokens, the ORM
+gives clear text. An encrypted column
 cannot be compared with a value; a phone or ID number is found by the keyed hash kept
 beside it (``*_hash``, ``privacy.keys.personal_hash``), which follows the value
 whenever it is set through the ORM.
@@ -132,9 +134,11 @@ class WorkOrder(Base):
         ForeignKey("departments.id"), nullable=False, index=True
     )
     district = Column(String(32))
-    address = Column(Text)
-    occurred_at = Column(String(100))
-    description: Mapped[str] = Column(Text, nullable=False)
+    # The citizen's own words, encrypted at rest like the contact (privacy.columns):
+    # they carry phone numbers, names and addresses as often as not.
+    address = Column(EncryptedText)
+    occurred_at = Column(EncryptedText)
+    description: Mapped[str] = Column(EncryptedText, nullable=False)
     contact_name = Column(EncryptedText)
     contact_phone = Column(EncryptedText)
     # The keyed hash of the phone, to find a caller's orders by it.
@@ -174,7 +178,7 @@ class WorkOrder(Base):
     # the 回访's satisfaction.
     sign_due_date = Column(Date)
     signed_at = Column(DateTime)
-    result = Column(Text)
+    result = Column(EncryptedText)
     completed_at = Column(DateTime)
     extension_days = Column(Integer)
     supervised_at = Column(DateTime)
@@ -211,7 +215,7 @@ class WorkOrderUpdate(Base):
     # The lifecycle action taken (sign, return, request_extension, …); None for steps
     # recorded before actions were.
     action = Column(String(32))
-    note = Column(Text)
+    note = Column(EncryptedText)
     actor: Mapped[str] = Column(String(100), nullable=False)
     created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False)
 
@@ -284,7 +288,7 @@ class Notification(Base):
     # name for a unit.
     channel: Mapped[str] = Column(String(32), nullable=False)
     recipient = Column(String(200))
-    text: Mapped[str] = Column(Text, nullable=False)
+    text: Mapped[str] = Column(EncryptedText, nullable=False)
     created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False)
     sent_at = Column(DateTime, index=True)
     attempts: Mapped[int] = Column(Integer, nullable=False, default=0)

@@ -21,7 +21,6 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
-    Text,
     false,
 )
 from sqlalchemy.orm import Mapped
@@ -40,7 +39,7 @@ class Feedback(Base):
     id: Mapped[int] = Column(Integer, primary_key=True)
     session_id = Column(String(128), index=True)
     rating: Mapped[int] = Column(Integer, nullable=False)
-    comment = Column(Text)
+    comment = Column(EncryptedText)
     channel: Mapped[str] = Column(String(32), nullable=False, default="web")
     created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False)
 

@@ -19,9 +19,11 @@ the same functions, at once.
 
 Rules (``last active``: a case's ``updated_at``, a message's time, a hand-off's close):
 
-- an open case is never purged (a work order in ``cases.lifecycle.OPEN``, an
-  application submitted, accepted or in review), nor is a conversation while a case
-  filed from it is kept or a hand-off of it is waiting or active;
+- an open work order (``cases.lifecycle.OPEN``) is never purged, nor is a
+  conversation while a case filed from it is kept or a hand-off of it is waiting or
+  active. An application is purged once inactive for the retention period whatever
+  its status: the department decides it in its own system, and nothing here moves a
+  submitted application on, so "open" would mean "kept for ever";
 - a record is purged once it was last active strictly before the cutoff, ``now`` less
   the retention days: one last active exactly at the cutoff is kept;
 - anonymised cases are marked (``anonymised_at``); anonymised conversation rows get a
@@ -355,9 +357,10 @@ def _work_order_due(before: dt.datetime) -> ColumnElement[Any]:
 
 
 def _application_due(before: dt.datetime) -> ColumnElement[Any]:
+    # Whatever its status: the department decides an application in its own system,
+    # and one with no news for the whole retention period is no longer followed here.
     return and_(
         Application.anonymised_at.is_(None),
-        Application.status.not_in(OPEN_APPLICATIONS),
         Application.updated_at < before,
     )
 

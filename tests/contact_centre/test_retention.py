@@ -211,35 +211,51 @@ def test_purge_keeps_an_order_last_active_exactly_at_the_cutoff(engine):
     ) == [SAID]
 
 
-def test_purge_never_touches_open_cases_nor_their_conversations(engine):
+def test_purge_never_touches_open_work_orders_nor_their_conversations(engine):
     long_ago = NOW - dt.timedelta(days=900)
-    orders = [
-        _order(engine, f"web-open-{status}", status=status, last_active=long_ago)
-        for status in ("registered", "dispatched", "signed", "in_progress", "returned")
-    ]
-    application = _application(
-        engine, "web-open-application", status="submitted", last_active=long_ago
-    )
-    with session_scope(engine) as session:
-        record_message(session, "web-open-application", "citizen", SAID, now=long_ago)
+    statuses = ("registered", "dispatched", "signed", "in_progress", "returned")
+    orders = {
+        status: _order(
+            engine, f"web-open-{status}", status=status, last_active=long_ago
+        )
+        for status in statuses
+    }
 
     assert _purge(engine).total == 0
 
-    for number in orders:
+    for status, number in orders.items():
         assert _work_order(engine, number).contact_phone == PHONE
-    with session_scope(engine) as session:
-        kept = session.scalars(
-            select(Application).where(Application.number == application)
-        ).one()
-        assert (kept.applicant_name, kept.phone) == (NAME, PHONE)
-        assert (
-            session.scalar(
-                select(ConversationMessage.text).where(
-                    ConversationMessage.session_id == "web-open-application"
-                )
-            )
-            == SAID
+        said = _texts(
+            engine, ConversationMessage, ConversationMessage.text, f"web-open-{status}"
         )
+        assert said == [SAID]
+
+
+def test_an_application_with_no_news_for_the_retention_period_is_purged(engine):
+    """Nothing here moves a submitted application on (the department decides it in its
+    own system): kept while open, it would be kept for ever."""
+    stale = _application(
+        engine,
+        "web-stale-application",
+        status="submitted",
+        last_active=BEFORE - dt.timedelta(days=1),
+    )
+    recent = _application(
+        engine, "web-recent-application", status="submitted", last_active=BEFORE
+    )
+
+    assert _purge(engine).counts["applications"] == 1
+
+    with session_scope(engine) as session:
+        by_number = {
+            a.number: a
+            for a in session.scalars(
+                select(Application).where(Application.number.in_([stale, recent]))
+            )
+        }
+        assert by_number[stale].anonymised_at is not None
+        assert NAME not in (by_number[stale].applicant_name or "")
+        assert by_number[recent].applicant_name == NAME
 
 
 def test_purge_anonymises_a_finished_application(engine):

@@ -20,6 +20,7 @@ from actions.common import (
 from actions.slots import ANONYMOUS
 from cases.access import issue_query_code
 from cases.idempotency import session_scope
+from cases.merging import separate_latest
 from cases.routing.classify import complaint_classifier
 from cases.routing.router import complaint_router
 from cases.work_orders import WorkOrderRequest, file_work_order, planned_unit
@@ -139,25 +140,36 @@ class ActionFileWorkOrder(Action):
             language=language_of(tracker),
             idempotency_key=f"{tracker.sender_id}:{form_started_at(tracker, 'complaint_form')}",
             idempotency_scope=session_scope(tracker.sender_id),
+            join_duplicates=True,
         )
         try:
             with db_session() as session:
                 order = file_work_order(
                     session, request, complaint_router(search_engine())
                 )
-                dispatcher.utter_message(
-                    response="utter_work_order_filed",
-                    number=order.number,
-                    category=order.category.name_en
-                    if lang == "en"
-                    else order.category.name,
-                    # The unit where it happened (属地); in English the department,
-                    # whose English name the catalogue records.
-                    department=order.department.name_en
-                    if lang == "en"
-                    else order.unit_name or order.department.name,
-                    due_date=order.due_date.isoformat(),
-                )
+                if order.merged_into is not None:
+                    dispatcher.utter_message(
+                        response="utter_work_order_joined",
+                        number=order.number,
+                        joined_to=order.merged_into.number,
+                        department=order.department.name_en
+                        if lang == "en"
+                        else order.unit_name or order.department.name,
+                    )
+                else:
+                    dispatcher.utter_message(
+                        response="utter_work_order_filed",
+                        number=order.number,
+                        category=order.category.name_en
+                        if lang == "en"
+                        else order.category.name,
+                        # The unit where it happened (属地); in English the department,
+                        # whose English name the catalogue records.
+                        department=order.department.name_en
+                        if lang == "en"
+                        else order.unit_name or order.department.name,
+                        due_date=order.due_date.isoformat(),
+                    )
                 code = issue_query_code(order)
                 if code:
                     dispatcher.utter_message(
@@ -166,3 +178,26 @@ class ActionFileWorkOrder(Action):
         except ValidationFailed:
             dispatcher.utter_message(response="utter_default")
         return [SlotSet(slot, None) for slot in COMPLAINT_SLOTS]
+
+
+class ActionFileSeparately(Action):
+    """The citizen told their report was joined to an open order insists on their own."""
+
+    def name(self) -> str:
+        return "action_file_separately"
+
+    @politely
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list:
+        with db_session() as session:
+            order = separate_latest(session, tracker.sender_id)
+            if order is None:
+                dispatcher.utter_message(response="utter_nothing_to_separate")
+            else:
+                dispatcher.utter_message(
+                    response="utter_work_order_separated",
+                    number=order.number,
+                    due_date=order.due_date.isoformat(),
+                )
+        return []

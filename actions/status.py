@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import case_attempts, db_session, language_of, politely
 from cases.access import open_case, proof_in
 from cases.applications import STATUS_TEXT as APPLICATION_STATUS
-from cases.lifecycle import STATUS_TEXT as WORK_ORDER_STATUS
+from cases.lifecycle import handled_order, status_text
 from cases.models import Application
 from cases.tracking import normalise_number
 from foundation.errors import NotFoundError, TooManyAttempts
@@ -75,17 +75,18 @@ class ActionCheckStatus(Action):
                         updated=case.updated_at.strftime("%Y-%m-%d %H:%M"),
                     )
                 else:
+                    handled = handled_order(case)
                     dispatcher.utter_message(
                         response="utter_work_order_status",
                         number=case.number,
                         category=case.category.name_en
                         if lang == "en"
                         else case.category.name,
-                        status=WORK_ORDER_STATUS[lang][case.status],
-                        department=case.department.name_en
+                        status=status_text(case, lang),
+                        department=handled.department.name_en
                         if lang == "en"
-                        else case.unit_name or case.department.name,
-                        due_date=case.due_date.isoformat(),
+                        else handled.unit_name or handled.department.name,
+                        due_date=handled.due_date.isoformat(),
                     )
             except NotFoundError:
                 dispatcher.utter_message(

@@ -2,7 +2,8 @@
 personal fields of which record, and from where.
 
 A route that shows a citizen's personal data in clear to staff depends on
-``staff_access`` and passes what it shows through it. The entry is written in the
+``staff_access`` and passes what it shows through it; a manager's read of the
+performance figures goes through ``manager_access``. The entry is written in the
 request's transaction, committed before the response leaves: nothing is shown that
 is not logged.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from api.deps import get_db, require_agent, require_department
+from api.deps import get_db, require_agent, require_department, require_manager
 from cases.disclosure import application_personal_fields, work_order_personal_fields
 from cases.models import Application, WorkOrder
 from privacy.audit import record_access
@@ -46,6 +47,10 @@ class StaffAccess:
     def handoff(self, handoff_id: int, fields: tuple[str, ...]) -> None:
         self._record("handoff", str(handoff_id), fields)
 
+    def report(self, name: str, sections: tuple[str, ...]) -> None:
+        """A manager's read of the performance figures: which report, which sections."""
+        self._record("report", name, sections)
+
     def work_order_fields(self, number: str, fields: tuple[str, ...]) -> None:
         """A partial view of an order (a handling unit's) showed ``fields`` in clear."""
         self._record("work_order", number, fields)
@@ -76,4 +81,13 @@ def department_access(
     token: ApiToken = Depends(require_department),
 ) -> StaffAccess:
     """The audit of a handling unit's reads: its token, its member's name, its role."""
+    return StaffAccess(db, token, request)
+
+
+def manager_access(
+    request: Request,
+    db: Session = Depends(get_db, scope="function"),
+    token: ApiToken = Depends(require_manager),
+) -> StaffAccess:
+    """The audit of a manager's (or an admin's) reads of the performance figures."""
     return StaffAccess(db, token, request)

@@ -13,7 +13,7 @@ from api.rasa_client import RasaClient
 from cases.access import AttemptLimit
 from knowledge_base.search.engine import SearchEngine
 from privacy.auth import authenticate
-from privacy.models import CENTRE_ROLES, DEPARTMENT, ApiToken
+from privacy.models import CENTRE_ROLES, DEPARTMENT, MANAGER, ApiToken
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -41,17 +41,21 @@ def get_rasa(request: Request) -> RasaClient:
 
 
 # The token roles each kind of endpoint accepts. A department token is for its unit's
-# desk only: it never reaches the centre's conversations, cases or dashboard.
+# desk only: it never reaches the centre's conversations, cases or dashboard. A manager
+# reads the performance figures only, which admins may read too; no manager reaches a
+# citizen's conversation or case.
 _ACCEPTED_ROLES = {
     "agent": CENTRE_ROLES,
     "admin": ("admin",),
     DEPARTMENT: (DEPARTMENT,),
+    MANAGER: (MANAGER, "admin"),
 }
 
 
 def require_role(role: str) -> Callable[..., ApiToken]:
-    """Agents may use agent endpoints; admins may use both agent and admin endpoints;
-    a handling unit's department token only department endpoints."""
+    """Agents may use agent endpoints; admins may use agent, admin and manager
+    endpoints; a handling unit's department token only department endpoints, and a
+    manager's only manager endpoints."""
     accepted = _ACCEPTED_ROLES[role]
 
     def check(
@@ -82,6 +86,7 @@ def require_role(role: str) -> Callable[..., ApiToken]:
 require_agent = require_role("agent")
 require_admin = require_role("admin")
 require_department = require_role(DEPARTMENT)
+require_manager = require_role(MANAGER)
 
 
 def require_metrics_token(

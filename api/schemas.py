@@ -361,6 +361,12 @@ class WorkOrderCreate(_Strict):
     language: Literal["zh", "en"] = Field(
         "zh", description="the language the citizen is told of its progress in"
     )
+    join_duplicates: bool = Field(
+        False,
+        description="join the open order of the same event if there is one: the "
+        "order is filed as merged into it (merged_into), and its citizen is told of "
+        "that order's progress",
+    )
 
 
 class WorkOrderUpdateIn(_Strict):
@@ -403,6 +409,8 @@ class WorkOrderPublic(BaseModel):
     unit_level: str | None = None
     unit_name: str | None = None
     street: str | None = None
+    # A report of an event already open: the number of the order handled for it.
+    merged_into: str | None = None
 
 
 class WorkOrderCreated(WorkOrderPublic):
@@ -470,6 +478,43 @@ class ReviewQueue(BaseModel):
 
 class DispatchDecision(_Strict):
     category: constr(strict=True, strip_whitespace=True, min_length=1, max_length=32)
+
+
+class DuplicateOut(BaseModel):
+    """An order as an agent compares it with another; personal data masked."""
+
+    number: str
+    status: str
+    status_text: str
+    category_name: str
+    district: str | None
+    street: str | None
+    address: str | None
+    description: str
+    created_at: LocalTime
+    unit_name: str | None
+    # How alike the two are (0 to 1), and why, as the matcher found them.
+    score: float | None = None
+    reasons: list[str] = []
+
+
+class DuplicatesOut(BaseModel):
+    number: str
+    status: str
+    # The order it is merged into, when it is a merged report.
+    merged_into: str | None
+    candidates: list[DuplicateOut]
+    joined: list[DuplicateOut]
+
+
+class MergeIn(_Strict):
+    into: constr(
+        strict=True, strip_whitespace=True, to_upper=True, min_length=16, max_length=16
+    ) = Field(..., description="the number of the order that is handled for both")
+
+
+class SplitIn(_Strict):
+    note: constr(strict=True, strip_whitespace=True, max_length=500) | None = None
 
 
 class HandoffList(BaseModel):

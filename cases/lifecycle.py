@@ -51,6 +51,7 @@ STATUS_TEXT = {
         "visited": "已回访",
         "closed": "已结案",
         "returned": "承办单位已退回，正在重新派单",
+        "merged": "已与同一事件的工单合并办理",
     },
     "en": {
         "registered": "registered",
@@ -61,6 +62,7 @@ STATUS_TEXT = {
         "visited": "followed up with you",
         "closed": "closed",
         "returned": "returned by the unit; being sent on again",
+        "merged": "handled together with a work order about the same problem",
     },
 }
 SATISFACTION_TEXT = {
@@ -155,6 +157,25 @@ class Step:
     satisfaction: str | None = None
 
 
+def handled_order(work_order: WorkOrder) -> WorkOrder:
+    """The order that is handled for this one: itself, or the one it was merged into."""
+    return work_order.merged_into or work_order
+
+
+def status_text(work_order: WorkOrder, language: str) -> str:
+    """The order's status as its citizen reads it; a merged report's is its event's."""
+    texts = STATUS_TEXT["en" if language == "en" else "zh"]
+    handled = work_order.merged_into
+    if handled is None:
+        return texts[work_order.status]
+    if language == "en":
+        return (
+            f"handled together with work order {handled.number}, which is "
+            f"{texts[handled.status]}"
+        )
+    return f"已与工单 {handled.number} 合并办理，{texts[handled.status]}"
+
+
 def awaiting_visit(session: Session, session_id: str) -> WorkOrder | None:
     """The conversation's newest completed order, waiting for its 回访."""
     return repository.completed_in_conversation(session, session_id)
@@ -219,44 +240,51 @@ def apply(
 
 def tell_citizen(session: Session, work_order: WorkOrder, now: dt.datetime) -> None:
     """What the citizen hears of a step, on their channel and in their language:
-    dispatch, signing, and on completion the result with the 回访 question."""
+    dispatch, signing, and on completion the result with the 回访 question. Every
+    report merged into the order (cases.merging) hears it too, on its own channel."""
     round_ = str(work_order.reopened_count or 0)
+    joined = repository.joined_to(session, work_order.id)
     if work_order.status == "completed":
-        notifications.owe(
-            session,
-            work_order,
-            "visit_request",
-            round_,
-            notifications.CITIZEN,
-            visit_question(work_order),
-            now,
-        )
+        for reporter in (None, *joined):
+            notifications.owe(
+                session,
+                reporter or work_order,
+                "visit_request",
+                round_,
+                notifications.CITIZEN,
+                visit_question(work_order, reporter),
+                now,
+            )
         return
     # A returned order sent on (改派) is news again: the citizen hears of the new unit.
     returns = sum(1 for update in work_order.updates if update.action == "return")
-    said = _progress_text(work_order, redispatched=returns > 0)
-    if said:
-        notifications.owe(
-            session,
-            work_order,
-            "status",
-            f"{work_order.status}-{round_}" + (f"-r{returns}" if returns else ""),
-            notifications.CITIZEN,
-            said,
-            now,
-        )
+    key = f"{work_order.status}-{round_}" + (f"-r{returns}" if returns else "")
+    for reporter in (None, *joined):
+        said = _progress_text(work_order, returns > 0, reporter)
+        if said:
+            notifications.owe(
+                session,
+                reporter or work_order,
+                "status",
+                key,
+                notifications.CITIZEN,
+                said,
+                now,
+            )
 
 
-def visit_question(work_order: WorkOrder) -> str:
+def visit_question(work_order: WorkOrder, reporter: WorkOrder | None = None) -> str:
     """The 回访: the result, and how satisfied the citizen is with it.
 
-    The result is quoted as the unit wrote it, in Chinese: an English reader is told so,
-    rather than given a translation nobody checked.
+    ``reporter`` is a report merged into the order: its citizen is asked in their own
+    language, about their own number. The result is quoted as the unit wrote it, in
+    Chinese: an English reader is told so, rather than given a translation nobody
+    checked.
     """
     result = (work_order.result or "").rstrip("。.！!；;，, ")
-    if work_order.language == "en":
+    if (reporter or work_order).language == "en":
         return (
-            f"Your report (work order {work_order.number}) has been handled. "
+            f"Your report ({_reference_en(work_order, reporter)}) has been handled. "
             + (
                 f"The handling unit's reply, in Chinese: {result}. "
                 if result
@@ -266,28 +294,54 @@ def visit_question(work_order: WorkOrder) -> str:
             '"basically satisfied" or "dissatisfied"; you may add a comment.'
         )
     return (
-        f"您反映的问题（工单编号 {work_order.number}）已办结。办理结果："
+        f"您反映的问题（{_reference_zh(work_order, reporter)}）已办结。办理结果："
         f"{result or '请见承办单位答复'}。请您对办理结果进行评价："
         "回复“满意”“基本满意”或“不满意”，也可以留下您的意见。"
     )
 
 
-def _progress_text(work_order: WorkOrder, redispatched: bool) -> str | None:
+def _reference_zh(work_order: WorkOrder, reporter: WorkOrder | None) -> str:
+    if reporter is None:
+        return f"工单编号 {work_order.number}"
+    return f"工单编号 {reporter.number}，与工单 {work_order.number} 合并办理"
+
+
+def _reference_en(work_order: WorkOrder, reporter: WorkOrder | None) -> str:
+    if reporter is None:
+        return f"work order {work_order.number}"
+    return (
+        f"work order {reporter.number}, handled together with work order "
+        f"{work_order.number}"
+    )
+
+
+def _progress_text(
+    work_order: WorkOrder, redispatched: bool, reporter: WorkOrder | None = None
+) -> str | None:
     unit = work_order.unit_name or work_order.department.name
-    if work_order.language == "en":
+    if (reporter or work_order).language == "en":
         unit_en = _unit_in_english(work_order)
+        reference = _reference_en(work_order, reporter)
         return {
-            "dispatched": f"Your report (work order {work_order.number}) has been "
+            "dispatched": f"Your report ({reference}) has been "
             f"{'passed on' if redispatched else 'sent'} to {unit_en}, which is to "
             f"reply by {work_order.due_date.isoformat()}.",
-            "signed": f"{unit_en[0].upper()}{unit_en[1:]} has accepted your work "
-            f"order {work_order.number} and is handling it.",
+            "signed": f"{unit_en[0].upper()}{unit_en[1:]} has accepted your "
+            + (
+                f"work order {work_order.number}"
+                if reporter is None
+                else f"report ({reference})"
+            )
+            + " and is handling it.",
         }.get(work_order.status)
     return {
-        "dispatched": f"您反映的问题（工单编号 {work_order.number}）已"
+        "dispatched": f"您反映的问题（{_reference_zh(work_order, reporter)}）已"
         f"{'改派' if redispatched else '派'}至{unit}办理，"
         f"答复期限为 {work_order.due_date.isoformat()}。",
-        "signed": f"{unit}已签收您的工单 {work_order.number}，正在办理。",
+        "signed": f"{unit}已签收您的工单 {work_order.number}，正在办理。"
+        if reporter is None
+        else f"{unit}已签收您反映的问题（{_reference_zh(work_order, reporter)}），"
+        "正在办理。",
     }.get(work_order.status)
 
 

@@ -50,7 +50,8 @@ APPLICATION_STATUSES = (
     "withdrawn",
 )
 # The life cycle of cases.lifecycle: 已受理, 已派单, 已签收, 处理中, 已办结, 已回访, 已结案,
-# and 已退回 by the unit.
+# 已退回 by the unit, and 已合并: a report joined to the open order of the same event
+# (cases.merging).
 WORK_ORDER_STATUSES = (
     "registered",
     "dispatched",
@@ -60,6 +61,7 @@ WORK_ORDER_STATUSES = (
     "visited",
     "closed",
     "returned",
+    "merged",
 )
 # How an order reached its unit: by the model alone above its threshold, or by an agent
 # who kept or changed the suggestion. None while it waits in the review queue.
@@ -171,8 +173,14 @@ class WorkOrder(Base):
     # name, and the street or town the complaint was located in.
     unit_level = Column(String(8))
     unit_name = Column(String(200), index=True)
-    street_code = Column(String(12))
+    street_code = Column(String(12), index=True)
     street = Column(String(100))
+    # A report of an event already open (cases.merging): the order that is handled for
+    # it, and how similar the two were found.
+    merged_into_id: Mapped[int | None] = Column(
+        ForeignKey("work_orders.id", ondelete="SET NULL"), index=True
+    )
+    duplicate_score = Column(Float)
     # Its life after dispatch (cases.lifecycle): when the unit must sign and signed,
     # the result and when, a pending extension request (working days), 督办, 重办 and
     # the 回访's satisfaction.
@@ -194,6 +202,9 @@ class WorkOrder(Base):
     department: Mapped[Department] = relationship("Department")
     updates: Mapped[list[WorkOrderUpdate]] = relationship(
         "WorkOrderUpdate", order_by="WorkOrderUpdate.id", cascade="all, delete-orphan"
+    )
+    merged_into: Mapped[WorkOrder | None] = relationship(
+        "WorkOrder", remote_side=[id], foreign_keys=[merged_into_id]
     )
 
     @validates("contact_phone")  # type: ignore[untyped-decorator]

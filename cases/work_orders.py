@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from cases import lifecycle, tracking
+from cases import lifecycle, merging, tracking
+from cases.duplicates import Report
 from cases.idempotency import check_retry, fingerprint, scoped_key
 from cases.models import RoutingCorrection, WorkOrder, WorkOrderUpdate
 from cases.repositories import work_orders as repository
@@ -45,6 +46,9 @@ class WorkOrderRequest:
     idempotency_key: str | None = None
     # Who sent the key (cases.idempotency): a key counts only within its scope.
     idempotency_scope: str | None = None
+    # Join the open order of the same event, if there is one (cases.merging): what
+    # the chat does; an agent filing from a call merges in the console instead.
+    join_duplicates: bool = False
 
 
 def callback_description(question: str | None) -> str:
@@ -92,7 +96,8 @@ def file_work_order(
     now: dt.datetime | None = None,
 ) -> WorkOrder:
     """Record a work order routed to its department with its due date; dispatched at
-    once when the routing is confident enough, else left in the review queue.
+    once when the routing is confident enough, else left in the review queue. Asked to
+    join duplicates, a report of an event already open is merged into its order.
 
     An idempotency key repeated within its scope with the same request returns the
     order filed the first time (``cases.idempotency``).
@@ -172,7 +177,31 @@ def file_work_order(
     work_order.updates = [
         WorkOrderUpdate(status="registered", actor="hotline-assistant", created_at=now)
     ]
-    if automatic:
+    duplicates = (
+        merging.find_duplicates(
+            session,
+            Report(
+                key=number,
+                text=description,
+                reported_at=now,
+                category=category.code,
+                district=district,
+                street=street.name if street else None,
+                address=address,
+            ),
+            category.id,
+            street.code if street else None,
+            limit=1,
+        )
+        if request.join_duplicates
+        else []
+    )
+    if duplicates:
+        work_order.dispatch_method = None
+        merging.join(
+            work_order, duplicates[0].order, duplicates[0].match, merging.ASSISTANT, now
+        )
+    elif automatic:
         work_order.sign_due_date = lifecycle.sign_due(now.date())
         work_order.updates.append(
             WorkOrderUpdate(

@@ -1,5 +1,5 @@
-"""``hotline users``: bearer tokens for agents, admins and handling units: made, listed,
-revoked.
+"""``hotline users``: bearer tokens for agents, admins, managers and handling units:
+made, listed, revoked.
 
 A handling unit's token (``--role department``) is scoped to its ``--unit``, named
 exactly as work orders record their handling unit, e.g. "浦东新区生态环境局".
@@ -22,7 +22,7 @@ from privacy.models import DEPARTMENT, ROLES
 
 def register(commands: argparse._SubParsersAction) -> None:
     users = commands.add_parser(
-        "users", help="agents', admins' and handling units' access"
+        "users", help="agents', admins', managers' and handling units' access"
     )
     actions = users.add_subparsers(dest="action", required=True)
     create = actions.add_parser(

@@ -27,5 +27,9 @@ Public modules and functions:
 - ``follow_up``: ``run_due_work`` (time limits, notifications, the day's purge, under
   the scheduler's lease).
 - ``analytics``: ``dashboard(session, day)``.
+- ``performance``: what managers see over a period: ``overview(session, days)``
+  (trends per day and ISO week, on-time rates per unit, overdue and escalated
+  orders, 回访 satisfaction per unit and category, automatic dispatch, hot topics),
+  and each of its parts; no personal data.
 - ``models``: ``ConversationMessage``, ``Handoff``, ``Feedback``.
 """

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from cases import lifecycle
+from cases import lifecycle, merging
 
 # Longest forms first: "不满意" contains "满意", "基本满意" too.
 _DEGREES = (
@@ -43,6 +43,7 @@ REPLIES = {
         "thanks": "感谢您的评价！工单 {number} 的回访已完成，如有新的问题欢迎随时联系12345。",
         "reopened": "已收到您的意见。工单 {number} 将退回承办单位重新办理，办理结果会再告知您。",
         "escalated": "已收到您的意见。工单 {number} 已转督办，热线将继续跟进，直到问题解决。",
+        "noted": "已收到您的意见，已记入工单 {number} 的回访记录，热线复核合并办理结果时将一并考虑。",
     },
     "en": {
         "thanks": "Thank you for your feedback. The follow-up on work order {number} "
@@ -53,6 +54,9 @@ REPLIES = {
         "escalated": "Thank you; we have noted your view. Work order {number} has "
         "been escalated for supervision, and the hotline will follow it until the "
         "problem is solved.",
+        "noted": "Thank you; we have noted your view on work order {number}, and the "
+        "hotline will take it into account when it reviews the result of the reports "
+        "handled together.",
     },
 }
 
@@ -90,6 +94,14 @@ def answer_visit(
     if order is None:
         return None
     degree, comment = parsed
+    if order.status == "merged":
+        # A report joined to another order: its 回访 is counted, the handled order's
+        # own decides its 重办 (cases.merging).
+        merging.record_visit(session, order, degree, comment or None, now)
+        said = REPLIES["en" if order.language == "en" else "zh"][
+            "thanks" if degree != "dissatisfied" else "noted"
+        ]
+        return VisitAnswer(order.number, degree, said.format(number=order.number))
     reopened_before = order.reopened_count or 0
     order = lifecycle.apply(
         session,

@@ -8,6 +8,12 @@ were), which record, which of its fields, when, and from where (the client's add
 and the request). What counts as a personal field of a case is ``cases.disclosure``'s
 business; this module records what it is told.
 
+A manager (or an admin) reading the centre's performance figures is shown no personal
+data in clear, only orders' numbers and masked examples; their reads are logged all
+the same, as the kind ``report``: the report (e.g. ``manager_overview``) and the
+sections shown stand for the record and its fields, so that who looked at which
+unit's figures is on file like any other read.
+
 An operator at the command line who exports or erases a citizen's data
 (``hotline privacy export``, ``erase``) holds no token: ``record_operator_access``
 records them by the name they give, with the role ``operator``.
@@ -35,7 +41,7 @@ from privacy.repositories import audit as repository
 
 # A hand-off's transcript is recorded by the hand-off's id, not by the conversation's
 # session id: that id lets its holder read the transcript, so it is kept out of the log.
-RECORD_KINDS = ("work_order", "application", "handoff")
+RECORD_KINDS = ("work_order", "application", "handoff", "report")
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 
@@ -55,8 +61,9 @@ def record_access(
 
     Args:
         kind: one of ``RECORD_KINDS``.
-        record: the case's number, or the hand-off's id.
-        fields: the personal fields shown in clear; none shown, nothing is recorded.
+        record: the case's number, the hand-off's id, or the report's name.
+        fields: the personal fields shown in clear (a report's: its sections); none
+            shown, nothing is recorded.
         client_address: where the request came from (after trusted proxies).
         via: the request, e.g. ``"GET /api/v1/work-orders/20261206123456"``.
 

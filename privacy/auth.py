@@ -1,4 +1,5 @@
-"""Bearer tokens for agents, admins and handling units: made, checked, listed, revoked.
+"""Bearer tokens for agents, admins, managers and handling units: made, checked, listed,
+revoked.
 
 Only a token's SHA-256 is stored. A ``department`` token belongs to one handling unit
 (承办单位), named as work orders record it (``WorkOrder.unit_name``): it must name one,

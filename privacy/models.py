@@ -1,5 +1,5 @@
-"""Database schema of access and retention: the bearer tokens agents, admins and handling
-units sign in with, the audit log of what of citizens' personal data they were shown,
+"""Database schema of access and retention: the bearer tokens agents, admins, managers
+and handling units sign in with, the audit log of what of citizens' personal data they were shown,
 the tombstones of erasures, and the record of each day's purge."""
 
 from __future__ import annotations
@@ -21,11 +21,14 @@ from sqlalchemy.orm import Mapped
 
 from foundation.orm import Base
 
-ROLES = ("agent", "admin", "department")
+ROLES = ("agent", "admin", "department", "manager")
 # The hotline centre's own staff: the agent console and the centre's side of a work
 # order. A department token is a handling unit's (承办单位), scoped to its unit.
 CENTRE_ROLES = ("agent", "admin")
 DEPARTMENT = "department"
+# The centre's managers: they read the performance figures (trends, on-time rates,
+# 回访 satisfaction, hot topics) and no citizen's personal data beyond masked examples.
+MANAGER = "manager"
 # Roles that may act on a conversation another agent has taken (reply, hand it back).
 SUPERVISING_ROLES = ("admin",)
 # The role the audit log gives an operator at the command line (``hotline privacy``),
@@ -34,8 +37,8 @@ OPERATOR = "operator"
 
 
 class ApiToken(Base):
-    """A bearer token for an agent, an admin or a handling unit; only its SHA-256 is
-    stored.
+    """A bearer token for an agent, an admin, a manager or a handling unit; only its
+    SHA-256 is stored.
 
     It is valid until ``expires_at`` (``HOTLINE_TOKEN_TTL_DAYS`` after it was made)
     unless revoked before (``revoked_at``). A department token names its ``unit`` as

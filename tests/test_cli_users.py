@@ -91,6 +91,16 @@ def test_users_create_makes_a_department_token_scoped_to_its_unit(run_cli, engin
     assert "张三 · 命令行测试区生态环境局" in listed
 
 
+def test_users_create_makes_a_manager_token_without_a_unit(run_cli, engine):
+    result = run_cli("users", "create", "--role", "manager", "--name", "赵主任")
+    assert result.returncode == 0, result.stderr
+    assert "New manager token for 赵主任" in result.stdout
+    token = result.stdout.strip().splitlines()[-1]
+    with session_scope(engine) as db:
+        row = authenticate(db, token)
+        assert (row.role, row.name, row.unit) == ("manager", "赵主任", None)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -27,21 +27,27 @@ from api.schemas import (
     CentreRemarkOut,
     DeadlineOut,
     DispatchDecision,
+    DuplicateOut,
+    DuplicatesOut,
     HandoffList,
     HandoffOut,
+    MergeIn,
     MessageOut,
     MessagesOut,
     ReviewOrderOut,
     ReviewQueue,
+    SplitIn,
     SuggestRequest,
     SuggestResponse,
     WorkOrderPublic,
 )
-from cases import centre_desk
+from cases import centre_desk, merging
 from cases.centre_desk import CentreEntry, Remark
-from cases.lifecycle import CENTRE, STATUS_TEXT, Step, apply
+from cases.duplicates import Match
+from cases.lifecycle import CENTRE, STATUS_TEXT, Step, apply, status_text
+from cases.models import WorkOrder
 from cases.routing.router import complaint_router
-from cases.work_orders import dispatch_work_order, review_queue
+from cases.work_orders import dispatch_work_order, find_work_order, review_queue
 from contact_centre import conversations
 from contact_centre.assist import suggest
 from contact_centre.conversations import handoffs_by_status, messages
@@ -252,6 +258,74 @@ def dispatch(
     personal data (reading it in full is a separate, audited request)."""
     order = dispatch_work_order(db, number, body.category, agent.name)
     return work_order_public(order)
+
+
+def _compared(order: WorkOrder, match: Match | None = None) -> DuplicateOut:
+    return DuplicateOut(
+        number=order.number,
+        status=order.status,
+        status_text=status_text(order, "zh"),
+        category_name=order.category.name,
+        district=order.district,
+        street=order.street,
+        address=mask_personal_data(order.address) if order.address else None,
+        description=mask_personal_data(order.description),
+        created_at=order.created_at,
+        unit_name=order.unit_name,
+        score=match.score if match else order.duplicate_score,
+        reasons=list(match.reasons) if match else [],
+    )
+
+
+@router.get("/work-orders/{number}/duplicates", response_model=DuplicatesOut)
+def duplicates(
+    number: str,
+    limit: int = Query(5, ge=1, le=20),
+    db: Session = Depends(get_db, scope="function"),
+    agent: ApiToken = Depends(require_agent),
+) -> DuplicatesOut:
+    """The open orders this one may repeat, best first with their similarity, and the
+    reports merged into it; personal data masked, as merging needs none."""
+    order = find_work_order(db, number.upper())
+    candidates = (
+        merging.duplicates_of(db, order.number, limit)
+        if order.status in merging.MERGEABLE
+        else []
+    )
+    return DuplicatesOut(
+        number=order.number,
+        status=order.status,
+        merged_into=order.merged_into.number if order.merged_into else None,
+        candidates=[_compared(found.order, found.match) for found in candidates],
+        joined=[
+            _compared(joined) for joined in merging.joined_reports(db, order.number)
+        ],
+    )
+
+
+@router.post("/work-orders/{number}/merge", response_model=WorkOrderPublic)
+def merge(
+    number: str,
+    body: MergeIn,
+    db: Session = Depends(get_db, scope="function"),
+    agent: ApiToken = Depends(require_agent),
+) -> WorkOrderPublic:
+    """Merge this order (and the reports joined to it) into ``into``, an order about
+    the same event still being handled; its citizen is told. 422 if either is
+    finished or merged already."""
+    return work_order_public(merging.merge(db, number.upper(), body.into, agent.name))
+
+
+@router.post("/work-orders/{number}/split", response_model=WorkOrderPublic)
+def split(
+    number: str,
+    body: SplitIn,
+    db: Session = Depends(get_db, scope="function"),
+    agent: ApiToken = Depends(require_agent),
+) -> WorkOrderPublic:
+    """A merged report becomes an order of its own, back in the dispatch review with
+    a fresh time limit. 422 if it is not merged."""
+    return work_order_public(merging.split(db, number.upper(), agent.name, body.note))
 
 
 @router.post("/handoffs/{handoff_id}/return", response_model=HandoffOut)

@@ -60,7 +60,7 @@ from cases.applications import (
 )
 from cases.disclosure import applicant_shown, contact_shown, work_order_text_shown
 from cases.idempotency import address_scope, token_scope
-from cases.lifecycle import STATUS_TEXT as WORK_ORDER_STATUS
+from cases.lifecycle import status_text
 from cases.models import Application, WorkOrder
 from cases.routing.router import complaint_router
 from cases.work_orders import (
@@ -196,7 +196,7 @@ def work_order_public(
         contact_phone=contact.phone,
         anonymous=order.anonymous,
         status=order.status,
-        status_text=WORK_ORDER_STATUS[lang][order.status],
+        status_text=status_text(order, lang),
         due_date=order.due_date,
         created_at=order.created_at,
         top_level=order.top_level,
@@ -206,6 +206,7 @@ def work_order_public(
         unit_level=order.unit_level,
         unit_name=order.unit_name,
         street=order.street,
+        merged_into=order.merged_into.number if order.merged_into else None,
         history=[
             {
                 "status": u.status,
@@ -315,6 +316,7 @@ def create_work_order(
             language=body.language,
             idempotency_key=idempotency_key,
             idempotency_scope=scope,
+            join_duplicates=body.join_duplicates,
         ),
         complaint_router(search),
     )

@@ -1,5 +1,5 @@
-"""The pages people use: the demo portal with the citizen widget, the agent console and
-the handling units' workbench.
+"""The pages people use: the demo portal with the citizen widget, the agent console,
+the handling units' workbench and the managers' dashboard.
 
 Plain files from ``api/static/`` with no build step. HTML pages carry a strict
 Content-Security-Policy: scripts and styles only from this origin and nothing inline, so
@@ -50,6 +50,9 @@ PAGES = (
     ("/department", "department.html", "text/html; charset=utf-8"),
     ("/department.js", "department.js", "text/javascript; charset=utf-8"),
     ("/department.css", "department.css", "text/css; charset=utf-8"),
+    ("/dashboard", "dashboard.html", "text/html; charset=utf-8"),
+    ("/dashboard.js", "dashboard.js", "text/javascript; charset=utf-8"),
+    ("/dashboard.css", "dashboard.css", "text/css; charset=utf-8"),
 )
 
 router = APIRouter(include_in_schema=False)

@@ -1,7 +1,8 @@
 /*
  * 12345 agent console: hand-off queue, masked transcripts, replies, answer suggestions,
- * work orders, the orders waiting for the centre (退回, 延期, 督办, 回访, 结案) and the
- * day's dashboard. Plain JavaScript, no build step, no libraries.
+ * work orders, the orders waiting for the centre (退回, 延期, 督办, 回访, 结案), the
+ * reports of one event joined into one order (合并, 拆分) and the day's dashboard.
+ * Plain JavaScript, no build step, no libraries.
  *
  * The bearer token lives in sessionStorage (this tab only) and goes with every call.
  * Everything the server sends is put into the page with textContent, never innerHTML.
@@ -176,6 +177,9 @@
     queueTimer = transcriptTimer = dashboardTimer = centreTimer = null;
     categories = null;
     current = null;
+    lookedUp.dispatch = lookedUp.centre = null;
+    clear($("dispatch-lookup-result"));
+    clear($("centre-lookup-result"));
     lastQueueJson = "";
     $("workspace").hidden = true;
     $("views").hidden = true;
@@ -214,8 +218,9 @@
       loadCategories();
       loadCentre();
       centreTimer = window.setInterval(function () {
-        // Never under an agent's hands: a form being filled in is not redrawn.
-        if (!centreBusy && !document.querySelector("#centre-list form")) loadCentre();
+        // Never under an agent's hands: a form being filled in, or the duplicates an
+        // agent is comparing, are not redrawn.
+        if (!centreBusy && !duplicatesBusy && !document.querySelector("#centre-list form, #centre-list .dup-panel")) loadCentre();
       }, CENTRE_MS);
     }
   }
@@ -229,8 +234,8 @@
   $("refresh-dispatch").addEventListener("click", loadDispatchQueue);
 
   function loadDispatchQueue() {
-    if (!token) return;
-    api("/api/v1/agent/dispatch-queue").then(function (data) {
+    if (!token) return Promise.resolve();
+    return api("/api/v1/agent/dispatch-queue").then(function (data) {
       $("dispatch-error").textContent = "";
       renderDispatchQueue(data.orders);
     }).catch(function (error) {
@@ -253,12 +258,15 @@
           onclick: function () { dispatchOrder(order.number, s.category); },
         }));
       });
-      list.appendChild(h("li", { class: "queue-item" }, [
+      var duplicatesBox = h("div", { class: "dup-box", id: "dup-dispatch-" + order.number, hidden: true });
+      list.appendChild(h("li", { class: "queue-item", "data-number": order.number }, [
         h("p", {}, [h("strong", { text: order.number }), " · " + clock(order.created_at)]),
         h("p", { text: order.description }),
         h("p", { class: "muted", text: "大类：" + (order.top_level || "—") +
           "；拟派：" + (order.unit_name || "—") + (order.street ? "（" + order.street + "）" : "") }),
         choices,
+        h("div", { class: "reply-actions" }, [duplicatesToggle(order.number, duplicatesBox, "dispatch")]),
+        duplicatesBox,
       ]));
     });
   }
@@ -424,6 +432,7 @@
     });
     var error = h("p", { class: "error", role: "alert" });
     var formBox = h("div", { class: "centre-form-box" });
+    var duplicatesBox = h("div", { class: "dup-box", id: "dup-centre-" + order.number, hidden: true });
     var buttons = h("div", { class: "reply-actions centre-actions" });
     var item = h("li", { class: "centre-item reason-" + order.reasons[0], "data-number": order.number }, [
       h("div", { class: "centre-head" }, [
@@ -436,6 +445,7 @@
       facts.length ? h("dl", { class: "centre-facts" }, [].concat.apply([], facts)) : null,
       buttons,
       formBox,
+      duplicatesBox,
       error,
     ]);
     CENTRE_BUTTONS.forEach(function (spec) {
@@ -450,6 +460,7 @@
         onclick: function (event) { toggleCentreForm(order, spec, formBox, error, event.currentTarget); },
       }));
     });
+    buttons.appendChild(duplicatesToggle(order.number, duplicatesBox, "centre"));
     return item;
   }
 
@@ -458,7 +469,7 @@
     clear(box);
     box.removeAttribute("data-action");
     error.textContent = "";
-    Array.prototype.forEach.call(button.parentNode.children, function (b) { b.setAttribute("aria-expanded", "false"); });
+    Array.prototype.forEach.call(button.parentNode.querySelectorAll("button:not(.dup-toggle)"), function (b) { b.setAttribute("aria-expanded", "false"); });
     if (open) return;
     if (spec.action === "dispatch" && !categories) {
       error.textContent = "改派类别尚未加载，请点击“刷新”后重试。";
@@ -597,6 +608,319 @@
     if (spec.action === "close") return "工单 " + number + " 已结案。";
     return "工单 " + number + " 已处理。";
   }
+
+  // ---------------------------------------------------------------- one event, one case
+  // Reports of one event are joined into one order. Any order of the dispatch review or
+  // the centre's desk, and any order by its number, shows its 疑似重复: the open orders
+  // it may repeat, best first, each of which it can be merged into, and the reports
+  // joined to it, each of which can be split off again. Both are confirmed on the page
+  // rather than in a native dialog, so keyboard and screen reader reach them like any
+  // other form, and the split asks for its optional reason in the same place.
+
+  var ORDER_NUMBER = /^GD\d{14}$/;
+  var DUPLICATE_VIEWS = {
+    dispatch: { status: "dispatch-status", error: "dispatch-error", title: "dispatch-title", load: function () { return loadDispatchQueue(); } },
+    centre: { status: "centre-status", error: "centre-error", title: "centre-title", load: function () { return loadCentre(); } },
+  };
+  // The statuses a refused merge names, as an agent says them.
+  var NOT_HANDLED = { merged: "已合并至其他工单", completed: "已办结", visited: "已回访", closed: "已结案" };
+  var duplicatesBusy = false;
+  var lookedUp = { dispatch: null, centre: null }; // the number each lookup box shows
+
+  function orderPath(number, what) {
+    return "/api/v1/agent/work-orders/" + encodeURIComponent(number) + "/" + what;
+  }
+
+  function percent(score) { return Math.round(score * 100) + "%"; }
+
+  /** The merge and split routes' refusals in the words an agent expects; ``moved``: the orders changed under us. */
+  function duplicateError(error, number) {
+    var text = error instanceof ApiError && typeof error.detail === "string" ? error.detail : "";
+    var found;
+    if (error instanceof ApiError && error.status === 404) {
+      found = /'([^']+)'/.exec(text); // "work order 'GD…' not found": either of the two
+      return { text: "未找到工单 " + (found ? found[1] : number) + "，请核对工单号。", moved: true };
+    }
+    if (/merged into itself/.test(text)) return { text: "不能把工单合并到它自己。", moved: false };
+    found = /work order (\S+) is (\w+): only an order still being handled/.exec(text);
+    if (found) {
+      return { text: "工单 " + found[1] + " " + (NOT_HANDLED[found[2]] || "已不在办理中") + "，只有仍在办理中的工单才能合并。已刷新，请核对后再操作。", moved: true };
+    }
+    found = /work order (\S+) is not merged/.exec(text);
+    if (found) return { text: "工单 " + found[1] + " 已不是合并的反映（可能已由他人拆分），无需拆分。已刷新，请核对。", moved: true };
+    if (error instanceof ApiError && error.status === 409) return { text: "工单已由他人处理，状态已变化，已刷新，请核对后再操作。", moved: true };
+    if (error instanceof ApiError && Array.isArray(error.detail) && error.detail.length) {
+      var aboutNote = error.detail.some(function (d) { return /note/.test(d.field); });
+      return { text: aboutNote ? "拆分理由请不超过 500 字。" : "工单号格式不正确，应为 GD 加 14 位数字。", moved: false };
+    }
+    return { text: describe(error), moved: false };
+  }
+
+  /** The 疑似重复 button of an order in a list, opening ``box`` below it. */
+  function duplicatesToggle(number, box, view) {
+    var button = h("button", {
+      type: "button",
+      class: "ghost-dark small dup-toggle",
+      text: "疑似重复",
+      "aria-expanded": "false",
+      "aria-controls": box.id,
+      "aria-label": "疑似重复：工单 " + number,
+      onclick: function () {
+        var open = button.getAttribute("aria-expanded") === "true";
+        button.setAttribute("aria-expanded", String(!open));
+        box.hidden = open;
+        clear(box);
+        if (!open) loadDuplicates(number, box, { view: view, lookup: false });
+      },
+    });
+    return button;
+  }
+
+  /** Open the 疑似重复 of an order still listed in ``view``; false when it has left the list. */
+  function reopenDuplicates(view, number, message) {
+    var item = document.querySelector("#" + view + "-list > li[data-number='" + number + "']");
+    var button = item && item.querySelector(".dup-toggle");
+    if (!button) return false;
+    var box = $(button.getAttribute("aria-controls"));
+    button.setAttribute("aria-expanded", "true");
+    box.hidden = false;
+    loadDuplicates(number, box, { view: view, lookup: false }, message);
+    return true;
+  }
+
+  /** An order's candidates and joined reports, drawn in ``box``; ``message``: a refusal to keep shown. */
+  function loadDuplicates(number, box, where, message) {
+    clear(box);
+    box.appendChild(h("p", { class: "muted small-text", text: "正在查找工单 " + number + " 的疑似重复…" }));
+    box.setAttribute("aria-busy", "true");
+    return api(orderPath(number, "duplicates") + "?limit=5").then(function (body) {
+      renderDuplicates(body, box, where, message);
+    }).catch(function (error) {
+      if (error instanceof ApiError && error.status === 401) return;
+      if (where.lookup) lookedUp[where.view] = null;
+      clear(box);
+      box.appendChild(h("p", { class: "error", role: "alert", text: "疑似重复未能加载：" + duplicateError(error, number).text }));
+    }).then(function () { box.removeAttribute("aria-busy"); });
+  }
+
+  function renderDuplicates(body, box, where, message) {
+    clear(box);
+    // ``prefix`` keeps ids apart when one order is open both in a list and the lookup box.
+    where = { view: where.view, lookup: where.lookup, owner: body.number, prefix: box.id };
+    var error = h("p", { class: "error", role: "alert", text: message || "" });
+    var titleId = box.id + "-title";
+    var head = h("div", { class: "dup-panel-head" }, [
+      h("h3", { id: titleId, tabindex: "-1", text: "工单 " + body.number + " · 疑似重复与合并" }),
+    ]);
+    if (where.lookup) {
+      head.appendChild(h("button", {
+        type: "button", class: "link-btn", text: "收起", "aria-label": "收起工单 " + body.number + " 的疑似重复",
+        onclick: function () {
+          lookedUp[where.view] = null;
+          clear(box);
+          $(where.view + "-lookup-number").focus();
+        },
+      }));
+    }
+    var panel = h("section", { class: "dup-panel", "aria-labelledby": titleId, "data-number": body.number }, [head]);
+    if (body.merged_into) {
+      panel.appendChild(h("div", { class: "dup-merged" }, [
+        h("p", {}, ["本工单是已合并的反映，随工单 ", h("strong", { text: body.merged_into }), " 一并办理。"]),
+        splitControls(body.number, body.merged_into, where, error),
+      ]));
+    }
+    panel.appendChild(h("h4", { text: "可能重复的在办工单" + (body.candidates.length ? "（" + body.candidates.length + "）" : "") }));
+    if (body.candidates.length) {
+      var candidates = h("ol", { class: "dup-list" });
+      body.candidates.forEach(function (c) { candidates.appendChild(candidateItem(body.number, c, where, error)); });
+      panel.appendChild(candidates);
+    } else {
+      panel.appendChild(h("p", { class: "muted small-text", text: body.merged_into
+        ? "已合并的反映不再比对重复。"
+        : "未发现疑似重复的在办工单。（只比对仍在办理中的工单；已办结的工单不再比对。）" }));
+    }
+    if (body.joined.length) {
+      panel.appendChild(h("h4", { text: "已合并的反映（" + body.joined.length + "）" }));
+      var joined = h("ul", { class: "dup-list" });
+      body.joined.forEach(function (j) { joined.appendChild(joinedItem(body.number, j, where, error)); });
+      panel.appendChild(joined);
+    }
+    panel.appendChild(error);
+    box.appendChild(panel);
+  }
+
+  /** The lines both lists show of an order: number, status, similarity, where, when, what. */
+  function comparedOrder(o) {
+    var place = (o.district || "") + (o.street || "");
+    return [
+      h("div", { class: "dup-head" }, [
+        h("strong", { class: "centre-number", text: o.number }),
+        h("span", { class: "badge badge-state", text: o.status_text }),
+        o.score === null || o.score === undefined ? null : h("span", { class: "pill pill-best", text: "相似度 " + percent(o.score) }),
+      ]),
+      h("p", { class: "muted small-text dup-meta", text: [
+        o.category_name,
+        place || null,
+        o.address ? "地址：" + o.address : null,
+        "受理 " + momentText(o.created_at),
+      ].filter(Boolean).join(" · ") }),
+      h("p", { class: "dup-excerpt", text: o.description }),
+      o.reasons && o.reasons.length ? h("p", { class: "small-text dup-reasons", text: "相似依据：" + o.reasons.join("；") }) : null,
+    ];
+  }
+
+  function candidateItem(number, candidate, where, error) {
+    var confirmBox = h("div", { class: "dup-confirm", id: where.prefix + "-merge-" + candidate.number, hidden: true });
+    var mergeButton = h("button", {
+      type: "button",
+      class: "secondary small",
+      text: "合并到此工单",
+      "aria-expanded": "false",
+      "aria-controls": confirmBox.id,
+      "aria-label": "合并到此工单：工单 " + candidate.number,
+      onclick: function () {
+        if (closeConfirm(confirmBox, mergeButton)) return;
+        error.textContent = "";
+        var yes = h("button", { type: "button", class: "primary small", text: "确认合并" });
+        var no = h("button", { type: "button", class: "ghost-dark small", text: "取消" });
+        yes.addEventListener("click", function () {
+          duplicateAction(orderPath(number, "merge"), { into: candidate.number }, number, where, error, [yes, no, mergeButton], function (order) {
+            return "工单 " + order.number + " 已合并至 " + (order.merged_into || candidate.number) + "。";
+          });
+        });
+        no.addEventListener("click", function () { closeConfirm(confirmBox, mergeButton, true); });
+        openConfirm(confirmBox, mergeButton, [
+          h("p", { text: "确认将工单 " + number + " 合并到工单 " + candidate.number + "？合并后工单 " + number +
+            " 不再单独派单，随工单 " + candidate.number + " 一并办理，其反映人将收到合并通知。" }),
+          h("div", { class: "reply-actions" }, [yes, no]),
+        ], yes);
+      },
+    });
+    return h("li", { class: "dup-item", "data-number": candidate.number }, comparedOrder(candidate).concat([
+      h("div", { class: "reply-actions" }, [mergeButton]),
+      confirmBox,
+    ]));
+  }
+
+  function joinedItem(number, report, where, error) {
+    return h("li", { class: "dup-item dup-joined", "data-number": report.number },
+      comparedOrder(report).concat([splitControls(report.number, number, where, error)]));
+  }
+
+  /** 拆分: the button, and the form asking for the optional reason. */
+  function splitControls(number, from, where, error) {
+    var confirmBox = h("div", { class: "dup-confirm", id: where.prefix + "-split-" + number, hidden: true });
+    var splitButton = h("button", {
+      type: "button",
+      class: "ghost-dark small",
+      text: "拆分",
+      "aria-expanded": "false",
+      "aria-controls": confirmBox.id,
+      "aria-label": "拆分：工单 " + number,
+      onclick: function () {
+        if (closeConfirm(confirmBox, splitButton)) return;
+        error.textContent = "";
+        var noteId = confirmBox.id + "-note";
+        var note = h("textarea", { id: noteId, rows: "2", maxlength: "500" });
+        var yes = h("button", { type: "button", class: "primary small", text: "确认拆分" });
+        var no = h("button", { type: "button", class: "ghost-dark small", text: "取消" });
+        yes.addEventListener("click", function () {
+          var reason = note.value.trim();
+          duplicateAction(orderPath(number, "split"), reason ? { note: reason } : {}, number, where, error, [yes, no, splitButton], function (order) {
+            return "工单 " + order.number + " 已拆分，回到待派单。";
+          });
+        });
+        no.addEventListener("click", function () { closeConfirm(confirmBox, splitButton, true); });
+        openConfirm(confirmBox, splitButton, [
+          h("p", { text: "将工单 " + number + " 从工单 " + from + " 拆出，作为单独工单回到待审核派单，办理时限自今日重新计算。" }),
+          h("label", { for: noteId, text: "拆分理由（选填，记入办理记录）" }),
+          note,
+          h("div", { class: "reply-actions" }, [yes, no]),
+        ], note);
+      },
+    });
+    return h("div", { class: "dup-split" }, [h("div", { class: "reply-actions" }, [splitButton]), confirmBox]);
+  }
+
+  function openConfirm(box, button, children, focus) {
+    clear(box);
+    children.forEach(function (child) { box.appendChild(child); });
+    box.hidden = false;
+    button.setAttribute("aria-expanded", "true");
+    focus.focus();
+  }
+
+  /** Close an open confirmation; true if it was open. */
+  function closeConfirm(box, button, refocus) {
+    var open = !box.hidden;
+    clear(box);
+    box.hidden = true;
+    button.setAttribute("aria-expanded", "false");
+    if (refocus) button.focus();
+    return open;
+  }
+
+  /** POST a merge or split; announce it and refresh the view, or say why not. */
+  function duplicateAction(path, body, number, where, error, buttons, done) {
+    if (duplicatesBusy) return;
+    duplicatesBusy = true;
+    error.textContent = "";
+    buttons.forEach(function (b) { b.disabled = true; });
+    var view = DUPLICATE_VIEWS[where.view];
+    api(path, { method: "POST", body: body }).then(function (order) {
+      $(view.error).textContent = "";
+      $(view.status).textContent = done(order);
+      return refreshAfterDuplicates(where).then(function () {
+        var title = where.lookup ? $(where.view + "-lookup-result-title") : null;
+        (title || $(view.title)).focus();
+      });
+    }).catch(function (failure) {
+      if (failure instanceof ApiError && failure.status === 401) return;
+      var refused = duplicateError(failure, number);
+      if (!refused.moved) {
+        error.textContent = refused.text;
+        buttons.forEach(function (b) { b.disabled = false; });
+        return;
+      }
+      // The orders changed under the agent: show them as they are now, with the reason.
+      $(view.status).textContent = "";
+      if (where.lookup) return refreshAfterDuplicates(where, refused.text);
+      return view.load().then(function () {
+        if (!reopenDuplicates(where.view, where.owner, refused.text)) {
+          $(view.error).textContent = "工单 " + number + "：" + refused.text;
+        }
+      });
+    }).then(function () { duplicatesBusy = false; }, function () { duplicatesBusy = false; });
+  }
+
+  /** After a merge or split: the view's list, and the order its lookup box shows. */
+  function refreshAfterDuplicates(where, message) {
+    var jobs = [DUPLICATE_VIEWS[where.view].load()];
+    var number = lookedUp[where.view];
+    if (number) {
+      jobs.push(loadDuplicates(number, $(where.view + "-lookup-result"), { view: where.view, lookup: true }, where.lookup ? message : undefined));
+    }
+    return Promise.all(jobs);
+  }
+
+  ["dispatch", "centre"].forEach(function (view) {
+    $(view + "-lookup").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var input = $(view + "-lookup-number");
+      var number = input.value.replace(/\s+/g, "").toUpperCase();
+      $(view + "-lookup-error").textContent = "";
+      input.removeAttribute("aria-invalid");
+      if (!ORDER_NUMBER.test(number)) {
+        $(view + "-lookup-error").textContent = "请输入完整的工单号：GD 加 14 位数字。";
+        input.setAttribute("aria-invalid", "true");
+        input.focus();
+        return;
+      }
+      input.value = number;
+      lookedUp[view] = number;
+      loadDuplicates(number, $(view + "-lookup-result"), { view: view, lookup: true });
+    });
+  });
 
   // ---------------------------------------------------------------- queue
 

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Load, Session, joinedload, selectinload
+import datetime as dt
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Load, Session, aliased, joinedload, selectinload
 
 from cases.models import WorkOrder
 
@@ -54,9 +56,24 @@ def lock_work_order(session: Session, number: str) -> WorkOrder | None:
 
 
 def completed_in_conversation(session: Session, session_id: str) -> WorkOrder | None:
+    """The conversation's newest order waiting for its 回访: its own, completed, or a
+    report merged into a completed order whose reporter has not answered yet."""
+    handled = aliased(WorkOrder)
     statement = (
         select(WorkOrder)
-        .where(WorkOrder.session_id == session_id, WorkOrder.status == "completed")
+        .outerjoin(handled, WorkOrder.merged_into_id == handled.id)
+        .where(
+            WorkOrder.session_id == session_id,
+            or_(
+                WorkOrder.status == "completed",
+                (WorkOrder.status == "merged")
+                & (handled.status == "completed")
+                & (
+                    WorkOrder.visited_at.is_(None)
+                    | (WorkOrder.visited_at < handled.completed_at)
+                ),
+            ),
+        )
         .options(*_details())
         .order_by(WorkOrder.id.desc())
         .limit(1)
@@ -100,3 +117,68 @@ def add_work_order(session: Session, work_order: WorkOrder) -> WorkOrder:
     session.add(work_order)
     session.flush()
     return work_order
+
+
+def open_in_place(
+    session: Session,
+    district: str,
+    street_code: str | None,
+    category_id: int,
+    since: dt.datetime,
+    statuses: tuple[str, ...],
+) -> list[WorkOrder]:
+    """The open orders a new report may repeat: filed since ``since`` in the district,
+    in its street or of its category. Not merged ones: they point at their order."""
+    place = (
+        or_(WorkOrder.street_code == street_code, WorkOrder.category_id == category_id)
+        if street_code
+        else WorkOrder.category_id == category_id
+    )
+    statement = (
+        select(WorkOrder)
+        .where(
+            WorkOrder.district == district,
+            WorkOrder.created_at >= since,
+            WorkOrder.status.in_(statuses),
+            place,
+        )
+        .options(joinedload(WorkOrder.category, innerjoin=True))
+        .order_by(WorkOrder.id.desc())
+    )
+    return list(session.scalars(statement))
+
+
+def joined_to(session: Session, work_order_id: int) -> list[WorkOrder]:
+    """The reports merged into an order, first joined first."""
+    statement = (
+        select(WorkOrder)
+        .where(WorkOrder.merged_into_id == work_order_id)
+        .order_by(WorkOrder.id)
+    )
+    return list(session.scalars(statement))
+
+
+def latest_merged_in_conversation(
+    session: Session, session_id: str
+) -> WorkOrder | None:
+    statement = (
+        select(WorkOrder)
+        .where(WorkOrder.session_id == session_id, WorkOrder.status == "merged")
+        .options(*_details())
+        .order_by(WorkOrder.id.desc())
+        .limit(1)
+    )
+    return session.scalars(statement).first()
+
+
+def reported_between(
+    session: Session, start: dt.datetime, end: dt.datetime
+) -> list[WorkOrder]:
+    """Orders filed in ``(start, end]``, merged ones included, oldest first."""
+    statement = (
+        select(WorkOrder)
+        .where(WorkOrder.created_at > start, WorkOrder.created_at <= end)
+        .options(joinedload(WorkOrder.category, innerjoin=True))
+        .order_by(WorkOrder.created_at, WorkOrder.id)
+    )
+    return list(session.scalars(statement))

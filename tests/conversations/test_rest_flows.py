@@ -249,3 +249,39 @@ def test_out_of_scope_leads_to_a_callback_work_order(citizen):
     assert "格式不对" in citizen.say("12345")
     filed = citizen.say("13912345678")
     assert re.search(r"回电请求已登记，工单编号：GD\d{14}", filed), filed
+
+
+def _report_light(citizen: Citizen, text: str, address: str, phone: str) -> str:
+    citizen.say(text)
+    citizen.say("对")
+    citizen.say("普陀区")
+    citizen.say(address)
+    citizen.say("这几天晚上")
+    return citizen.say(phone)
+
+
+def test_a_neighbour_reporting_the_same_light_is_joined_and_may_insist(stack):
+    """Issue 28: one event, one case, while the citizen is still talking."""
+    first = _report_light(
+        Citizen(stack),
+        "真北路金沙江路路口的路灯坏了，晚上一片漆黑，过马路很危险",
+        "真北路金沙江路路口",
+        "13812345678",
+    )
+    opened = re.search(r"GD\d{14}", first).group(0)
+    neighbour = Citizen(stack)
+    joined = _report_light(
+        neighbour,
+        "金沙江路真北路交叉口那盏路灯好几天不亮了，晚上走路看不见",
+        "金沙江路真北路口",
+        "13912345678",
+    )
+    assert f"已有市民反映（工单号{opened}）" in joined, joined
+    own = re.search(r"工单编号：(GD\d{14})", joined).group(1)
+    assert own != opened
+    assert {"title": "仍要单独立案", "payload": "/file_separately"} in [
+        {"title": b["title"], "payload": b["payload"]} for b in neighbour.buttons()
+    ]
+    separated = neighbour.say("我反映的不是同一个问题，请单独立案")
+    assert f"已为您单独立案，工单编号：{own}" in separated, separated
+    assert "无需单独立案" in neighbour.say("/file_separately")

@@ -176,6 +176,11 @@ class ChatMessagesOut(MessagesOut):
     session_id: str = Field(
         ..., description="the session, renewed: keep it in place of the one sent"
     )
+    queue_position: int | None = Field(
+        None,
+        description="while the hand-off waits, the citizen's place in the agents' "
+        "queue (1 = next); else null",
+    )
 
 
 class SuggestRequest(_Strict):
@@ -616,6 +621,11 @@ class DepartmentOrder(BaseModel):
     extension_days: int | None
     supervision_count: int
     reopened_count: int
+    reporters: int = Field(
+        1,
+        description="the citizens who reported this event: the order's own and those "
+        "of the reports merged into it (并单), each told of the result",
+    )
     result: str | None = Field(..., description="the 办理结果 the unit replied with")
     completed_at: LocalTime | None
     actions: list[str] = Field(

@@ -31,7 +31,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
 
-from knowledge_base.places import address_words
+from cases.report_words import (
+    Concepts,
+    Place,
+    concepts,
+    places,
+    report_words,
+    road_stem,
+    same_road,
+)
 from knowledge_base.search.text import normalise
 
 # Reports at or above it are one event. Chosen on the tuning three quarters of the
@@ -45,6 +53,18 @@ WINDOW = dt.timedelta(days=30)
 # is reported as 196号 or 240号 (a flooded stretch spans more); the far end of a long
 # road is another event.
 NEARBY_HOUSE_NUMBERS = 50
+# A problem named for a kind of the other's (没水 and 冒水 of one burst main) is this
+# much of a problem in common.
+RELATED_WEIGHT = 0.7
+# How surely two reports of one outage (water, power, gas) in one street, or on one
+# road, are at one place: a main serves the whole stretch.
+AREA_PLACE = 0.75
+# Two categories for one event are a sign, not a proof, of two problems.
+RECATEGORISED = 0.9
+# Places on one road, at different spots or written differently.
+_ONE_ROAD = frozenset({"同路不同段", "路口不同", "路口与门牌", "同一道路"})
+# Two buildings: a pipe that bursts in a stairwell is the building's, not the street's.
+_ONE_BUILDING = frozenset({"同弄不同楼", "不同楼"})
 
 
 @dataclass(frozen=True)
@@ -67,367 +87,23 @@ class Match:
     reasons: tuple[str, ...]
 
 
-# --- Problems -----------------------------------------------------------------------
-#
-# What is wrong, and what causes it. Two reports that both say what is wrong (or both
-# say what causes it) and do not agree describe two problems, however alike their
-# words; paraphrases that share few characters ("灯不亮" / "黑灯瞎火") agree here.
-# Each concept is written in the terms citizens use, Chinese and English, and read
-# longest term first, so 红绿灯 is a signal and not a street light.
-
-# fmt: off
-_NUISANCES: dict[str, tuple[str, ...]] = {
-    "噪音": ("噪音", "噪声", "吵", "扰民", "声音", "响声", "轰鸣", "鸣笛", "喇叭", "noise", "noisy",
-        "loud"),
-    "油烟": ("油烟", "烟味", "熏", "排烟", "fume"),
-    "烟尘": ("浓烟", "黑烟", "冒烟", "烟雾", "烟囱", "smoke"),
-    "焚烧": ("焚烧", "烧树叶", "烧垃圾", "烧东西", "烧纸", "burning"),
-    "异味": ("臭", "异味", "气味", "味道", "反味", "smell", "stink", "odour", "odor"),
-    "扬尘": ("扬尘", "灰尘", "粉尘", "灰大", "尘土", "dust"),
-    "路灯": ("路灯", "灯杆", "照明", "灯不亮", "黑灯", "灯坏", "灯灭", "灯都不亮", "streetlight",
-        "street light", "lamp"),
-    "信号灯": ("红绿灯", "信号灯", "绿灯", "黄灯", "traffic light", "signal"),
-    "广告牌": ("广告牌", "招牌", "店招", "广告", "billboard"),
-    "路面破损": ("坑", "塌陷", "凹陷", "下沉", "破损", "裂缝", "开裂", "不平", "陷", "沉降", "地砖", "翘起",
-        "挖开", "开挖", "挖了路", "马路拉链", "pothole", "crack", "dug up"),
-    "井盖": ("井盖", "manhole"),
-    "标线": ("标线", "斑马线", "人行横道线", "road marking"),
-    "护栏": ("护栏", "隔离栏", "栏杆", "railing", "barrier"),
-    "积水": ("积水", "排水", "下水道", "污水", "淹", "倒灌", "雨水", "堵塞", "flood", "drain"),
-    "垃圾": ("垃圾", "废弃", "杂物", "清运", "乱扔", "乱倒", "倾倒", "偷倒", "rubbish", "garbage",
-        "trash", "litter"),
-    "停车": ("停车", "乱停", "违停", "停放", "占用车位", "车位", "停着", "停在", "parking", "parked"),
-    "违建": ("违建", "违章建筑", "搭建", "加盖", "搭棚", "扩建", "illegal structure"),
-    "摆摊": ("摆摊", "摊贩", "占道经营", "出店经营", "流动摊", "vendor", "stall"),
-    "停水": ("停水", "没水", "水压", "断水", "no water", "water pressure"),
-    "水质": ("水质", "发黄", "浑浊", "黄色的水", "水是黄", "tap water"),
-    "停电": ("停电", "跳闸", "电压", "没电", "power cut", "outage"),
-    "燃气": ("燃气", "煤气", "gas"),
-    "漏水": ("漏水", "渗水", "水管", "爆管", "leak"),
-    "电梯": ("电梯", "elevator", "lift"),
-    "树木": ("树", "修剪", "倒伏", "tree", "branch"),
-    "群租": ("群租", "隔断", "二房东", "床位", "overcrowd"),
-    "动物": ("狗", "犬", "流浪猫", "野猫", "dog", "cat"),
-    "虫鼠": ("老鼠", "蟑螂", "蚊子", "rat", "cockroach", "mosquito"),
-    "欠薪": ("工资", "欠薪", "拖欠", "wage", "salary"),
-    "收费": ("收费", "乱收费", "物业费", "停车费", "charge", "fee"),
-    "单车": ("共享单车", "单车", "自行车", "bike", "bicycle"),
-    "公交": ("公交", "班次", "bus"),
-    "食品": ("过期", "变质", "食品", "卫生差", "expired", "food"),
-    "交通违法": ("闯红灯", "逆行", "超速", "飙车", "red light", "speeding"),
-}
-_SOURCES: dict[str, tuple[str, ...]] = {
-    "工地": ("工地", "施工", "打桩", "渣土", "搅拌", "塔吊", "construction", "building site"),
-    "饭店": ("饭店", "餐馆", "餐厅", "饭馆", "小吃", "烧烤", "面馆", "火锅", "排档", "restaurant", "bbq",
-        "barbecue"),
-    "广场舞": ("广场舞", "跳舞", "dancing", "dance"),
-    "装修": ("装修", "电钻", "敲墙", "renovation", "drilling"),
-    "娱乐场所": ("酒吧", "ktv", "歌厅", "棋牌", "bar", "karaoke"),
-    "设备": ("空调外机", "外机", "风机", "冷却塔", "水泵", "变压器", "air conditioner"),
-    "工厂": ("工厂", "厂房", "车间", "作坊", "factory", "workshop"),
-    "市场": ("菜场", "菜市场", "市场", "market"),
-    "车辆": ("货车", "渣土车", "卡车", "大车", "摩托", "truck", "lorry"),
-}
-# fmt: on
-
-
-# Kinds of one trouble that citizens name for one another (fumes one calls smoke, a
-# flooded road another a blocked drain): they neither match nor contradict.
-_RELATED = (
-    frozenset({"油烟", "烟尘", "焚烧"}),
-    frozenset({"积水", "漏水", "井盖"}),
-    frozenset({"路面破损", "井盖"}),
-)
-# What comes with many problems (rubbish and drains smell too): it contradicts nothing.
-_SYMPTOMS = frozenset({"异味"})
-
-
-@dataclass(frozen=True)
-class _Concepts:
-    nuisances: frozenset[str]
-    sources: frozenset[str]
-
-
-def _concept_terms() -> list[tuple[str, str, bool]]:
-    terms = [(t, name, False) for name, ts in _NUISANCES.items() for t in ts]
-    terms += [(t, name, True) for name, ts in _SOURCES.items() for t in ts]
-    return sorted(terms, key=lambda term: -len(term[0]))
-
-
-@lru_cache(maxsize=1)
-def _concept_pattern() -> tuple[re.Pattern[str], dict[str, tuple[str, bool]]]:
-    terms = _concept_terms()
-    # English terms match whole words only (bar is not barrier, cat is not catch).
-    alternatives = [
-        rf"(?<![a-z]){re.escape(t)}[a-z]{{0,3}}(?![a-z])"
-        if t.isascii()
-        else re.escape(t)
-        for t, _, _ in terms
-    ]
-    return re.compile("|".join(alternatives)), {t: (n, s) for t, n, s in terms}
-
-
-def _concepts(text: str) -> _Concepts:
-    pattern, meaning = _concept_pattern()
-    nuisances: set[str] = set()
-    sources: set[str] = set()
-    for found in pattern.finditer(text):
-        term = found.group()
-        concept = meaning.get(term) or _english_stem_meaning(term, meaning)
-        if concept is None:
-            continue
-        (sources if concept[1] else nuisances).add(concept[0])
-    return _Concepts(frozenset(nuisances), frozenset(sources))
-
-
-def _english_stem_meaning(
-    word: str, meaning: dict[str, tuple[str, bool]]
-) -> tuple[str, bool] | None:
-    # "lamps", "leaking": the pattern lets up to two letters follow an English term.
-    for cut in (1, 2, 3):
-        found = meaning.get(word[:-cut])
-        if found is not None:
-            return found
-    return None
-
-
-# --- Places -------------------------------------------------------------------------
-#
-# A place token is a road (宜山路), an estate or landmark (康健新村, 田林十二村,
-# 漕河泾公园) or a house number on a road. Names are compared by the sound of their
-# last two characters, so 在宜山路 and 宜山路, 万科城市花园 and 城市花园, and
-# "Yishan Road" all name one place; a junction is the pair of its roads, in any order.
-
-# fmt: off
-_ESTATE_SUFFIXES = (
-    "小区", "新村", "街坊", "花园", "公寓", "家园", "大厦", "广场", "公园", "地铁站", "菜市场", "菜场", "小学",
-    "中学", "学校", "医院", "商场", "苑", "村", "城", "站",
-)
-# fmt: on
-_SUFFIX_FORMS = {"地铁站": "站", "菜市场": "菜场"}
-_NUMERALS = "一二三四五六七八九十0123456789"
-# Words that end like a place name and are not one (路灯, 路面; 马路, 农村).
-_NOT_ROAD_AFTER = "灯面过人况费径障基政"
-# fmt: off
-_NOT_NAMES = frozenset(
-    {
-        "农", "垃圾", "进城", "线路", "电路", "中转", "城乡", "收费", "全城", "道路", "加油", "车站", "公路",
-        "那个", "马上", "这个", "充电", "高铁", "城管", "新城", "门口", "火车", "路口", "汽车", "小路", "马路",
-        "公交", "网路", "铁路", "马路边", "每天晚上",
-    }
-)
-# fmt: on
-_ENGLISH_ROAD = re.compile(
-    r"(?:(\d+) )?([a-z]+(?: (?:north|south|east|west|middle|central))?) "
-    r"(?:road|rd|lu|street|st|avenue|ave)\b(?: (?:no\. ?)?(\d+))?"
-)
-# English puts a road's direction after its name as Chinese does: Caoxi North Road.
-_DIRECTIONS = {
-    "north": "bei",
-    "south": "nan",
-    "east": "dong",
-    "west": "xi",
-    "middle": "zhong",
-    "central": "zhong",
-}
-_NOT_ENGLISH_NAMES = frozenset(
-    {"the", "a", "this", "that", "my", "our", "on", "at", "of"}
-)
-_CROSSING = re.compile(
-    r"路口|交叉口|交汇|交界|十字|junction|intersection|crossing|(?:road|rd) (?:and|&)"
-)
-
-
-@dataclass(frozen=True)
-class _Estate:
-    key: str  # the sound of its name and its suffix: chengshi花园, jinyang八街坊
-    area: str  # the sound of its first two characters: 开鲁新村 and 开鲁三村 share it
-    numbered: bool  # 开鲁三村 is one estate of the 开鲁 area; 开鲁新村 may be all of it
-
-
-@dataclass(frozen=True)
-class _Place:
-    roads: frozenset[str]
-    estates: frozenset[_Estate]
-    # (road, house or lane number, building in the lane or 0): 长宁路1600弄3号
-    numbers: tuple[tuple[str, int, int], ...]
-    crossing: bool
-    spans: tuple[tuple[int, int], ...]  # where the place names are, to leave them out
-
-    @property
-    def known(self) -> bool:
-        return bool(self.roads or self.estates)
-
-
-@lru_cache(maxsize=1)
-def _grammar() -> tuple[
-    re.Pattern[str], re.Pattern[str], frozenset[str], tuple[str, ...]
-]:
-    words = address_words()
-    roads = sorted(words.road_suffixes, key=len, reverse=True)
-    road = re.compile(
-        rf"({'|'.join(roads)})(?![{_NOT_ROAD_AFTER}])(?:(\d+)(?:弄(\d+)?|号)?)?"
-    )
-    estate = re.compile("|".join(_ESTATE_SUFFIXES))
-    breaks = frozenset(words.name_breaks) | frozenset(
-        "，。、；：！？,.;:!? 和与跟及或在近"
-    )
-    leading = tuple(sorted(words.leading_words, key=len, reverse=True))
-    return road, estate, breaks, leading
-
-
-def _name_before(
-    text: str, end: int, longest: int, floor: int = 0
-) -> tuple[int, str] | None:
-    """The name ending at ``end``, not reaching back before ``floor``."""
-    _, _, breaks, leading = _grammar()
-    start = end
-    while (
-        start > floor
-        and end - start < longest
-        and "\u4e00" <= text[start - 1] <= "\u9fff"
-    ):
-        if text[start - 1] in breaks:
-            break
-        start -= 1
-    # 张江镇祖冲之路: a town's name before a road's is not part of it.
-    for town in ("镇", "街道"):
-        found = text.rfind(town, start, max(start, end - 2 - len(town)))
-        if found >= 0:
-            start = found + len(town)
-    stripped = True
-    while stripped:
-        stripped = False
-        for word in leading:
-            if text.startswith(word, start) and end - start - len(word) >= 2:
-                start += len(word)
-                stripped = True
-    name = text[start:end]
-    generic = address_words().generic_names
-    if len(name) < 2 or name in generic or name in _NOT_NAMES or name[-2:] in generic:
-        return None
-    return start, name
-
-
-@lru_cache(maxsize=8192)
-def _sound(name: str) -> str:
-    """The toneless pinyin of a name's last two characters: its key."""
-    if name.isascii():
-        return name.replace(" ", "")
-    from pypinyin import lazy_pinyin
-
-    return "".join(lazy_pinyin(name[-2:]))
-
-
-def _places(text: str) -> _Place:
-    road_suffix, estate_suffix, _, _ = _grammar()
-    roads: list[str] = []
-    estates: set[_Estate] = set()
-    numbers: list[tuple[str, int, int]] = []
-    spans: list[tuple[int, int]] = []
-    for found in road_suffix.finditer(text):
-        if text.startswith(("道", "坊"), found.end(1)) and found.group(1) == "街":
-            continue  # 田林街道 is a subdistrict (Report.street), 八街坊 an estate
-        if text.startswith("街道", found.end(1)):
-            continue  # 大宁路街道 is a subdistrict, not 大宁路
-        named = _name_before(text, found.start(), 5)
-        if named is None:
-            continue
-        key = _sound(named[1]) + found.group(1)
-        roads.append(key)
-        spans.append((named[0], found.end()))
-        if found.group(2):
-            numbers.append((key, int(found.group(2)), int(found.group(3) or 0)))
-    named_estates: list[tuple[int, int, str, str]] = []  # start, end, name, suffix
-    for found in estate_suffix.finditer(text):
-        floor = named_estates[-1][1] if named_estates else 0
-        suffix = found.group()
-        previous = named_estates[-1] if named_estates else None
-        if previous and _continues(text, previous, found.start()):
-            # 万科城市花园 is not 万科城 followed by 市花园; 金杨新村八街坊 is the
-            # eighth 街坊 of 金杨新村, which 金杨八街坊 also names.
-            named_estates.pop()
-            name = text[previous[0] : found.start()]
-            if len(previous[3]) > 1:  # 新村八 → 八: the number names it
-                name = previous[2] + text[previous[1] : found.start()]
-            named_estates.append((previous[0], found.end(), name, suffix))
-            continue
-        named = _name_before(text, found.start(), 6, floor)
-        if named is not None:
-            named_estates.append((named[0], found.end(), named[1], suffix))
-    for start, end, name, suffix in named_estates:
-        numbered = re.search(f"[{_NUMERALS}]+$", name)
-        estates.add(
-            _Estate(
-                key=_estate_key(name) + _SUFFIX_FORMS.get(suffix, suffix),
-                area=_sound(name[:2]),
-                numbered=bool(numbered and numbered.start() >= 2),
-            )
-        )
-        spans.append((start, end))
-    for found in _ENGLISH_ROAD.finditer(text):
-        *words, last = found.group(2).split()
-        if last in _DIRECTIONS and words:
-            key = words[-1] + _DIRECTIONS[last]
-        elif last not in _NOT_ENGLISH_NAMES:
-            key = last
-        else:
-            continue
-        roads.append(key)
-        spans.append(found.span())
-        number = found.group(1) or found.group(3)
-        if number:
-            numbers.append((key, int(number), 0))
-    return _Place(
-        roads=frozenset(roads),
-        estates=frozenset(estates),
-        numbers=tuple(numbers),
-        crossing=bool(_CROSSING.search(text)) and len(set(roads)) >= 2,
-        spans=tuple(spans),
-    )
-
-
-def _continues(
-    text: str, previous: tuple[int, int, str, str], suffix_start: int
-) -> bool:
-    """Whether a suffix found after an estate's belongs to a longer name with it."""
-    between = text[previous[1] : suffix_start]
-    if len(previous[3]) == 1:  # 城, 苑, 村: as often inside a name as at its end
-        return 0 < len(between) <= 3 and all("\u4e00" <= c <= "\u9fff" for c in between)
-    return len(between) == 1 and between in _NUMERALS
-
-
-def _estate_key(name: str) -> str:
-    """An estate's key: numbered estates by their first two characters and number
-    (金杨新村八 and 金杨八 are one, 田林十二 and 田林二 two), others like roads."""
-    numeral = re.search(f"[{_NUMERALS}]+$", name)
-    if numeral and numeral.start() >= 2:
-        return _sound(name[:2]) + numeral.group()
-    return _sound(name)
-
-
-def _same_road(a: str, b: str) -> bool:
-    # Chinese keys carry their suffix and the sound of the name's last two characters
-    # (xibei路 for 漕溪北路); English ones neither (caoxibei for Caoxi North Road).
-    a, b = _road_stem(a), _road_stem(b)
-    shorter, longer = sorted((a, b), key=len)
-    return len(shorter) >= 4 and longer.endswith(shorter)
-
-
-def _road_stem(key: str) -> str:
-    return key.rstrip("路街道巷大公")
+_TWO_SPOTS = frozenset({"同路不同段", "同弄不同楼", "路口不同", "路口与门牌", "不同楼"})
 
 
 def _place_similarity(
-    a: _Place, b: _Place, same_street: bool | None
+    a: Place, b: Place, same_street: bool | None
 ) -> tuple[float, str]:
     """How surely two reports name one spot, and the phrase that says why."""
+    if a.organisations & b.organisations:
+        # A company or shop is its own place, however its street is written.
+        return 0.95, "同一单位"
+    if a.buildings and b.buildings and not a.buildings & b.buildings:
+        # 5号楼 and 12号楼: a lift, a flat let to a crowd or a leak is in one building.
+        return 0.2, "不同楼"
     if not (a.known and b.known):
-        # Where one says no place, only the street can: same_street is None when
-        # either street is unknown.
-        if same_street:
-            return 0.55, "地址不详"
-        return 0.25, "地址不详"
+        # Where one says no place, only the street can: the same problem in one
+        # street within the window is most often the same event.
+        return (0.75 if same_street else 0.5), "地址不详"
     if a.estates and b.estates:
         # An estate is a smaller place than a road: two estates are two places, but
         # 开鲁新村 may be written for any of 开鲁一村 to 开鲁六村.
@@ -441,63 +117,84 @@ def _place_similarity(
             return 0.75, "同一片小区"
         return 0.1, "小区不同"
     if not (a.roads and b.roads):
-        # An estate on one side, a road on the other: the road may be its address.
-        return 0.35, "地址写法不同"
-    shared = {r for r in a.roads if any(_same_road(r, s) for s in b.roads)}
+        # An estate on one side, a road on the other: the road may be its address
+        # (兰溪路137弄 is in 曹杨五村), so the place is unknown rather than another;
+        # an estate named after the road (长白二村, 长白路) is most likely on it, and
+        # a door on the road (年家浜路188号) is most likely not in it.
+        estates, on_road = (a.estates, b) if b.roads else (b.estates, a)
+        if any(e.area == road_stem(r) for e in estates for r in on_road.roads):
+            return 0.8, "小区与道路同名"
+        if on_road.door:
+            return 0.35, "门牌与小区"
+        return (0.6 if same_street else 0.5), "地址写法不同"
+    shared = {r for r in a.roads if any(same_road(r, s) for s in b.roads)}
     if not shared:
         return 0.1, "道路不同"
     for road, number, building in a.numbers:
         for other, other_number, other_building in b.numbers:
-            if not _same_road(road, other):
+            if not same_road(road, other):
                 continue
             if abs(number - other_number) > NEARBY_HOUSE_NUMBERS:
                 return 0.15, "同路不同段"
             if number == other_number and 0 != building != other_building != 0:
                 return 0.2, "同弄不同楼"
             return 0.95, "门牌相近"
+    if len(a.roads) >= 2 and len(b.roads) >= 2:
+        # Two roads each, written as a junction or not (中山北路光新路附近): one road
+        # in common and another each is two cross-roads of a long road, two spots.
+        if _has_other_road(a, b) and _has_other_road(b, a):
+            return 0.3, "路口不同"
+        if len(shared) >= 2:
+            return 1.0, "同一路口"
     if a.crossing and b.crossing:
-        return (1.0, "同一路口") if len(shared) >= 2 else (0.3, "路口不同")
+        return 0.3, "路口不同"
     if (a.crossing and b.numbers) or (b.crossing and a.numbers):
         return 0.25, "路口与门牌"
     return 0.75, "同一道路"
 
 
+def _has_other_road(a: Place, b: Place) -> bool:
+    """Whether ``a`` names a road that ``b`` does not."""
+    return any(not any(same_road(r, s) for s in b.roads) for r in a.roads)
+
+
 # --- Words --------------------------------------------------------------------------
 
-# What every complaint says, whatever it is about: it makes unrelated reports alike.
-_BOILERPLATE = re.compile(
-    "希望|相关部门|有关部门|尽快|处理|解决|投诉|反映|反应|严重|影响|居民|市民|我们|你们|"
-    "请|谢谢|一下|现在|已经|问题|情况|这个|那个|附近|一直|没人管|管一管|非常|每天|"
-    "很多|好几|几天|了|的|是|有|在|也|都|还|就|我|上海市|上海|小区|门口|旁边|"
-    "please|the|and|is|are|has|have|been|for|near|outside|our|there"
-)
+
+@lru_cache(maxsize=1)
+def _boilerplate() -> re.Pattern[str]:
+    """What every complaint says, whatever it is about: it makes unrelated reports
+    alike, so it is left out of the words compared."""
+    return re.compile("|".join(report_words().boilerplate))
 
 
 @dataclass(frozen=True)
 class _Features:
-    place: _Place
-    concepts: _Concepts
+    place: Place
+    concepts: Concepts
     grams: Counter[str]
     norm: float
     place_names: tuple[str, ...]  # as written, for titles
+    written: str  # the normalised address and text
 
 
 @lru_cache(maxsize=20_000)
 def _features(text: str, address: str | None) -> _Features:
     """Everything a comparison needs of one report, computed once per text."""
     written = normalise(f"{address or ''}，{text}")
-    place = _places(written)
+    place = places(written)
     words = list(written)
     for start, end in place.spans:
         words[start:end] = [" "] * (end - start)
-    remainder = _BOILERPLATE.sub(" ", "".join(words))
+    remainder = _boilerplate().sub(" ", "".join(words))
     grams = Counter(_grams(remainder))
     return _Features(
         place=place,
-        concepts=_concepts(written),
+        concepts=concepts(written),
         grams=grams,
         norm=math.sqrt(sum(n * n for n in grams.values())) or 1.0,
         place_names=tuple(written[start:end] for start, end in place.spans),
+        written=written,
     )
 
 
@@ -520,6 +217,7 @@ def _problem_similarity(
 ) -> tuple[float, str | None]:
     """How surely two reports describe one problem, and the phrase that says why."""
     shared: set[str] = set()
+    kin = 0
     for mine, theirs in (
         (a.concepts.nuisances, b.concepts.nuisances),
         (a.concepts.sources, b.concepts.sources),
@@ -527,16 +225,21 @@ def _problem_similarity(
         shared |= mine & theirs
         if _contradict(mine, theirs):
             return 0.2 * text, "问题不同"
+        kin += min(
+            sum(_kindred({x}, theirs - mine) for x in mine - theirs),
+            sum(_kindred({y}, mine - theirs) for y in theirs - mine),
+        )
     alike = min(1.0, text / 0.4)
-    if shared:
+    if shared or kin:
         # A long letter names many problems in passing: one in common is not enough.
+        # One named for a kind of another (没水, 冒水: one burst main) counts less.
         named = min(
             len(a.concepts.nuisances | a.concepts.sources),
             len(b.concepts.nuisances | b.concepts.sources),
         )
-        coverage = len(shared) / named
+        coverage = min(1.0, (len(shared) + RELATED_WEIGHT * kin) / named)
         problem = 0.45 + 0.3 * coverage + 0.25 * alike
-        return problem, "同类问题：" + "、".join(sorted(shared))
+        return problem, "同类问题：" + "、".join(sorted(shared) or ["相关"])
     # Nothing said either way: the category the agent chose is some evidence.
     base = 0.5 if same_category else 0.3
     return base + (1 - base) * alike, "同一类别" if same_category else None
@@ -544,12 +247,20 @@ def _problem_similarity(
 
 def _contradict(mine: frozenset[str], theirs: frozenset[str]) -> bool:
     """Both name a problem, and none of one's is the other's or a kind of it."""
-    if _SYMPTOMS.issuperset(mine) or _SYMPTOMS.issuperset(theirs):
+    symptoms = report_words().symptoms
+    if symptoms.issuperset(mine) or symptoms.issuperset(theirs):
         return False
-    return not any(
-        x == y or any({x, y} <= family for family in _RELATED)
-        for x in mine - _SYMPTOMS
-        for y in theirs - _SYMPTOMS
+    return not _kindred(mine, theirs)
+
+
+def _kindred(mine: Iterable[str], theirs: Iterable[str]) -> bool:
+    """Whether a problem of one, not a mere symptom, is one of the other's or a kind
+    of it."""
+    words = report_words()
+    return any(
+        x == y or any({x, y} <= family for family in words.related)
+        for x in set(mine) - words.symptoms
+        for y in set(theirs) - words.symptoms
     )
 
 
@@ -557,10 +268,31 @@ def described(report: Report) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The places a report names as written (宜山路钦州路口 → 宜山路, 钦州路) and the
     problems it names (路灯, 油烟), for labelling a group of reports."""
     features = _features(report.text, report.address)
-    concepts = features.concepts
-    return features.place_names, tuple(sorted(concepts.nuisances)) + tuple(
-        sorted(concepts.sources)
+    named = features.concepts
+    return features.place_names, tuple(sorted(named.nuisances)) + tuple(
+        sorted(named.sources)
     )
+
+
+def wording(report: Report) -> tuple[str, Counter[str]]:
+    """A report's text as compared (normalised) and its words without its places and
+    boilerplate (character bigrams, English words), for weighing by rarity."""
+    features = _features(report.text, report.address)
+    return features.written, features.grams
+
+
+def problems_differ(a: Report, b: Report) -> bool:
+    """Whether both reports name a problem and none of one's is the other's."""
+    x = _features(a.text, a.address).concepts
+    y = _features(b.text, b.address).concepts
+    return _contradict(x.nuisances, y.nuisances) or _contradict(x.sources, y.sources)
+
+
+def different_spots(a: Report, b: Report) -> bool:
+    """Whether two reports name one road at two spots: house numbers far apart, two
+    buildings of one lane, two junctions, or a junction and a house number."""
+    fa, fb = _features(a.text, a.address), _features(b.text, b.address)
+    return _place_similarity(fa.place, fb.place, None)[1] in _TWO_SPOTS
 
 
 # --- Scores -------------------------------------------------------------------------
@@ -589,27 +321,80 @@ def similarity_within(
     apart = abs(a.reported_at - b.reported_at)
     if apart > window:
         return 0.0, ("时间相隔过久",)
-    if a.category and b.category and a.category != b.category:
-        return 0.0, ("类别不同",)
     fa, fb = _features(a.text, a.address), _features(b.text, b.address)
+    recategorised = bool(a.category and b.category and a.category != b.category)
+    # Agents file one event under different categories (a burst main as water supply
+    # and as roads): two categories are two problems unless the words say otherwise.
+    if recategorised and not _kindred(fa.concepts.nuisances, fb.concepts.nuisances):
+        return 0.0, ("类别不同",)
     text = _cosine(fa, fb)
-    same_street = a.street == b.street if a.street and b.street else None
+    same_street = _same_street(a, b, fa, fb)
     place, place_reason = _place_similarity(fa.place, fb.place, same_street)
     reasons = [place_reason]
-    if a.street and b.street:
-        if a.street != b.street and place < 0.95:
-            place *= 0.3
-            reasons.insert(0, "不同街道")
-        elif a.street == b.street:
-            reasons.insert(0, "同一街道")
+    if same_street is False and place < 0.95:
+        place *= 0.3
+        reasons.insert(0, "不同街道")
+    elif same_street:
+        reasons.insert(0, "同一街道")
+    if (
+        place < AREA_PLACE
+        and place_reason not in _ONE_BUILDING
+        and _area_problem(fa, fb)
+        and (same_street or place_reason in _ONE_ROAD)
+    ):
+        # A main, a cable, a gas pipe serves a whole stretch: one outage is reported
+        # from both ends of a road and from any estate of the street.
+        place = AREA_PLACE
+        reasons.append("成片停供")
     same_category = bool(a.category) and a.category == b.category
     problem, problem_reason = _problem_similarity(fa, fb, text, same_category)
+    if recategorised:
+        problem *= RECATEGORISED
+        reasons.append("类别不同")
     if problem_reason:
         reasons.append(problem_reason)
     reasons.append(f"描述相似 {text:.2f}")
     # Both must hold: the same problem elsewhere, or another problem here, is not it.
     score = math.sqrt(place * problem) * (1.0 - 0.1 * apart / window)
     return round(score, 3), tuple(reasons)
+
+
+def _same_street(a: Report, b: Report, fa: _Features, fb: _Features) -> bool | None:
+    """Whether two reports are in one street (街道/镇): None when it is unknown.
+
+    A street is often named after a road or an estate (石泉路街道, 长风新村街道): a
+    report placed on it, whose street the centre left blank, is in that street.
+    """
+    if a.street and b.street:
+        return a.street == b.street
+    if a.street:
+        return True if _names_street(a.street, fb.written) else None
+    if b.street:
+        return True if _names_street(b.street, fa.written) else None
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _street_names(street: str) -> tuple[str, ...]:
+    """What in a report names a street: 长风新村街道 → 长风新村, 长风 (长风三村)."""
+    core = normalise(street)
+    for suffix in ("街道", "镇", "乡"):
+        core = core.removesuffix(suffix)
+    names = [core]
+    for estate in report_words().estate_suffixes:
+        if core.endswith(estate) and len(core) - len(estate) >= 2:
+            names.append(core[: -len(estate)])
+    return tuple(name for name in names if len(name) >= 2)
+
+
+def _names_street(street: str, written: str) -> bool:
+    return any(name in written for name in _street_names(street))
+
+
+def _area_problem(a: _Features, b: _Features) -> bool:
+    """Whether both name an outage of the one supply (no water and a burst main)."""
+    area = report_words().area_problems
+    return _kindred(a.concepts.nuisances & area, b.concepts.nuisances & area)
 
 
 def candidates(
@@ -693,14 +478,14 @@ def _blocks(reports: Sequence[Report]) -> dict[tuple[str, ...], list[int]]:
     for index, report in enumerate(reports):
         features = _features(report.text, report.address)
         place = features.place
-        places = [_road_stem(road) for road in place.roads]
-        places += [f"e:{estate.area}" for estate in place.estates]
+        wheres = [road_stem(road) for road in place.roads]
+        wheres += [f"e:{estate.area}" for estate in place.estates]
         problems = sorted(features.concepts.nuisances | features.concepts.sources)
         problems = problems or [report.category or ""]
         street = f"s:{report.street or ''}"
-        if not places or report.street:
-            places.append(street)
-        for where in places:
+        if not wheres or report.street:
+            wheres.append(street)
+        for where in wheres:
             for what in problems:
                 blocks[(where, what)].append(index)
     return blocks

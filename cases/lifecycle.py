@@ -318,6 +318,8 @@ def _reference_en(work_order: WorkOrder, reporter: WorkOrder | None) -> str:
 def _progress_text(
     work_order: WorkOrder, redispatched: bool, reporter: WorkOrder | None = None
 ) -> str | None:
+    if work_order.status == "closed":
+        return _closed_text(work_order, reporter)
     unit = work_order.unit_name or work_order.department.name
     if (reporter or work_order).language == "en":
         unit_en = _unit_in_english(work_order)
@@ -343,6 +345,23 @@ def _progress_text(
         else f"{unit}已签收您反映的问题（{_reference_zh(work_order, reporter)}），"
         "正在办理。",
     }.get(work_order.status)
+
+
+def _closed_text(work_order: WorkOrder, reporter: WorkOrder | None) -> str | None:
+    """Closed by the centre before any unit handled it (a report already answered, not
+    the hotline's to handle): the citizen is told why. One closed after its 回访 has
+    been told everything already."""
+    if work_order.completed_at is not None:
+        return None
+    why = (work_order.updates[-1].note or "").strip().rstrip("。.")
+    if (reporter or work_order).language == "en":
+        return (
+            f"Your report ({_reference_en(work_order, reporter)}) has been closed"
+            + (f". The hotline's note, in Chinese: {why}." if why else ".")
+        )
+    return f"您反映的问题（{_reference_zh(work_order, reporter)}）已结案" + (
+        f"。说明：{why}。" if why else "。"
+    )
 
 
 def _unit_in_english(work_order: WorkOrder) -> str:

@@ -204,7 +204,17 @@ class WorkOrder(Base):
         "WorkOrderUpdate", order_by="WorkOrderUpdate.id", cascade="all, delete-orphan"
     )
     merged_into: Mapped[WorkOrder | None] = relationship(
-        "WorkOrder", remote_side=[id], foreign_keys=[merged_into_id]
+        "WorkOrder",
+        remote_side=[id],
+        foreign_keys=[merged_into_id],
+        back_populates="joined",
+    )
+    # The reports merged into this order, each with its own reporter.
+    joined: Mapped[list[WorkOrder]] = relationship(
+        "WorkOrder",
+        foreign_keys=[merged_into_id],
+        back_populates="merged_into",
+        order_by="WorkOrder.id",
     )
 
     @validates("contact_phone")  # type: ignore[untyped-decorator]

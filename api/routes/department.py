@@ -94,6 +94,7 @@ def _order_out(view: UnitView) -> DepartmentOrder:
         extension_days=order.extension_days,
         supervision_count=order.supervision_count or 0,
         reopened_count=order.reopened_count or 0,
+        reporters=1 + len(order.joined),
         result=view.result,
         completed_at=order.completed_at,
         actions=view.actions,

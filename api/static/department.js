@@ -421,6 +421,7 @@
       field("签收时限", order.sign_due_date ? day(order.sign_due_date) : null),
       field("办理时限", day(order.due_date)),
       order.supervision_count ? field("督办", "已督办 " + order.supervision_count + " 次", "alert-text") : null,
+      order.reporters > 1 ? field("反映人数", order.reporters + " 位市民反映同一问题（已并单），办结后将一并告知") : null,
       order.reopened_count ? field("重办", "市民回访不满意，重办 " + order.reopened_count + " 次", "alert-text") : null,
     ].forEach(function (pair) { if (pair) pair.forEach(function (node) { fields.appendChild(node); }); });
 

@@ -522,3 +522,21 @@ def test_department_notices_limit_is_bounded(watched):
         refused = _notices(watched, "a", limit=limit)
         assert refused.status_code == 422, limit
         assert refused.json()["error"] == "invalid_request"
+
+
+def test_a_unit_sees_how_many_citizens_reported_a_merged_event(
+    base_url, engine, router, desk, ours, agent
+):
+    first = _order(engine, router, ours)
+    second = _order(engine, router, ours, "楼下那家饭店的油烟太大了")
+    assert desk.get(f"{QUEUE}/{first}").json()["reporters"] == 1
+    merged = agent.post(
+        f"/api/v1/agent/work-orders/{second}/merge", json={"into": first}
+    )
+    assert merged.status_code == 200, merged.text
+    shown = desk.get(f"{QUEUE}/{first}").json()
+    assert shown["reporters"] == 2
+    assert any(second in (step["note"] or "") for step in shown["history"])
+    # The merged report waits in no unit's queue.
+    queued = desk.get(QUEUE).json()["orders"]
+    assert second not in [o["number"] for o in queued]

@@ -275,3 +275,20 @@ def test_merging_refuses_itself_and_orders_no_longer_handled(
     with pytest.raises(ValidationFailed, match="not merged"):
         merging.split(session, first.number, "王丽")
     assert find_work_order(session, first.number).status != "merged"
+
+
+def test_every_reporter_hears_when_the_centre_closes_the_event_unhandled(
+    session, router, place
+):
+    first, second = _event(session, router, place)
+    apply(
+        session,
+        first.number,
+        Step("close", "王丽", CENTRE, note="该路灯已由电力公司抢修恢复"),
+        MONDAY,
+    )
+    for order in (first, second):
+        closed = _notices(session, order)[-1]
+        assert closed.kind == "status" and "路灯已由电力公司抢修恢复" in closed.text
+    assert "has been closed" in _notices(session, second)[-1].text
+    assert "已结案" in _notices(session, first)[-1].text

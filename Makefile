@@ -11,12 +11,12 @@ MODEL := models/hotline.tar.gz
 # Everything the model is trained from: retrained only when one of these changes.
 TRAINING_INPUTS := config.yml domain.yml knowledge_base/places.py $(shell find nlu_data bot/rules bot/stories bot/components bot/rasa_fixes understanding knowledge_base/data -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)
 
-.PHONY: run test venv system-packages db model lint pytest bench evaluate clean
+.PHONY: run test venv system-packages db model lint pytest bench evaluate clean page-test-modules miniprogram-test
 
 run: venv db model
 	$(BIN)/hotline run
 
-test: venv system-packages lint pytest
+test: venv system-packages lint pytest miniprogram-test
 
 venv: $(INSTALLED)
 
@@ -63,8 +63,31 @@ lint: venv
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-pytest: venv
+pytest: venv page-test-modules
 	$(BIN)/pytest
+
+# axe-core for the accessibility audit of the pages (tests/pages/test_accessibility.py),
+# pinned in tests/pages/package-lock.json; reinstalled only when the lockfile changes.
+PAGE_TEST_MODULES := tests/pages/node_modules/.installed
+page-test-modules: $(PAGE_TEST_MODULES)
+
+$(PAGE_TEST_MODULES): tests/pages/package-lock.json
+	cd tests/pages && npm ci --no-audit --no-fund
+	@touch $@
+
+# The WeChat mini-program's chat page, run in miniprogram-simulate under jest against a
+# fake gateway (clients/wechat-miniprogram/test/). Its tools are pinned in that folder's
+# package-lock.json and reinstalled only when the lockfile changes.
+MINIPROGRAM := clients/wechat-miniprogram
+MINIPROGRAM_MODULES := $(MINIPROGRAM)/node_modules/.installed
+
+miniprogram-test: $(MINIPROGRAM_MODULES)
+	cd $(MINIPROGRAM) && npm test --silent
+
+$(MINIPROGRAM_MODULES): $(MINIPROGRAM)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js 18 or later) is needed for the mini-program tests" >&2; exit 1; }
+	cd $(MINIPROGRAM) && npm ci --no-audit --no-fund
+	@touch $@
 
 # Each prints a table and writes JSON to benchmarks/results/; chat_bench times a real
 # training (--train) and needs search_bench's results, so it runs after it.

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import db_session, language_of, politely, typed_text
 from actions.guidance import talk_to_a_person
-from contact_centre.conversations import request_handoff
+from contact_centre.handoff import request_handoff
 from contracts.rasa_gateway import handoff_payload
 from safety import emergency_reply, triage, unsure_emergency_reply
 

@@ -3,8 +3,10 @@ metrics.
 
 Every channel (web widget, WeChat, mini-program) goes through ``converse`` so they all
 behave the same: an emergency is answered first, in any state of the conversation;
-while an agent holds a conversation the bot stays quiet, and when Rasa is down the
-citizen still gets a polite answer.
+a citizen waiting for a person is still answered by the bot, told their place, and
+may leave the queue by a word or a button; only while an agent holds a conversation
+does the bot stay quiet (``contact_centre.handoff``); and when Rasa is down the citizen
+still gets a polite answer.
 """
 
 from __future__ import annotations
@@ -17,12 +19,19 @@ from starlette.concurrency import run_in_threadpool
 
 from api import metrics
 from api.rasa_client import BotTurn, RasaClient
-from contact_centre.conversations import (
+from contact_centre.conversations import record_turn
+from contact_centre.handoff import (
+    ACTIVE,
+    CANCEL_INTENT,
     EMERGENCY_INTENT,
+    WAITING,
     EmergencyAnswer,
+    Standing,
     answer_emergency,
-    is_with_agent,
-    record_turn,
+    expiry_reply,
+    leave,
+    queue_line,
+    standing,
 )
 from contact_centre.visits import VisitAnswer, answer_visit, satisfaction_in
 from contracts.rasa_gateway import Intent
@@ -41,6 +50,7 @@ logger = logging.getLogger(__name__)
 NO_SUCH_SERVICE = ("", "")
 SENSITIVE_INTENT = "sensitive_question"
 VISIT_INTENT = "answer_visit"
+CANCEL_TURN: Intent = {"name": CANCEL_INTENT, "confidence": 1.0}
 TALK_TO_A_PERSON = {
     "zh": {"title": "转人工", "payload": "/request_human"},
     "en": {"title": "Talk to a person", "payload": "/request_human"},
@@ -72,8 +82,15 @@ async def converse(
     if emergency is not None:
         return await _emergency(engine, session_id, text, emergency, lang, channel)
     language = lang or detect_language(text)
-    with_agent = await run_in_threadpool(_with_agent, engine, session_id)
-    if with_agent:
+    # Before Rasa: a word or the button that leaves the hand-off, then where it stands
+    # (one past its time expires here, the apology and callback offer in this answer).
+    left, stand = await run_in_threadpool(
+        _handoff_first, engine, session_id, text, language
+    )
+    if left is not None:
+        metrics.INTENTS.labels(CANCEL_INTENT).inc()
+        return ChatResult(session_id, replies=left, intent=CANCEL_TURN)
+    if stand.status == ACTIVE:
         await run_in_threadpool(
             _record, engine, search, session_id, text, BotTurn(handoff=True), language
         )
@@ -82,15 +99,21 @@ async def converse(
             replies=[{"text": WITH_AGENT[language], "buttons": []}],
             handoff=True,
         )
+    # What the hand-off adds around the bot's answer: the apology for one that expired
+    # first, the place in the queue of one still waiting last.
+    before = [expiry_reply(language)] if stand.expired is not None else []
+    after = [queue_line(stand.position, language)] if stand.position else []
     if sensitive_question(text) is not None:
         # Rules, not the model (safety.sensitive): a neutral answer and a person on
         # offer; Rasa never sees it, so an open form simply waits for its answer.
         turn = BotTurn(
             replies=[
+                *before,
                 {
                     "text": sensitive_reply(language),
                     "buttons": [TALK_TO_A_PERSON[language]],
-                }
+                },
+                *after,
             ],
             intent={"name": SENSITIVE_INTENT, "confidence": 1.0},
         )
@@ -105,7 +128,7 @@ async def converse(
         visit = await run_in_threadpool(_answer_visit, engine, session_id, text)
         if visit is not None:
             turn = BotTurn(
-                replies=[{"text": visit.reply, "buttons": []}],
+                replies=[*before, {"text": visit.reply, "buttons": []}, *after],
                 intent={"name": VISIT_INTENT, "confidence": 1.0},
             )
             await run_in_threadpool(
@@ -125,6 +148,8 @@ async def converse(
         logger.warning("rasa sent no reply to a %s message", channel)
         metrics.FAILURES.labels("rasa_no_reply").inc()
         turn.replies = [{"text": UNAVAILABLE[language], "buttons": []}]
+    # Asked again for a person, the bot's answer tells the place already.
+    turn.replies = [*before, *turn.replies, *([] if turn.handoff else after)]
     service = await run_in_threadpool(
         _record, engine, search, session_id, text, turn, language
     )
@@ -139,7 +164,7 @@ async def converse(
         replies=turn.replies,
         intent=turn.intent,
         service=service,
-        handoff=turn.handoff,
+        handoff=turn.handoff or stand.status == WAITING,
     )
 
 
@@ -195,9 +220,15 @@ def _answer_visit(engine: Engine, session_id: str, text: str) -> VisitAnswer | N
         return answer_visit(session, session_id, text)
 
 
-def _with_agent(engine: Engine, session_id: str) -> bool:
-    with statement_scope(engine) as session:
-        return is_with_agent(session, session_id)
+def _handoff_first(
+    engine: Engine, session_id: str, text: str, language: str
+) -> tuple[list[dict] | None, Standing]:
+    """The citizen's leaving (its replies), else where the hand-off stands."""
+    with session_scope(engine) as session:
+        left = leave(session, session_id, text, language=language)
+        if left is not None:
+            return left, Standing("none")
+        return None, standing(session, session_id, announce_expiry=False)
 
 
 def _record(

@@ -26,10 +26,9 @@ import datetime as dt
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import combinations
 
 from cases.report_words import (
     Concepts,
@@ -422,48 +421,44 @@ def candidates(
 
 
 def group(reports: Sequence[Report]) -> list[list[Report]]:
-    """Same-event groups of a batch, joined transitively, for offline analysis.
+    """Same-event groups of a batch as the chat forms them, for offline analysis.
 
-    Args:
-        reports: Any batch of reports.
+    Each report, in the order reported, joins the group of the first report it repeats
+    best (the open order it would be merged into), or opens a group of its own. A
+    report joins by matching a group's first report, not any member: linking through
+    members chains unrelated reports (on the message board, hundreds of letters into
+    one group through letters that each resemble the next).
 
     Returns:
-        Every report in one group: groups of two or more first, largest first, then
-        the reports that match none, each alone.
+        Every report in one group: the largest groups first, first reports first.
     """
-    return linked_groups(
-        reports, lambda a, b: similarity(a, b)[0] >= SAME_EVENT_THRESHOLD
+    keys_of: defaultdict[int, list[tuple[str, ...]]] = defaultdict(list)
+    for key, members in _blocks(reports).items():
+        for index in members:
+            keys_of[index].append(key)
+    firsts_in: defaultdict[tuple[str, ...], list[int]] = defaultdict(list)
+    groups: dict[int, list[int]] = {}
+    for index in sorted(range(len(reports)), key=lambda i: reports[i].reported_at):
+        best, best_score = None, SAME_EVENT_THRESHOLD
+        compared: set[int] = set()
+        for key in keys_of[index]:
+            for first in firsts_in[key]:
+                if first in compared:
+                    continue
+                compared.add(first)
+                score = similarity(reports[first], reports[index])[0]
+                if score >= best_score:
+                    best, best_score = first, score
+        if best is None:
+            groups[index] = [index]
+            for key in keys_of[index]:
+                firsts_in[key].append(index)
+        else:
+            groups[best].append(index)
+    return sorted(
+        ([reports[i] for i in members] for members in groups.values()),
+        key=lambda members: -len(members),
     )
-
-
-def linked_groups(
-    reports: Sequence[Report], linked: Callable[[Report, Report], bool]
-) -> list[list[Report]]:
-    """Connected groups under ``linked``, comparing only reports that share a block.
-
-    Comparing all pairs of 5,000 reports is 12.5 million comparisons; reports that
-    can match share a district and a place or a problem, so only those are compared.
-    """
-    parent = list(range(len(reports)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    compared: set[tuple[int, int]] = set()
-    for members in _blocks(reports).values():
-        for i, j in combinations(members, 2):
-            if (i, j) in compared or root(i) == root(j):
-                continue
-            compared.add((i, j))
-            if linked(reports[i], reports[j]):
-                parent[root(i)] = root(j)
-    grouped: dict[int, list[Report]] = defaultdict(list)
-    for index, report in enumerate(reports):
-        grouped[root(index)].append(report)
-    return sorted(grouped.values(), key=lambda members: -len(members))
 
 
 def _blocks(reports: Sequence[Report]) -> dict[tuple[str, ...], list[int]]:

@@ -43,10 +43,12 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from cases.duplicates import (
+    SAME_EVENT_THRESHOLD,
     Report,
     described,
     different_spots,
     problems_differ,
+    similarity,
     wording,
 )
 from cases.report_words import named_sites, place_name, report_words
@@ -93,6 +95,7 @@ def hot_topics(
     days: int = 7,
     top: int = 10,
     likes: Mapping[str, int] | None = None,
+    events: Mapping[str, str] | None = None,
 ) -> list[HotTopic]:
     """The top clusters of similar reports of the last ``days``.
 
@@ -102,6 +105,8 @@ def hot_topics(
         days: Its length.
         top: At most this many topics.
         likes: Likes by report key, where the source has them.
+        events: The event each report was filed under, by report key, where the
+            centre joined reports of one event (``cases.merging``): one topic always.
 
     Returns:
         Topics of at least two reports in the period, best first (see the module).
@@ -116,6 +121,8 @@ def hot_topics(
     places = _places(heads)
     vectors = _vectors(heads)
     pairs = _alike_pairs(heads, places, vectors)
+    if events:
+        _join_events(recent, events, pairs)
     candidates = []
     for members in _centroid_link(len(recent), pairs):
         current = [i for i in members if recent[i].reported_at > start]
@@ -143,6 +150,7 @@ def recent_hot_topics(
     """
     now = now or clock.now()
     orders = reported_between(session, now - dt.timedelta(days=2 * days), now)
+    events = {order.number: str(order.merged_into_id or order.id) for order in orders}
     reports = [
         Report(
             key=order.number,
@@ -155,7 +163,7 @@ def recent_hot_topics(
         )
         for order in orders
     ]
-    return hot_topics(reports, now, days, top)
+    return hot_topics(reports, now, days, top, events=events)
 
 
 # --- Places -------------------------------------------------------------------------
@@ -270,8 +278,33 @@ def _alike_pairs(
             i, j = members[x], members[y]
             if (i, j) in alike or not _comparable(reports[i], reports[j]):
                 continue
-            alike[(i, j)] = float(scores[x, y])
+            alike[(i, j)] = max(float(scores[x, y]), _event(reports[i], reports[j]))
     return alike
+
+
+def _event(a: Report, b: Report) -> float:
+    """How surely two work orders are one event, where that is reliable: filed with
+    categories and addresses, short reports of one event share too few words for
+    their TF-IDF to tell (宜山路钦州路口路灯坏了 / 钦州路宜山路交叉口那盏路灯不亮了)."""
+    if not (a.category and b.category):
+        return 0.0
+    score = similarity(a, b)[0]
+    return score if score >= SAME_EVENT_THRESHOLD else 0.0
+
+
+def _join_events(
+    reports: Sequence[Report],
+    events: Mapping[str, str],
+    alike: dict[tuple[int, int], float],
+) -> None:
+    """Reports the centre filed under one event are alike as can be."""
+    by_event: defaultdict[str, list[int]] = defaultdict(list)
+    for index, report in enumerate(reports):
+        by_event[events.get(report.key, report.key)].append(index)
+    for members in by_event.values():
+        for x, i in enumerate(members):
+            for j in members[x + 1 :]:
+                alike[(i, j)] = 1.0
 
 
 def _comparable(a: Report, b: Report) -> bool:

@@ -79,6 +79,7 @@ def find_duplicates(
             street_code,
             category_id,
             report.reported_at - WINDOW,
+            report.reported_at,
             MERGEABLE,
         )
         if order.number != exclude

@@ -1,9 +1,10 @@
-"""Database schema of the contact centre: transcripts, hand-offs and ratings.
+"""Database schema of the contact centre: transcripts, hand-offs, ratings, and the
+outbox of messages owed to citizens on channels we push to (WeChat).
 
 What citizens and the assistant said is encrypted at rest
-(``privacy.columns.EncryptedText``, docs/privacy.md): a message's text and the message a
-hand-off was asked with. Neither can be compared or searched in SQL; read the rows and
-look at the text in Python.
+(``privacy.columns.EncryptedText``, docs/privacy.md): a message's text, the message a
+hand-off was asked with and an outbox message's text. None can be compared or searched
+in SQL; read the rows and look at the text in Python.
 """
 
 from __future__ import annotations
@@ -21,15 +22,18 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    Text,
+    UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import Mapped, synonym
 
 from foundation.orm import Base
 from privacy.columns import EncryptedText
 
-HANDOFF_STATUSES = ("waiting", "active", "returned")
+HANDOFF_STATUSES = ("waiting", "active", "returned", "cancelled", "expired")
 SENDERS = ("citizen", "bot", "agent")
+CHANNEL_MESSAGE_STATUSES = ("pending", "sent", "expired", "failed")
 
 
 class Feedback(Base):
@@ -74,6 +78,9 @@ class Handoff(Base):
     requested_at: Mapped[dt.datetime] = Column(DateTime, nullable=False)
     taken_at = Column(DateTime)
     closed_at = Column(DateTime)
+    # The place in the queue its citizen was last told (contact_centre.handoff): a
+    # channel we push to hears of a new one only when it is worth a message.
+    told_position = Column(Integer)
 
 
 class ConversationMessage(Base):
@@ -90,3 +97,39 @@ class ConversationMessage(Base):
     intent = Column(String(64))
     confidence = Column(Float)
     created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, index=True)
+
+
+class ChannelMessage(Base):
+    """A message owed to a citizen on a channel that only hears what we push to it
+    (WeChat): an agent's reply, a change of queue place, the end of a hand-off.
+
+    An outbox (``contact_centre.channel_messages``): written in the transaction of what
+    it reports, unique per session, kind and key when it has a key, so a step repeated
+    never owes it twice. ``status`` moves from ``pending`` to ``sent``, ``expired``
+    (WeChat's 48-hour window closed: never sent) or ``failed`` (tried ``MAX_ATTEMPTS``
+    times); ``last_error`` says why it is not sent.
+    """
+
+    __tablename__ = "channel_messages"
+    __table_args__ = (
+        UniqueConstraint("session_id", "kind", "key"),
+        CheckConstraint(f"status IN {CHANNEL_MESSAGE_STATUSES}", name="status"),
+    )
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    session_id: Mapped[str] = Column(String(128), nullable=False, index=True)
+    # The senders of both outboxes address a citizen by ``recipient``, as notifications do.
+    recipient: Mapped[str] = synonym("session_id")
+    channel: Mapped[str] = Column(String(32), nullable=False)
+    # agent_reply, queue, handoff
+    kind: Mapped[str] = Column(String(24), nullable=False)
+    # What makes it one of a kind (an agent reply's message id); None: every one counts.
+    key = Column(String(64))
+    text: Mapped[str] = Column(EncryptedText, nullable=False)
+    status: Mapped[str] = Column(
+        String(16), nullable=False, default="pending", index=True
+    )
+    created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False)
+    attempts: Mapped[int] = Column(Integer, nullable=False, default=0)
+    settled_at = Column(DateTime)
+    last_error = Column(Text)

@@ -6,7 +6,8 @@ after they were last active, for the 回访, 重办, supervision and complaints 
 handling; then ``purge`` anonymises them. What makes them statistics stays: a work
 order's number, category, unit, district and street, dates, status, time limits and
 satisfaction; an application's number, service, district, status and dates; a message's
-sender, intent and time; a hand-off's times and outcome; a rating's stars.
+sender, intent and time; a hand-off's times and outcome; a message pushed to WeChat,
+its kind, status and times (one not sent yet is withdrawn); a rating's stars.
 
 It lives here, at the top of the core, because it reaches every table that holds what a
 citizen gave or said: the cases' applications, work orders, their history and
@@ -44,7 +45,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, func, not_, or_, select, union, union_all, update
+from sqlalchemy import and_, case, func, not_, or_, select, union, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql import ColumnElement
@@ -53,7 +54,14 @@ from sqlalchemy.sql.selectable import CompoundSelect
 from cases.lifecycle import OPEN as OPEN_WORK_ORDERS
 from cases.models import Application, Notification, WorkOrder, WorkOrderUpdate
 from cases.notifications import CITIZEN, MAX_ATTEMPTS
-from contact_centre.models import ConversationMessage, Feedback, Handoff
+from contact_centre.channel_messages import EXPIRED as EXPIRED_PUSH
+from contact_centre.channel_messages import PENDING as PENDING_PUSH
+from contact_centre.models import (
+    ChannelMessage,
+    ConversationMessage,
+    Feedback,
+    Handoff,
+)
 from foundation import clock
 from foundation.settings import get_settings
 from privacy.identity import mask_personal_data
@@ -67,6 +75,7 @@ TABLES = (
     "notifications",
     "conversation_messages",
     "handoffs",
+    "channel_messages",
     "feedback",
 )
 OPEN_APPLICATIONS = ("submitted", "accepted", "in_review")
@@ -272,9 +281,11 @@ def anonymise_conversations(
         anonymous = ANONYMOUS_SESSION + secrets.token_hex(12)
         message_due = [ConversationMessage.session_id == session_id]
         handoff_due = [Handoff.session_id == session_id]
+        pushed_due = [ChannelMessage.session_id == session_id]
         feedback_due = [Feedback.session_id == session_id]
         if before is not None:
             message_due.append(ConversationMessage.created_at < before)
+            pushed_due.append(ChannelMessage.created_at < before)
             handoff_due.append(_handoff_last_active() < before)
             feedback_due.append(Feedback.created_at < before)
         for table, statement in (
@@ -289,6 +300,24 @@ def anonymise_conversations(
                 update(Handoff)
                 .where(*handoff_due)
                 .values(session_id=anonymous, reason=None),
+            ),
+            (
+                "channel_messages",
+                # One not sent yet is withdrawn: there is nobody to send it to.
+                update(ChannelMessage)
+                .where(*pushed_due)
+                .values(
+                    session_id=anonymous,
+                    text="",
+                    status=case(
+                        (ChannelMessage.status == PENDING_PUSH, EXPIRED_PUSH),
+                        else_=ChannelMessage.status,
+                    ),
+                    last_error=case(
+                        (ChannelMessage.status == PENDING_PUSH, WITHDRAWN),
+                        else_=ChannelMessage.last_error,
+                    ),
+                ),
             ),
             (
                 "feedback",
@@ -463,6 +492,11 @@ def _count_due(session: Session, before: dt.datetime) -> dict[str, int]:
             ),
             "conversation_messages": count(ConversationMessage, _message_due(before)),
             "handoffs": count(Handoff, _handoff_due(before)),
+            "channel_messages": count(
+                ChannelMessage,
+                ChannelMessage.created_at < before,
+                _session_due(ChannelMessage.session_id, before),
+            ),
             "feedback": count(
                 Feedback,
                 Feedback.created_at < before,

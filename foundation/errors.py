@@ -8,7 +8,9 @@
     ├── Forbidden                signed in, but this is someone else's to act on
     ├── TooManyAttempts          a record was tried with wrong proof too often lately
     └── ExternalServiceError     Rasa, the action server, WeChat or a department is down
-        └── ServiceTimeout
+        ├── ServiceTimeout
+        ├── RateLimited          the service refuses for now: try again later
+        └── OutsideReplyWindow   WeChat takes no more messages to this user until they write
 
 Adapters map these to their own world: the API to HTTP status codes, actions to polite
 responses. Nothing here is ever shown raw to a citizen.
@@ -82,3 +84,13 @@ class ExternalServiceError(HotlineError):
 
 class ServiceTimeout(ExternalServiceError):
     pass
+
+
+class RateLimited(ExternalServiceError):
+    """The service refuses calls for now (WeChat's 45009, 45047): nothing was sent, and
+    the message is not at fault, so it waits for a later round without using a try."""
+
+
+class OutsideReplyWindow(ExternalServiceError):
+    """WeChat refuses a customer-service message more than 48 hours after the user last
+    wrote (45015): no retry can succeed until they write again."""

@@ -16,6 +16,8 @@ from typing import Any
 
 from pydantic import BaseSettings, SecretStr, validator
 
+from foundation.clock import DailyHours
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER_SECRET = "change-me-in-production"
 # A token sent in a header and written into Rasa's endpoints file (where ``${`` would be
@@ -104,6 +106,13 @@ class Settings(BaseSettings):
     # in days since they were last active (contact_centre/retention.py,
     # docs/privacy.md): then the daily purge anonymises them. Open cases are kept.
     retention_days: int = 180
+    # How long a request for a person waits in the agents' queue before it expires and
+    # the citizen is offered a callback instead (contact_centre/handoff.py).
+    handoff_wait_s: float = 600.0
+    # When agents answer, every day, Shanghai time: "08:00-20:00", or several ranges
+    # separated by commas. Outside them a request for a person is not queued: the
+    # citizen is offered a callback at once (an emergency is queued all the same).
+    agent_hours: str = "08:00-20:00"
 
     class Config:
         env_prefix = "HOTLINE_"
@@ -174,6 +183,17 @@ class Settings(BaseSettings):
                 f"personal data is kept between {MIN_RETENTION_DAYS} and "
                 f"{MAX_RETENTION_DAYS} days"
             )
+        return value
+
+    @validator("handoff_wait_s")
+    def _handoff_wait_is_a_minute_to_a_day(cls, value: float) -> float:
+        if not 60 <= value <= 86400:
+            raise ValueError("a request for a person waits between 60 and 86400 s")
+        return value
+
+    @validator("agent_hours")
+    def _agent_hours_are_ranges_of_the_day(cls, value: str) -> str:
+        DailyHours.parse(value)  # a ValueError names the bad part
         return value
 
     @validator("trusted_proxies", each_item=True)

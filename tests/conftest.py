@@ -33,6 +33,9 @@ METRICS_TOKEN = "the-test-run-scrapes-metrics-with-this-token"
 os.environ["HOTLINE_METRICS_TOKEN"] = METRICS_TOKEN
 # The gateways' follow-up timer stays off: the tests that need it run it with their clock.
 os.environ.setdefault("HOTLINE_WORKER_INTERVAL_S", "0")
+# Agents are on duty all day, so that a request for a person is queued whatever the hour
+# the tests run at; the tests of agents' hours give their own.
+os.environ.setdefault("HOTLINE_AGENT_HOURS", "00:00-24:00")
 
 TESTS_DIR = Path(__file__).resolve().parent
 DATA_DIR = TESTS_DIR / "data"

@@ -50,7 +50,13 @@ from cases.routing.router import complaint_router
 from cases.work_orders import dispatch_work_order, find_work_order, review_queue
 from contact_centre import conversations
 from contact_centre.assist import suggest
-from contact_centre.conversations import handoffs_by_status, messages
+from contact_centre.conversations import messages
+from contact_centre.handoff import (
+    agent_reply,
+    agents_queue,
+    return_to_bot,
+    take_handoff,
+)
 from contact_centre.models import Handoff
 from foundation.errors import ExternalServiceError
 from knowledge_base.search.engine import SearchEngine
@@ -146,12 +152,9 @@ def list_handoffs(
     agent: ApiToken = Depends(require_agent),
 ) -> HandoffList:
     """Conversations waiting for a person or handled by one: urgent ones (an
-    emergency) first, then oldest first."""
-    return HandoffList(
-        handoffs=[
-            _handoff_out(db, h) for h in handoffs_by_status(db, ("waiting", "active"))
-        ]
-    )
+    emergency) first, then oldest first. One the citizen left, or that waited past
+    its time, is not listed."""
+    return HandoffList(handoffs=[_handoff_out(db, h) for h in agents_queue(db)])
 
 
 @router.post("/handoffs/{handoff_id}/take", response_model=HandoffOut)
@@ -161,8 +164,9 @@ def take(
     agent: ApiToken = Depends(require_agent),
 ) -> HandoffOut:
     """The conversation becomes this token's: only its holder (or an admin) replies
-    and hands it back. 403 if another agent has it."""
-    return _handoff_out(db, conversations.take_handoff(db, handoff_id, Staff.of(agent)))
+    and hands it back. 403 if another agent has it; 409 if the citizen left or the
+    request expired."""
+    return _handoff_out(db, take_handoff(db, handoff_id, Staff.of(agent)))
 
 
 @router.get("/handoffs/{handoff_id}/transcript", response_model=MessagesOut)
@@ -205,7 +209,7 @@ def reply(
     agent: ApiToken = Depends(require_agent),
 ) -> MessageOut:
     """A reply to the citizen, by the agent who took the conversation or an admin."""
-    message = conversations.agent_reply(db, handoff_id, Staff.of(agent), body.text)
+    message = agent_reply(db, handoff_id, Staff.of(agent), body.text)
     return MessageOut(
         id=message.id,
         sender=message.sender,
@@ -336,9 +340,7 @@ def hand_back(
 ) -> HandoffOut:
     """The conversation goes back to the assistant: a taken one by its agent or an
     admin only (403 for another agent)."""
-    return _handoff_out(
-        db, conversations.return_to_bot(db, handoff_id, Staff.of(agent))
-    )
+    return _handoff_out(db, return_to_bot(db, handoff_id, Staff.of(agent)))
 
 
 @router.post(

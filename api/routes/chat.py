@@ -31,7 +31,8 @@ from api.schemas import (
     MessageOut,
     SessionId,
 )
-from contact_centre.conversations import messages, open_handoff
+from contact_centre.conversations import messages
+from contact_centre.handoff import standing
 from privacy.chat_sessions import (
     MINIPROGRAM,
     WEB,
@@ -100,13 +101,15 @@ def _add_door(prefix: str, channel: str) -> None:
         ),
         db: Session = Depends(get_db, scope="function"),
     ) -> ChatMessagesOut:
-        """Messages after ``after``, agents' replies included, and the hand-off state,
-        for the holder of the session's id. Keep the answer's ``session_id``."""
+        """Messages after ``after``, agents' replies included, the hand-off's state
+        (``none``, ``waiting``, ``active``) and, while it waits, the citizen's place in
+        the queue, for the holder of the session's id. A request past its time expires
+        here, its apology among the messages. Keep the answer's ``session_id``."""
         session = open_session(session_id, channel)
         if session is None:
             raise HTTPException(404, UNKNOWN_SESSION)
+        stand = standing(db, session.id)
         found = messages(db, session.id, after_id=after)
-        handoff = open_handoff(db, session.id)
         return ChatMessagesOut(
             messages=[
                 MessageOut(
@@ -118,7 +121,8 @@ def _add_door(prefix: str, channel: str) -> None:
                 )
                 for m in found
             ],
-            handoff=handoff.status if handoff else "none",
+            handoff=stand.status,
+            queue_position=stand.position,
             session_id=session.token,
         )
 

@@ -35,7 +35,7 @@
     self_harm: "自伤风险",
   };
   var SENDERS = { citizen: "市民", bot: "智能助手", agent: "坐席" };
-  var STATUS = { waiting: "等待接入", active: "处理中", returned: "已交还" };
+  var STATUS = { waiting: "等待接入", active: "处理中", returned: "已交还", cancelled: "市民已结束", expired: "已超时" };
 
   var $ = function (id) { return document.getElementById(id); };
   var token = sessionStorage.getItem(TOKEN_KEY);
@@ -1019,6 +1019,8 @@
       if (!current || current.id !== handoffId) return;
       body.messages.forEach(addMessage);
       if (body.handoff === "returned") closeConversation("该会话已交还智能助手。");
+      else if (body.handoff === "cancelled") closeConversation("市民已结束人工服务。");
+      else if (body.handoff === "expired") closeConversation("该请求等待超时，已请市民留下电话等待回电。");
     }).catch(function () { /* transient: the next tick retries */ });
   }
 

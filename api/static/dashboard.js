@@ -373,7 +373,7 @@
   // ---------------------------------------------------------------- CSV downloads
 
   Array.prototype.forEach.call(document.querySelectorAll("[data-export]"), function (button) {
-    button.setAttribute("aria-label", "下载" + button.getAttribute("data-name") + " CSV 文件");
+    button.setAttribute("aria-label", "下载 CSV：" + button.getAttribute("data-name"));
     button.addEventListener("click", function () { download(button); });
   });
 

@@ -69,11 +69,24 @@
       thanks: "感谢您的评价！我们会根据您的意见持续改进服务。如需继续咨询，请点击“开始新的咨询”。",
       agentJoined: "人工客服已接入，请直接在下方输入您的问题。",
       handoffEnded: "人工服务已结束，智能助手将继续为您服务。",
+      queueAhead: function (n) { return n > 0 ? "正在为您转接人工客服，您前面还有 " + n + " 位" : "正在为您转接人工客服，下一位就是您"; },
+      stopWaiting: "不等了，返回智能客服",
       tooMany: "您发送得有点快，请稍等片刻再试。",
       invalid: "这条消息太长或无法识别，请修改后再发送。",
       server: "系统暂时繁忙，请稍后再试，或直接拨打12345热线。",
       network: "网络连接不稳定，消息未能发出，请稍后重试。",
       ratingFailed: "评价提交失败，请稍后再试。",
+      read: "朗读",
+      readLabel: "朗读这条回复",
+      readStop: "停止",
+      readStopLabel: "停止朗读",
+      linkSpoken: "（网址请看屏幕上的链接）",
+      autoRead: "自动朗读新回复",
+      next: "下一步",
+      showAll: "全部显示",
+      stepsNav: "分步查看",
+      stepsCount: function (shown, total) { return "已显示 " + shown + " 项，共 " + total + " 项"; },
+      stepsShown: function (a, b, total) { return (a === b ? "第" + a + "项" : "第" + a + "至" + b + "项") + "，共" + total + "项"; },
     },
     en: {
       launcher: "Chat with us",
@@ -109,11 +122,24 @@
       thanks: "Thank you for your feedback! It helps us improve. To ask something else, choose \u201cNew conversation\u201d.",
       agentJoined: "A hotline agent has joined. Please type your question below.",
       handoffEnded: "The agent has finished; the assistant will carry on helping you.",
+      queueAhead: function (n) { return n > 0 ? "Connecting you to a person: " + n + (n === 1 ? " person is" : " people are") + " ahead of you" : "Connecting you to a person: you are next"; },
+      stopWaiting: "Stop waiting",
       tooMany: "You are sending messages a little fast. Please wait a moment and try again.",
       invalid: "That message is too long or could not be read. Please edit it and send it again.",
       server: "The service is busy right now. Please try again shortly, or call 12345.",
       network: "The connection dropped and your message was not sent. Please try again.",
       ratingFailed: "Your rating could not be sent. Please try again later.",
+      read: "Read aloud",
+      readLabel: "Read aloud this reply",
+      readStop: "Stop",
+      readStopLabel: "Stop reading",
+      linkSpoken: " (the link is on the screen) ",
+      autoRead: "Read new replies aloud",
+      next: "Next",
+      showAll: "Show all",
+      stepsNav: "Step by step",
+      stepsCount: function (shown, total) { return "Showing " + shown + " of " + total; },
+      stepsShown: function (a, b, total) { return (a === b ? "Item " + a : "Items " + a + " to " + b) + " of " + total; },
     },
   };
 
@@ -124,6 +150,7 @@
       sessionId: null, // issued by the gateway with the answer to the first message
       lang: previous ? previous.lang : "zh",
       elderly: previous ? previous.elderly : false,
+      autoRead: previous ? !!previous.autoRead : false, // elderly mode reads new replies only if asked
       open: previous ? previous.open : false,
       items: [],
       lastId: 0,
@@ -347,6 +374,256 @@
   root.appendChild(launcher);
   root.appendChild(panel);
 
+  // ---------------------------------------------------------------- waiting for a person
+  //
+  // While the request for a person waits, a bar above the actions says how many are
+  // ahead (each poll's queue_position), politely to screen readers, with the way back to
+  // the assistant; it goes when an agent takes the conversation or the request ends.
+  var CANCEL_PAYLOAD = "/cancel_handoff";
+  var queuePosition = null; // 1 = next; null: not waiting
+  var queueText = h("span", { class: "hw-queue-text", role: "status", "aria-live": "polite", "aria-atomic": "true" });
+  var stopWaitingButton = h("button", {
+    type: "button", class: "hw-secondary hw-stop-waiting",
+    onclick: function () { send(CANCEL_PAYLOAD, t("stopWaiting")); input.focus(); },
+  });
+  // The bar stays in the page, only out of sight while nobody waits: a live region
+  // that appears with its first words is not announced by every screen reader.
+  var queueBar = h("div", { class: "hw-queue hw-queue-idle" }, [queueText, stopWaitingButton]);
+  panel.insertBefore(queueBar, actions);
+
+  function renderQueue() {
+    var position = state.handoff && !state.agentJoined ? queuePosition : null;
+    queueBar.classList.toggle("hw-queue-idle", !position);
+    stopWaitingButton.hidden = !position;
+    stopWaitingButton.textContent = t("stopWaiting");
+    var text = position ? t("queueAhead")(position - 1) : "";
+    if (queueText.textContent !== text) queueText.textContent = text; // re-read only when it changes
+  }
+
+  // ---------------------------------------------------------------- elderly mode: read aloud, guides in steps
+  //
+  // Live regions, one convention for the whole widget, all polite: the log (role=log)
+  // announces new messages; the queue bar's text (role=status) the queue position;
+  // anything else worth hearing that is not a message (a guide's position) goes through
+  // announce(), a role=status region of its own. Nothing in the widget is assertive
+  // except the rating form's error (role=alert).
+
+  // A loudspeaker: fixed path data, like the other icons.
+  var ICON_SPEAKER = ["M3 9v6h4l5 4V5L7 9H3zm13.5 3A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4zM14 3.2v2.1a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6z"];
+
+  var announcer = h("div", { class: "hw-sr hw-announcer", role: "status", "aria-live": "polite", "aria-atomic": "true" });
+
+  /** Tell screen readers ``text`` politely (cleared first, so the same words are re-read). */
+  function announce(text) {
+    announcer.textContent = "";
+    window.setTimeout(function () { announcer.textContent = text; }, 50);
+  }
+
+  // Read aloud: only where the browser can speak; otherwise no button is drawn at all.
+  var speech = window.speechSynthesis && typeof window.SpeechSynthesisUtterance === "function" ? window.speechSynthesis : null;
+  var speaking = null; // { button, utterance }: the reply being read now
+  var CJK = /[\u3400-\u9fff\uf900-\ufaff]/g;
+  var LATIN = /[A-Za-z]/g;
+
+  /** The text as spoken: web addresses are pointed at, not spelled out letter by letter. */
+  function spokenText(text, lang) {
+    return String(text).replace(URL_PATTERN, TEXT[lang].linkSpoken);
+  }
+
+  /** "zh" or "en" by what the text is written in (English answers name Chinese sources). */
+  function textLanguage(text) {
+    var cjk = (text.match(CJK) || []).length;
+    var latin = (text.match(LATIN) || []).length;
+    return cjk * 3 >= latin ? "zh" : "en";
+  }
+
+  function voiceFor(lang) {
+    var wanted = lang === "zh" ? "zh-cn" : "en-us";
+    var voices = speech.getVoices ? speech.getVoices() || [] : [];
+    var near = null;
+    for (var i = 0; i < voices.length; i++) {
+      var code = String(voices[i].lang || "").toLowerCase().replace("_", "-");
+      if (code === wanted) return voices[i];
+      if (!near && code.indexOf(lang) === 0) near = voices[i];
+    }
+    return near;
+  }
+
+  function paintReadButton(button, on) {
+    button.classList.toggle("hw-reading", on);
+    button.querySelector(".hw-read-text").textContent = t(on ? "readStop" : "read");
+    // The name says what the press does, and begins with the words shown (WCAG 2.5.3).
+    button.setAttribute("aria-label", t(on ? "readStopLabel" : "readLabel"));
+  }
+
+  /**
+   * Speak ``text``; ``queued`` (replies read as they come) waits for what is being read,
+   * a press on a button interrupts it.
+   */
+  function speak(text, button, queued) {
+    if (!speech) return;
+    if (!queued) stopSpeaking();
+    var lang = textLanguage(String(text).replace(URL_PATTERN, " "));
+    var spoken = spokenText(text, lang);
+    var utterance = new window.SpeechSynthesisUtterance(spoken);
+    utterance.lang = lang === "zh" ? "zh-CN" : "en-US";
+    var voice = voiceFor(lang);
+    if (voice) utterance.voice = voice;
+    if (state.elderly) utterance.rate = 0.9;
+    var current = { button: button, utterance: utterance };
+    utterance.onstart = function () {
+      speaking = current;
+      if (button) paintReadButton(button, true);
+    };
+    utterance.onend = utterance.onerror = function () {
+      if (speaking === current) speaking = null;
+      if (button) paintReadButton(button, false);
+    };
+    if (!queued) {
+      speaking = current;
+      if (button) paintReadButton(button, true);
+    }
+    speech.speak(utterance);
+  }
+
+  function stopSpeaking() {
+    if (!speech) return;
+    var was = speaking;
+    speaking = null;
+    if (was && was.button) paintReadButton(was.button, false);
+    speech.cancel();
+  }
+
+  /** The "朗读" button under a reply: reads it, and stops it on a second press. */
+  function readButton(text) {
+    if (!speech) return null;
+    var button = h("button", { type: "button", class: "hw-read" }, [
+      icon(ICON_SPEAKER, 18), h("span", { class: "hw-read-text" }),
+    ]);
+    button.addEventListener("click", function () {
+      if (speaking && speaking.button === button) stopSpeaking();
+      else speak(text, button, false);
+    });
+    paintReadButton(button, false);
+    return button;
+  }
+
+  /** New replies read as they arrive: only in elderly mode, only when the citizen asked. */
+  function readOnArrival(item, row) {
+    if (!speech || !state.elderly || !state.autoRead) return;
+    if (item.who !== "bot" && item.who !== "agent") return;
+    speak(item.text, row.querySelector(".hw-read"), true);
+  }
+
+  var autoReadButton = h("button", {
+    type: "button", class: "hw-auto-read",
+    onclick: function () {
+      state.autoRead = !state.autoRead;
+      save();
+      applyElderlyTexts();
+      if (!state.autoRead) stopSpeaking();
+    },
+  }, [icon(ICON_SPEAKER, 20), h("span", { class: "hw-auto-read-text" })]);
+  var elderlyBar = h("div", { class: "hw-elderly-bar" }, [autoReadButton]);
+  panel.insertBefore(elderlyBar, log);
+  panel.appendChild(announcer);
+
+  function applyElderlyTexts() {
+    elderlyBar.hidden = !speech || !state.elderly;
+    autoReadButton.querySelector(".hw-auto-read-text").textContent = t("autoRead");
+    autoReadButton.setAttribute("aria-pressed", String(!!state.autoRead));
+    Array.prototype.forEach.call(log.querySelectorAll(".hw-read"), function (button) {
+      paintReadButton(button, !!speaking && speaking.button === button);
+    });
+  }
+
+  // Guides in steps. A guide's answer carries its steps or materials as "1. …" lines,
+  // often under a lead line such as "办理步骤：" or "…需要准备以下材料：" (Rasa sends each
+  // paragraph of an answer as a message of its own, so the list is often a message by
+  // itself, but an agent's or a stored answer may hold the whole guide). In elderly mode
+  // a list longer than STEP_CHUNK is shown first, STEP_CHUNK items at a time; the rest of
+  // the message follows once every item is shown, or at once with "全部显示".
+
+  var STEP_CHUNK = 3;
+  var guideCount = 0;
+
+  /**
+   * The message's first list longer than STEP_CHUNK, as { lead, items, start, before,
+   * after } (lead: the lines just above it in its paragraph; before/after: the rest of
+   * the text), or null when the message has none.
+   */
+  function splitGuide(text) {
+    var lines = String(text).split(/\r?\n/);
+    for (var i = 0; i < lines.length; i++) {
+      if (!NUMBERED_LINE.test(lines[i])) continue;
+      var end = i;
+      while (end < lines.length && NUMBERED_LINE.test(lines[end])) end++;
+      if (end - i > STEP_CHUNK) {
+        var leadStart = i;
+        while (leadStart > 0 && lines[leadStart - 1].trim() && !NUMBERED_LINE.test(lines[leadStart - 1])) leadStart--;
+        return {
+          before: lines.slice(0, leadStart).join("\n").trim(),
+          lead: lines.slice(leadStart, i).join("\n").trim(),
+          start: Number(NUMBERED_LINE.exec(lines[i])[1]),
+          items: lines.slice(i, end).map(function (line) { return NUMBERED_LINE.exec(line)[2]; }),
+          after: lines.slice(end).join("\n").trim(),
+        };
+      }
+      i = end;
+    }
+    return null;
+  }
+
+  /** Draw ``text`` as a guide in steps into ``parent``; false when it is not a long guide. */
+  function renderGuide(parent, text) {
+    var guide = splitGuide(text);
+    if (!guide) return false;
+    var id = "hw-guide-" + (++guideCount);
+    var box = h("div", { class: "hw-guide" });
+    if (guide.lead) renderText(box, guide.lead);
+    var list = h("ol", { id: id, class: "hw-list hw-steps" });
+    if (guide.start !== 1) list.start = guide.start;
+    var items = guide.items.map(function (text, i) {
+      var li = h("li", { tabindex: "-1", hidden: i >= STEP_CHUNK });
+      appendLinkified(li, text);
+      list.appendChild(li);
+      return li;
+    });
+    box.appendChild(list);
+    var rest = null;
+    if (guide.before || guide.after) {
+      rest = h("div", { class: "hw-guide-rest", hidden: true });
+      renderText(rest, [guide.before, guide.after].filter(Boolean).join("\n\n"));
+      box.appendChild(rest);
+    }
+    var shown = Math.min(STEP_CHUNK, items.length);
+    var count = h("p", { class: "hw-steps-count" });
+    var next = h("button", { type: "button", class: "hw-steps-next", "aria-controls": id, text: t("next") });
+    var all = h("button", { type: "button", class: "hw-steps-all", "aria-controls": id, text: t("showAll") });
+    var nav = h("div", { class: "hw-steps-nav", role: "group", "aria-label": t("stepsNav") }, [count, next, all]);
+    box.appendChild(nav);
+
+    function reveal(upTo) {
+      var first = shown;
+      shown = Math.min(upTo, items.length);
+      for (var i = first; i < shown; i++) items[i].hidden = false;
+      var done = shown >= items.length;
+      if (done) {
+        if (rest) rest.hidden = false;
+        nav.hidden = true;
+        if (items[first]) items[first].focus(); // the buttons are gone: keep the place
+      }
+      paintCount();
+      announce(t("stepsShown")(guide.start + first, guide.start + shown - 1, items.length));
+    }
+    function paintCount() { count.textContent = t("stepsCount")(shown, items.length); }
+    next.addEventListener("click", function () { reveal(shown + STEP_CHUNK); });
+    all.addEventListener("click", function () { reveal(items.length); });
+    paintCount();
+    parent.appendChild(box);
+    return true;
+  }
+
   // ---------------------------------------------------------------- rendering
 
   function applyTexts() {
@@ -360,7 +637,7 @@
     langButtons.zh.setAttribute("aria-pressed", String(zh));
     langButtons.en.setAttribute("aria-pressed", String(!zh));
     langButtons.zh.setAttribute("aria-label", "中文");
-    langButtons.en.setAttribute("aria-label", "English");
+    langButtons.en.setAttribute("aria-label", "EN English"); // the name holds what is shown (WCAG 2.5.3)
     elderlyButton.textContent = t("elderly");
     elderlyButton.setAttribute("aria-pressed", String(!!state.elderly));
     closeButton.setAttribute("aria-label", t("close"));
@@ -381,6 +658,8 @@
     commentLabel.textContent = t("comment");
     submitRating.textContent = t("submitRating");
     cancelRating.textContent = t("cancel");
+    applyElderlyTexts();
+    renderQueue();
   }
 
   function senderName(who) {
@@ -392,11 +671,14 @@
       return h("div", { class: item.tone === "ok" ? "hw-notice hw-notice-ok" : "hw-notice" }, [h("span", { text: item.text })]);
     }
     var bubble = h("div", { class: "hw-bubble" });
-    renderText(bubble, item.text);
+    // Elderly mode shows a long guide in steps; everyone else sees it whole.
+    if (!(state.elderly && item.who !== "citizen" && renderGuide(bubble, item.text))) renderText(bubble, item.text);
     var body = h("div", { class: "hw-body" }, [
       h("div", { class: item.who === "agent" ? "hw-sender" : "hw-sender hw-sr", text: senderName(item.who) }),
       bubble,
     ]);
+    var reader = item.who === "citizen" ? null : readButton(item.text);
+    if (reader) body.appendChild(reader);
     if (item.buttons && item.buttons.length) body.appendChild(quickReplies(item.buttons));
     var row = h("div", { class: "hw-row hw-row-" + item.who });
     if (item.who !== "citizen") {
@@ -426,7 +708,7 @@
     renderText(bubble, t("welcome"));
     box.appendChild(h("div", { class: "hw-row hw-row-bot" }, [
       h("span", { class: "hw-avatar", "aria-hidden": "true" }, [icon(ICON_BOT, 20)]),
-      h("div", { class: "hw-body" }, [h("div", { class: "hw-sender hw-sr", text: t("bot") }), bubble]),
+      h("div", { class: "hw-body" }, [h("div", { class: "hw-sender hw-sr", text: t("bot") }), bubble, readButton(t("welcome"))].filter(Boolean)),
     ]));
     if (!state.items.length) {
       var chips = h("div", { class: "hw-quick hw-suggest", role: "group", "aria-label": t("tryAsking") });
@@ -442,6 +724,7 @@
   }
 
   function renderLog() {
+    stopSpeaking(); // the reply being read is drawn anew
     log.setAttribute("aria-busy", "true");
     while (log.firstChild) log.removeChild(log.firstChild);
     log.appendChild(welcome());
@@ -462,6 +745,7 @@
     var row = renderItem(item);
     log.insertBefore(row, typing.parentNode === log ? typing : null);
     scrollDown();
+    readOnArrival(item, row);
     if (state.open === false && (item.who === "agent" || unread)) launcher.classList.add("hw-has-unread");
     return row;
   }
@@ -523,7 +807,12 @@
         });
         scrollToQuestion(question);
         if (body.handoff) startHandoff();
-        else poll(); // meets the stored answers, and brings what came meanwhile
+        else {
+          // Ended by this message (the citizen left, or the request had expired): the
+          // answer says so, no notice needed.
+          if (state.handoff) stopHandoff();
+          poll(); // meets the stored answers, and brings what came meanwhile
+        }
       });
     }).catch(function () {
       setBusy(false);
@@ -564,6 +853,7 @@
     state.handoff = false;
     state.handoffSeen = false;
     state.agentJoined = false;
+    queuePosition = null;
     save();
     applyTexts();
   }
@@ -629,6 +919,8 @@
           state.agentJoined = true;
           addItem({ who: "notice", tone: "ok", text: t("agentJoined") });
         }
+        queuePosition = body.handoff === "waiting" ? body.queue_position : null;
+        renderQueue();
         if (body.handoff === "waiting" || body.handoff === "active") {
           state.handoffSeen = true;
         } else {
@@ -729,6 +1021,7 @@
   }
 
   function closePanel(focus) {
+    stopSpeaking();
     state.open = false;
     save();
     panel.hidden = true;
@@ -749,7 +1042,7 @@
     state.elderly = on;
     save();
     applyTexts();
-    scrollDown();
+    renderLog(); // long guides in steps, or whole again
   }
 
   function autosize() {

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from functools import partial
 
 import yaml
 
+import actions.handoff
 from actions.applications import ActionSubmitApplication, ValidateApplicationForm
 from actions.complaints import ActionAskCategory, ActionFileWorkOrder
 from actions.feedback import ActionRecordFeedback
@@ -14,6 +17,10 @@ from actions.slots import ANSWERED_BY_A_RULE, ValidateSlotMappings
 from actions.status import ActionCheckStatus, ValidateStatusForm
 from cases.repositories.applications import get_application
 from cases.repositories.work_orders import get_work_order
+from contact_centre.conversations import open_handoff
+from contact_centre.handoff import ask_for_person
+from foundation import clock
+from foundation.clock import DailyHours
 from foundation.db import session_scope
 from tests.actions.conftest import make_tracker
 from tests.conftest import TESTS_DIR
@@ -329,6 +336,32 @@ def test_handoff_tells_queue_position_and_marks_conversation(dispatcher):
         "value": True,
         "timestamp": None,
     } in events
+
+
+def test_handoff_outside_agents_hours_offers_a_callback_and_queues_nothing(
+    engine, dispatcher, monkeypatch
+):
+    monkeypatch.setattr(
+        actions.handoff, "ask_for_person", partial(ask_for_person, hours=_off_now())
+    )
+    events = ActionHandoff().run(
+        dispatcher, make_tracker(text="转人工", sender_id="citizen-at-night"), {}
+    )
+    assert events == []
+    [reply] = dispatcher.messages
+    assert "人工客服的服务时间为每天" in reply["text"]
+    assert reply["buttons"] == [
+        {"title": "留下电话，请工作人员回电", "payload": "/request_callback"}
+    ]
+    with session_scope(engine) as session:
+        assert open_handoff(session, "citizen-at-night") is None
+
+
+def _off_now() -> DailyHours:
+    """Agents' hours that are over now: one minute, twelve hours away."""
+    start = clock.now() + dt.timedelta(hours=12)
+    end = start + dt.timedelta(minutes=1)
+    return DailyHours.parse(f"{start:%H:%M}-{end:%H:%M}")
 
 
 def test_feedback_rating_is_stored_with_comment_masked(engine, dispatcher):

@@ -2,7 +2,7 @@
 
 Without the internal token, a call that reached port 5055, from a script or from a web
 page in a visitor's browser (a ``text/plain`` POST needs no CORS preflight), could run
-``action_handoff`` for another citizen's conversation and mute it.
+``action_handoff`` for another citizen's conversation and queue it for an agent.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import httpx
 import pytest
 from sqlalchemy.engine import Engine
 
-from contact_centre.conversations import is_with_agent
+from contact_centre.conversations import open_handoff
 from foundation.db import session_scope
 from foundation.internal_token import HEADER, internal_token
 from foundation.settings import get_settings
@@ -66,9 +66,9 @@ def _handoff_call(sender_id: str) -> dict:
     }
 
 
-def _muted(engine: Engine, sender_id: str) -> bool:
+def _queued(engine: Engine, sender_id: str) -> bool:
     with session_scope(engine) as session:
-        return is_with_agent(session, sender_id)
+        return open_handoff(session, sender_id) is not None
 
 
 @pytest.mark.parametrize(
@@ -80,7 +80,7 @@ def _muted(engine: Engine, sender_id: str) -> bool:
     ],
     ids=["script", "web-page", "wrong-token"],
 )
-def test_a_forged_handoff_is_refused_and_mutes_no_one(
+def test_a_forged_handoff_is_refused_and_queues_no_one(
     actions_url, engine, content_type, headers
 ):
     victim = f"web-{uuid.uuid4().hex[:12]}"
@@ -92,7 +92,7 @@ def test_a_forged_handoff_is_refused_and_mutes_no_one(
     )
     assert answer.status_code == 401
     assert answer.json()["error"] == "unauthorized"
-    assert not _muted(engine, victim)
+    assert not _queued(engine, victim)
 
 
 def test_rasa_with_the_internal_token_runs_the_action(actions_url, engine):
@@ -104,7 +104,7 @@ def test_rasa_with_the_internal_token_runs_the_action(actions_url, engine):
         timeout=30,
     )
     assert answer.status_code == 200, answer.text
-    assert _muted(engine, citizen)
+    assert _queued(engine, citizen)
 
 
 def test_the_list_of_actions_is_not_given_to_strangers(actions_url):

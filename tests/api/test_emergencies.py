@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 
 from api.main import create_app
 from api.rasa_client import RasaClient
-from contact_centre.conversations import request_handoff, take_handoff
+from contact_centre.handoff import QUEUE_LINE, request_handoff, take_handoff
 from contracts.rasa_gateway import (
     WEBHOOK_PATH,
     intent_to_wire,
@@ -171,10 +171,14 @@ def test_crisis_talk_while_a_handoff_waits_gets_the_crisis_line_and_goes_first(
     assert handoff["id"] == handoff_id and handoff["emergency"] == "self_harm"
     index, _, queue = _queued(agent, session)
     assert index < next(i for i, h in enumerate(queue) if h["session_id"] == before.id)
-    # An ordinary message still waits for the person, and still not through the bot.
-    quiet = _chat(api, session, "请问还要等多久")
-    assert _first_reply(quiet) == WITH_AGENT["zh"]
-    assert "请问还要等多久" not in rasa.received
+    # An ordinary message while the urgent request waits is the bot's, with the place.
+    waiting = _chat(api, session, "请问还要等多久")
+    assert _first_reply(waiting) == "已收到：请问还要等多久"
+    # Behind only earlier urgent ones, as the queue shows.
+    index, _, queue = _queued(agent, session)
+    position = 1 + sum(h["status"] == "waiting" for h in queue[:index])
+    assert waiting["replies"][-1]["text"] == QUEUE_LINE["zh"].format(position=position)
+    assert waiting["handoff"] is True
 
 
 def test_crisis_talk_while_an_agent_holds_the_conversation_gets_the_crisis_line(

@@ -10,7 +10,8 @@ import uuid
 import httpx
 import pytest
 
-from contact_centre.conversations import record_message, request_handoff
+from contact_centre.conversations import record_message
+from contact_centre.handoff import request_handoff
 from foundation import clock
 from foundation.db import session_scope
 from privacy.audit import record_operator_access

@@ -29,6 +29,10 @@ MIN_F1 = 0.90
 BLIND = "duplicate_pairs_blind.yml"
 MIN_UNTUNED_BLIND_F1 = 0.80
 MIN_BLIND_F1 = 0.88
+# A second set written blind after that tuning, with addresses as the chat asks for
+# them, and measured once, never tuned on: 0.892 (precision 0.930, recall 0.857).
+SECOND_BLIND = "duplicate_pairs_blind2.yml"
+MIN_SECOND_BLIND_F1 = 0.87
 
 
 def _report(key: str, fields: dict[str, Any], at: dt.datetime) -> Report:
@@ -93,6 +97,10 @@ def test_same_event_f1_on_untuned_blind_pairs() -> None:
 
 def test_same_event_f1_on_all_blind_pairs() -> None:
     assert _f1(_pairs(BLIND), "blind, all") >= MIN_BLIND_F1
+
+
+def test_same_event_f1_on_the_second_blind_set() -> None:
+    assert _f1(_pairs(SECOND_BLIND), "second blind set") >= MIN_SECOND_BLIND_F1
 
 
 def test_labelled_pairs_cover_the_hard_cases() -> None:
@@ -179,26 +187,35 @@ def test_candidates_ranks_best_first_and_respects_limit() -> None:
     ]
 
 
-def test_group_joins_transitively() -> None:
-    # a and c share no road in their text; b links them (a~b by the junction, b~c by
-    # the house number), so all three are one event.
+def test_group_joins_each_report_to_the_first_it_repeats_not_through_others() -> None:
+    # b repeats a (the junction); c is at 宜山路710号, near b's 700号 but not at a's
+    # junction: linked through b it would chain, joined to firsts it opens its own.
     a = Report("a", LIGHT, T0, "roads-municipal", "徐汇区", "田林街道")
     b = Report(
         "b",
         "宜山路钦州路口路灯不亮",
-        T0,
+        T0 + dt.timedelta(hours=1),
         "roads-municipal",
         "徐汇区",
         "田林街道",
         "宜山路700号",
     )
     c = Report(
-        "c", "宜山路710号门口路灯坏了", T0, "roads-municipal", "徐汇区", "田林街道"
+        "c",
+        "宜山路710号门口路灯坏了",
+        T0 + dt.timedelta(hours=2),
+        "roads-municipal",
+        "徐汇区",
+        "田林街道",
     )
     other = Report("d", "田林路200号饭店油烟", T0, "pollution", "徐汇区", "田林街道")
-    groups = group([a, other, c, b])
-    assert sorted(r.key for r in groups[0]) == ["a", "b", "c"]
-    assert [r.key for r in groups[1]] == ["d"]
+    groups = group([c, other, b, a])
+    # Same-sized groups in the order they were opened.
+    assert [[r.key for r in members] for members in groups] == [
+        ["a", "b"],
+        ["d"],
+        ["c"],
+    ]
 
 
 @pytest.mark.parametrize(

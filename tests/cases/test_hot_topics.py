@@ -158,3 +158,32 @@ def test_hot_topics_does_not_chain_two_issues_through_one_letter() -> None:
     keys = [set(t.keys) for t in topics]
     assert len(keys) == 2
     assert not any(k & {"w0", "w1", "w2"} and k & {"n0", "n1", "n2"} for k in keys)
+
+
+def test_two_short_reports_of_one_light_are_a_topic_though_worded_apart() -> None:
+    topics = hot_topics(
+        [
+            _light("a", 1, "宜山路钦州路路口的路灯坏了，晚上一片漆黑，过马路很危险"),
+            _light("b", 2, "钦州路宜山路交叉口那盏路灯好几天不亮了，晚上走路看不见"),
+        ],
+        NOW,
+    )
+    assert [sorted(t.keys) for t in topics] == [["a", "b"]]
+
+
+def test_reports_the_centre_merged_are_one_topic_whatever_their_words() -> None:
+    reports = [
+        _light("a", 1, "宜山路钦州路口路灯不亮"),
+        Report(
+            "b",
+            "这里晚上太黑了，老人不敢出门",
+            NOW - dt.timedelta(days=1),
+            "roads-municipal",
+            "徐汇区",
+            "田林街道",
+            "宜山路钦州路口",
+        ),
+    ]
+    assert hot_topics(reports, NOW) == []
+    topics = hot_topics(reports, NOW, events={"a": "event-1", "b": "event-1"})
+    assert [sorted(t.keys) for t in topics] == [["a", "b"]]

@@ -19,8 +19,9 @@ from contact_centre.citizen_rights import (
     erase_personal_data,
     export_personal_data,
 )
-from contact_centre.conversations import record_message, request_handoff
+from contact_centre.conversations import record_message
 from contact_centre.feedback import record_feedback
+from contact_centre.handoff import request_handoff
 from contact_centre.models import Handoff
 from foundation.db import make_engine, session_scope
 from foundation.errors import ValidationFailed

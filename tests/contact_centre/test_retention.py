@@ -14,10 +14,17 @@ from cases.applications import ApplicationRequest, submit_application
 from cases.models import Application, Notification, WorkOrder
 from cases.routing.router import build_router
 from cases.work_orders import WorkOrderRequest, file_work_order
-from contact_centre.conversations import record_message, request_handoff
+from contact_centre import channel_messages
+from contact_centre.conversations import record_message
 from contact_centre.feedback import record_feedback
 from contact_centre.follow_up import run_due_work
-from contact_centre.models import ConversationMessage, Feedback, Handoff
+from contact_centre.handoff import request_handoff
+from contact_centre.models import (
+    ChannelMessage,
+    ConversationMessage,
+    Feedback,
+    Handoff,
+)
 from contact_centre.retention import (
     ANONYMOUS_SESSION,
     TABLES,
@@ -289,6 +296,38 @@ def test_purge_takes_old_messages_of_a_long_lived_session_and_keeps_recent_ones(
     assert _texts(
         engine, ConversationMessage, ConversationMessage.text, "wx:openid-1"
     ) == ["还在吗"]
+
+
+def test_purge_empties_what_was_owed_to_a_wechat_user_and_withdraws_the_unsent(
+    engine,
+):
+    old = BEFORE - dt.timedelta(days=1)
+    with session_scope(engine) as session:
+        record_message(session, "wx:openid-2", "citizen", SAID, now=old)
+        for text in ("师傅明天上午上门处理", "请问问题解决了吗"):
+            channel_messages.queue_for_citizen(
+                session,
+                session_id="wx:openid-2",
+                channel="wechat",
+                text=text,
+                kind=channel_messages.AGENT_REPLY,
+                key=text,
+                now=old,
+            )
+        first = session.scalars(select(ChannelMessage)).first()
+        first.status = channel_messages.SENT
+
+    assert _purge(engine).counts["channel_messages"] == 2
+
+    with session_scope(engine) as session:
+        rows = session.scalars(select(ChannelMessage).order_by(ChannelMessage.id))
+        kept = [
+            (r.session_id.startswith(ANONYMOUS_SESSION), r.text, r.status) for r in rows
+        ]
+    assert kept == [
+        (True, "", channel_messages.SENT),
+        (True, "", channel_messages.EXPIRED),
+    ]
 
 
 def test_purge_run_twice_finds_nothing_the_second_time_and_dry_run_counts_first(

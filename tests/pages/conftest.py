@@ -50,3 +50,15 @@ def browser():
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The accessibility audit's table, when test_accessibility.py ran."""
+    import sys
+
+    audit = sys.modules.get("tests.pages.test_accessibility")
+    lines = audit.summary_lines() if audit else []
+    if lines:
+        terminalreporter.section("accessibility")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contact_centre.conversations import record_message, request_handoff, return_to_bot
+from contact_centre.conversations import record_message
+from contact_centre.handoff import request_handoff, return_to_bot
 from contact_centre.models import Feedback
 from foundation import clock
 from foundation.db import session_scope

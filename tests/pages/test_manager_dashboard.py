@@ -103,7 +103,7 @@ def test_manager_downloads_a_table_as_csv_from_the_keyboard(
     page, site_url, engine, seeded
 ):
     _sign_in(page, site_url, _token(engine, "manager"))
-    button = page.get_by_role("button", name="下载超期工单 CSV 文件")
+    button = page.get_by_role("button", name="下载 CSV：超期工单")
     expect(button).to_be_visible()
     button.focus()
     with page.expect_download() as downloading:

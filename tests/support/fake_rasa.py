@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
-from contact_centre.conversations import request_handoff
+from contact_centre.handoff import request_handoff
 from contracts.rasa_gateway import (
     WEBHOOK_PATH,
     handoff_payload,

@@ -15,6 +15,8 @@ const TEXTS = {
     largeText: '大字',
     agent: '人工客服',
     waiting: '正在为您转接人工客服，请稍候…',
+    queueAhead: '正在为您转接人工客服，您前面还有 {n} 位',
+    queueNext: '正在为您转接人工客服，下一位就是您',
     withAgent: '人工客服正在为您服务',
     welcome: '您好，我是12345市民服务热线智能助手。请问有什么可以帮您？',
     offline: '网络不太好，消息没有发出，请稍后再试。',
@@ -28,6 +30,8 @@ const TEXTS = {
     largeText: 'Large',
     agent: 'Hotline agent',
     waiting: 'Connecting you to a hotline agent, please wait…',
+    queueAhead: 'Connecting you to a hotline agent: {n} ahead of you',
+    queueNext: 'Connecting you to a hotline agent: you are next',
     withAgent: 'A hotline agent is helping you',
     welcome: 'Hello, I am the 12345 hotline assistant. How can I help you?',
     offline: 'The network seems down; your message was not sent. Please try again.',
@@ -70,6 +74,8 @@ Page({
     lang: 'zh',
     largeText: false,
     handoff: 'none',
+    // What the banner says while the request for a person waits (its place in the queue).
+    waitingText: '',
     scrollTo: '',
     t: TEXTS.zh,
   },
@@ -79,6 +85,10 @@ Page({
   lastId: 0,
   pollTimer: null,
   visible: false,
+  // The bot's answers shown from the chat's own answers, not yet met again in a poll:
+  // a poll shows only the bot's messages that are not among them (an expired request's
+  // apology, written by the gateway on its own), so nothing appears twice.
+  shownBotTexts: [],
 
   onLoad() {
     const prefs = wx.getStorageSync(PREFS_KEY) || {};
@@ -146,6 +156,7 @@ Page({
       if (!earlier.length) earlier.push({ key: nextKey(), from: 'bot', text: this.data.t.welcome, buttons: [] });
       this.setMessages(earlier);
       this.setHandoff(res.handoff || 'none');
+      this.setQueue(res.handoff || 'none', res.queue_position);
     });
   },
 
@@ -155,7 +166,8 @@ Page({
 
   onSend() {
     const text = this.data.draft.trim();
-    if (!text || this.data.sending) return;
+    // Not ready (the history is loading) or busy: keep the draft for the next tap.
+    if (!text || this.data.sending || !this.ready) return;
     this.setData({ draft: '' });
     this.send(text, text);
   },
@@ -193,7 +205,11 @@ Page({
       .sendMessage(this.sessionId, text, this.data.lang)
       .then((res) => {
         this.keepSession(res.session_id);
-        (res.replies || []).forEach((reply) => this.say('bot', String(reply.text || ''), cleanButtons(reply.buttons)));
+        (res.replies || []).forEach((reply) => {
+          const said = String(reply.text || '');
+          if (said) this.shownBotTexts.push(said);
+          this.say('bot', said, cleanButtons(reply.buttons));
+        });
         if (res.handoff && this.data.handoff === 'none') this.setHandoff('waiting');
       })
       .catch((err) => {
@@ -217,6 +233,15 @@ Page({
     this.schedulePoll();
   },
 
+  setQueue(handoff, position) {
+    const t = this.data.t;
+    let waitingText = '';
+    if (handoff === 'waiting' && position > 0) {
+      waitingText = position === 1 ? t.queueNext : t.queueAhead.replace('{n}', String(position - 1));
+    }
+    this.setData({ handoff, waitingText });
+  },
+
   // While a person holds the conversation, look for their replies every few seconds.
   schedulePoll() {
     if (this.pollTimer || !this.visible || !this.sessionId || this.data.handoff === 'none') return;
@@ -236,13 +261,23 @@ Page({
       .fetchMessages(this.sessionId, this.lastId)
       .then((res) => {
         this.keepSession(res.session_id);
-        const found = res.messages || [];
+        // Two polls can overlap (a slow answer, then onHide/onShow schedules another):
+        // what an earlier answer already showed is skipped, so nothing appears twice.
+        const found = (res.messages || []).filter((m) => m.id > this.lastId);
         if (found.length) this.lastId = found[found.length - 1].id;
-        // The citizen's own messages and the bot's answers are already on screen.
-        found
-          .filter((m) => m.sender !== 'citizen' && m.sender !== 'bot')
-          .forEach((m) => this.say('agent', String(m.text || '')));
-        this.setData({ handoff: res.handoff || 'none' });
+        // The citizen's own messages and the bot's answers to them are already on screen.
+        found.forEach((m) => {
+          const said = String(m.text || '');
+          if (m.sender === 'citizen') return;
+          if (m.sender === 'bot') {
+            const shown = this.shownBotTexts.indexOf(said);
+            if (shown >= 0) this.shownBotTexts.splice(shown, 1);
+            else this.say('bot', said, cleanButtons(m.buttons));
+            return;
+          }
+          this.say('agent', said);
+        });
+        this.setQueue(res.handoff || 'none', res.queue_position);
       })
       .catch((err) => {
         // A session the gateway no longer knows: the next message starts a new one.

@@ -64,10 +64,16 @@ def find_duplicates(
     street_code: str | None,
     exclude: str | None = None,
     limit: int = 5,
+    filed_before: bool = False,
 ) -> list[Duplicate]:
     """The open orders that ``report`` is likely about the same event as, best first.
 
     Nothing without a district: the same event is the same place.
+
+    Args:
+        filed_before: only orders filed before the report (a report being filed joins
+            an order already there); else also those filed after it (an agent
+            comparing two orders).
     """
     if not report.district:
         return []
@@ -79,7 +85,7 @@ def find_duplicates(
             street_code,
             category_id,
             report.reported_at - WINDOW,
-            report.reported_at,
+            report.reported_at if filed_before else None,
             MERGEABLE,
         )
         if order.number != exclude

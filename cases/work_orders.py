@@ -192,6 +192,7 @@ def file_work_order(
             category.id,
             street.code if street else None,
             limit=1,
+            filed_before=True,
         )
         if request.join_duplicates
         else []

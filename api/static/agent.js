@@ -254,7 +254,8 @@
           type: "button",
           class: rank ? "secondary small" : "primary small",
           text: (rank ? "改派：" : "确认：") + s.category_name + "（" + Math.round(s.confidence * 100) + "%）",
-          "aria-label": (rank ? "改派为" : "确认派单为") + s.category_name + "，工单 " + order.number,
+          // The name begins with the words shown (WCAG 2.5.3), then says which order.
+          "aria-label": (rank ? "改派：" : "确认：") + s.category_name + "（" + Math.round(s.confidence * 100) + "%），工单 " + order.number,
           onclick: function () { dispatchOrder(order.number, s.category); },
         }));
       });
@@ -714,7 +715,7 @@
     ]);
     if (where.lookup) {
       head.appendChild(h("button", {
-        type: "button", class: "link-btn", text: "收起", "aria-label": "收起工单 " + body.number + " 的疑似重复",
+        type: "button", class: "link-btn", text: "收起", "aria-label": "收起：工单 " + body.number + " 的疑似重复",
         onclick: function () {
           lookedUp[where.view] = null;
           clear(box);
@@ -950,9 +951,9 @@
       var mine = current && current.id === handoff.id;
       var button;
       if (handoff.status === "waiting") {
-        button = h("button", { type: "button", class: "primary small", text: "接入", "aria-label": "接入会话 " + handoff.id, onclick: function () { take(handoff); } });
+        button = h("button", { type: "button", class: "primary small", text: "接入", "aria-label": "接入：会话 " + handoff.id, onclick: function () { take(handoff); } });
       } else {
-        button = h("button", { type: "button", class: "secondary small", text: mine ? "处理中" : "查看", "aria-label": "查看会话 " + handoff.id, disabled: mine, onclick: function () { take(handoff); } });
+        button = h("button", { type: "button", class: "secondary small", text: mine ? "处理中" : "查看", "aria-label": (mine ? "处理中" : "查看") + "：会话 " + handoff.id, disabled: mine, onclick: function () { take(handoff); } });
       }
       // The server lists urgent hand-offs (an emergency) first; they are marked too.
       list.appendChild(h("li", { class: "queue-item" + (handoff.urgent ? " urgent" : "") + (mine ? " current" : ""), "data-session": handoff.session_id }, [

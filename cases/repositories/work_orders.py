@@ -125,12 +125,12 @@ def open_in_place(
     street_code: str | None,
     category_id: int,
     since: dt.datetime,
-    until: dt.datetime,
+    until: dt.datetime | None,
     statuses: tuple[str, ...],
 ) -> list[WorkOrder]:
-    """The open orders a new report may repeat: filed between ``since`` and ``until``
-    in the district, in its street or of its category. Not merged ones: they point at
-    their order."""
+    """The open orders a report may repeat: filed since ``since`` (and until
+    ``until``, if given) in the district, in its street or of its category. Not merged
+    ones: they point at their order."""
     place = (
         or_(WorkOrder.street_code == street_code, WorkOrder.category_id == category_id)
         if street_code
@@ -141,9 +141,9 @@ def open_in_place(
         .where(
             WorkOrder.district == district,
             WorkOrder.created_at >= since,
-            WorkOrder.created_at <= until,
             WorkOrder.status.in_(statuses),
             place,
+            *([WorkOrder.created_at <= until] if until is not None else []),
         )
         .options(joinedload(WorkOrder.category, innerjoin=True))
         .order_by(WorkOrder.id.desc())

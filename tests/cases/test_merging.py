@@ -245,16 +245,22 @@ def test_an_agent_merges_two_orders_of_one_event_and_their_reports_follow(
     assert joined == {host.number, third.number}
 
 
-def test_the_candidates_of_an_order_name_the_other_report_of_its_event(
+def test_an_agent_sees_the_other_report_of_an_event_filed_before_or_after(
     session, router, place
 ):
     first = _file(session, router, place["light"], join=False, address=place["address"])
     second = _file(
-        session, router, place["same_light"], join=False, address=place["other_address"]
+        session,
+        router,
+        place["same_light"],
+        join=False,
+        address=place["other_address"],
+        now=MONDAY + dt.timedelta(hours=2),
     )
-    found = merging.duplicates_of(session, first.number)
-    assert found[0].order is second and found[0].match.score >= 0.6
-    assert found[0].match.reasons
+    for one, other in ((first, second), (second, first)):
+        found = merging.duplicates_of(session, one.number)
+        assert found[0].order is other and found[0].match.score >= 0.6
+        assert found[0].match.reasons
 
 
 @pytest.mark.parametrize("finish", ["close", None])

@@ -208,6 +208,41 @@ def test_agent_console_has_no_serious_violations(audit, agent_token):
     _assert_clean(audit.run("agent console", page))
 
 
+def test_agent_console_at_work_has_no_serious_violations(audit, agent_token, engine):
+    """With a citizen waiting, orders to dispatch and a duplicates panel open: the
+    controls drawn for data are audited too, not only the empty console."""
+    import uuid
+
+    from cases.routing.router import build_router
+    from cases.work_orders import WorkOrderRequest, file_work_order
+    from contact_centre.handoff import request_handoff
+    from foundation.db import session_scope
+
+    with session_scope(engine) as db:
+        request_handoff(db, f"web-a11y-{uuid.uuid4().hex[:8]}")
+        router = build_router(db)
+        for text in (
+            "江宁路昌平路口路灯不亮好几天了",
+            "昌平路江宁路交叉口那盏路灯坏了",
+        ):
+            order = file_work_order(
+                db,
+                WorkOrderRequest(
+                    description=text, district="静安区", address="江宁路昌平路口"
+                ),
+                router,
+            )
+            order.status, order.dispatch_method = "registered", None
+    page = audit("/agent")
+    _sign_in(page, agent_token)
+    expect(page.get_by_role("button", name="接入：会话").first).to_be_visible()
+    _assert_clean(audit.run("agent console, a citizen waiting", page))
+    page.locator("#show-dispatch").click()
+    page.get_by_role("button", name="疑似重复").first.click()
+    expect(page.locator(".dup-panel").first).to_be_visible()
+    _assert_clean(audit.run("agent console, dispatch review and duplicates", page))
+
+
 def test_department_sign_in_has_no_serious_violations(audit):
     page = audit("/department")
     expect(page.get_by_label("访问令牌")).to_be_visible()

@@ -348,7 +348,7 @@ def test_handoff_agent_answers_with_a_suggestion_and_citizen_sees_it(
     )
     shot(agent, screenshots, "10-agent-queue")
 
-    item.get_by_role("button", name=re.compile("接入会话")).click()
+    item.get_by_role("button", name=re.compile("接入：会话")).click()
     transcript = agent.get_by_role("log")
     expect(transcript).to_contain_text("居住证要带什么材料")
     expect(widget.log).to_contain_text("人工客服已接入")
@@ -574,7 +574,7 @@ def test_urgent_handoff_is_marked_and_first_and_suggestions_show_the_banner(
     assert sessions.index(urgent) < sessions.index(waiting)
     shot(agent, screenshots, "24-agent-urgent-queue")
 
-    item.get_by_role("button", name=re.compile("接入会话")).click()
+    item.get_by_role("button", name=re.compile("接入：会话")).click()
     expect(agent.locator("#conversation-meta")).to_contain_text("紧急")
     expect(agent.get_by_role("log")).to_contain_text("楼下着火了")
     agent.get_by_role("button", name="引用市民最新一句").click()

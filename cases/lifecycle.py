@@ -243,7 +243,7 @@ def tell_citizen(session: Session, work_order: WorkOrder, now: dt.datetime) -> N
     dispatch, signing, and on completion the result with the 回访 question. Every
     report merged into the order (cases.merging) hears it too, on its own channel."""
     round_ = str(work_order.reopened_count or 0)
-    joined = repository.joined_to(session, work_order.id)
+    joined = work_order.joined
     if work_order.status == "completed":
         for reporter in (None, *joined):
             notifications.owe(

@@ -179,7 +179,7 @@ def merge(
     now = now or clock.now()
     score, reasons = similarity(report_of(order), report_of(target))
     join(order, target, Match(order.number, score, reasons), actor, now)
-    for joined in repository.joined_to(session, order.id):
+    for joined in list(order.joined):
         joined.merged_into = target
         joined.updated_at = now
     session.flush()
@@ -290,7 +290,7 @@ def joined_reports(session: Session, number: str) -> list[WorkOrder]:
     Raises:
         NotFoundError: no such order.
     """
-    return repository.joined_to(session, _order(session, number).id)
+    return list(_order(session, number).joined)
 
 
 def _tell_merged(

@@ -151,16 +151,6 @@ def open_in_place(
     return list(session.scalars(statement))
 
 
-def joined_to(session: Session, work_order_id: int) -> list[WorkOrder]:
-    """The reports merged into an order, first joined first."""
-    statement = (
-        select(WorkOrder)
-        .where(WorkOrder.merged_into_id == work_order_id)
-        .order_by(WorkOrder.id)
-    )
-    return list(session.scalars(statement))
-
-
 def latest_merged_in_conversation(
     session: Session, session_id: str
 ) -> WorkOrder | None:

@@ -28,6 +28,7 @@ from knowledge_base.offices import office_for
 from knowledge_base.resolution import resolve_subject, worth_offering
 from knowledge_base.search.ranking import SearchHit
 from knowledge_base.services import get_bundle, get_service
+from understanding.compound import Step, answer_plan
 
 
 def choice_buttons(hits: list[SearchHit], lang: str) -> list[dict]:
@@ -73,6 +74,9 @@ class ActionServiceGuidance(Action):
         intent = latest_intent(tracker)
         # A button click (inform) answers the question asked before it.
         aspect = INTENT_ASPECTS.get(intent) or tracker.get_slot("aspect") or "overview"
+        steps = _compound_steps(tracker, context_code=tracker.get_slot("service"))
+        if steps:
+            return answer_in_parts(dispatcher, tracker, steps)
         resolution = resolve_subject(
             search_engine().index,
             mentions=entity_values(tracker, "service"),
@@ -98,12 +102,74 @@ class ActionServiceGuidance(Action):
             )
         else:
             district = tracker.get_slot("district")
+            street = tracker.get_slot("street")
             text = search_engine().remembered(
-                ("service", code, aspect, lang, district),
-                lambda: _service_text(code, aspect, lang, district),
+                ("service", code, aspect, lang, district, street),
+                lambda: _service_text(code, aspect, lang, district, street),
             )
         dispatcher.utter_message(text=text)
         return [SlotSet("service", code), SlotSet("aspect", None)]
+
+
+def _compound_steps(tracker: Tracker, context_code: str | None = None) -> list[Step]:
+    """The answers a message asking several things needs; none for one question, which
+    is told by a few regular expressions before anything is searched."""
+    mentions = [
+        (str(entity["value"]), entity.get("start"))
+        for entity in tracker.latest_message.get("entities") or []
+        if entity.get("entity") == "service" and entity.get("value")
+    ]
+    return answer_plan(
+        search_engine().index,
+        typed_text(tracker),
+        mentions=mentions,
+        context_code=context_code,
+    )
+
+
+def answer_in_parts(
+    dispatcher: CollectingDispatcher, tracker: Tracker, steps: list[Step]
+) -> list:
+    """One message per answer, in the order asked, so that no question is dropped.
+
+    A part the catalogue cannot place is asked about (or said not held) where it
+    stands; the conversation goes on about the last service answered, and a choice
+    offered keeps the aspect its button will answer.
+    """
+    lang = language_of(tracker)
+    code: str | None = None
+    pending: str | None = None
+    for step in steps:
+        resolution = step.resolution
+        if resolution.missing:
+            say_not_held(dispatcher, resolution.missing, resolution.candidates, lang)
+        elif resolution.candidates:
+            dispatcher.utter_message(
+                response="utter_choose_service",
+                buttons=choice_buttons(resolution.candidates, lang),
+            )
+            pending = step.aspect
+        elif resolution.code is not None:
+            code = resolution.code
+            dispatcher.utter_message(
+                text=_answer_text(tracker, code, resolution.kind, step.aspect, lang)
+            )
+    return [SlotSet("service", code), SlotSet("aspect", pending)]
+
+
+def _answer_text(
+    tracker: Tracker, code: str, kind: str | None, aspect: str, lang: str
+) -> str:
+    if kind == "bundle":
+        return search_engine().remembered(
+            ("bundle", code, lang), lambda: _bundle_text(code, lang)
+        )
+    district = tracker.get_slot("district")
+    street = tracker.get_slot("street")
+    return search_engine().remembered(
+        ("service", code, aspect, lang, district, street),
+        lambda: _service_text(code, aspect, lang, district, street),
+    )
 
 
 def _bundle_text(code: str, lang: str) -> str:
@@ -111,11 +177,15 @@ def _bundle_text(code: str, lang: str) -> str:
         return bundle_answer(get_bundle(session, code), lang)
 
 
-def _service_text(code: str, aspect: str, lang: str, district: str | None) -> str:
-    """The answer about one aspect, at the centre of the citizen's district if known."""
+def _service_text(
+    code: str, aspect: str, lang: str, district: str | None, street: str | None = None
+) -> str:
+    """The answer about one aspect, at the office for where the citizen said they are:
+    their street's community centre, their district's centre or a city office."""
     with db_session() as session:
         service = get_service(session, code)
-        return answer(service, aspect, lang, office_for(session, service, district))
+        office = office_for(session, service, district, street)
+        return answer(service, aspect, lang, office)
 
 
 class ActionOfferSearchResults(Action):
@@ -130,6 +200,11 @@ class ActionOfferSearchResults(Action):
     ) -> list:
         lang = language_of(tracker)
         text = typed_text(tracker)
+        # The NLU is unsure of a message that asks several things at once; when each
+        # part names its service clearly, answering beats offering one of them.
+        steps = _compound_steps(tracker)
+        if steps and all(step.resolution.is_clear for step in steps):
+            return answer_in_parts(dispatcher, tracker, steps)
         resolution = resolve_subject(search_engine().index, text=text)
         if resolution.missing:
             say_not_held(dispatcher, resolution.missing, resolution.candidates, lang)
@@ -164,6 +239,9 @@ class ActionOutOfScope(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> list:
+        steps = _compound_steps(tracker)
+        if steps and all(step.resolution.is_clear for step in steps):
+            return answer_in_parts(dispatcher, tracker, steps)
         text = typed_text(tracker)
         index = search_engine().index
         resolution = resolve_subject(index, text=text)

@@ -18,7 +18,7 @@ from actions.complaints import COMPLAINT_SLOTS
 from knowledge_base.answers import service_name
 from knowledge_base.services import get_service
 
-CARRIED_OVER = ("language", "service", "district")
+CARRIED_OVER = ("language", "service", "district", "street")
 
 
 class ActionSessionStart(Action):

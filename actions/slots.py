@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
+import logging
+from collections import OrderedDict
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
+from sqlalchemy.exc import SQLAlchemyError
 
-from actions.common import entity_values, language_of, latest_intent, search_engine
+from actions.common import (
+    db_session,
+    entity_values,
+    language_of,
+    latest_intent,
+    search_engine,
+    typed_text,
+)
 from cases.routing.classify import complaint_classifier
 from cases.tracking import find_numbers, normalise_number
+from foundation.errors import NotFoundError
 from knowledge_base.answers import INTENT_ASPECTS
+from knowledge_base.locations import Location, locate
 from knowledge_base.places import normalise_district
 from knowledge_base.resolution import resolve_subject
 from privacy.identity import normalise_id_number, normalise_phone
 from understanding.language import detect_language
 from understanding.ratings import parse_rating
+
+logger = logging.getLogger(__name__)
 
 ANONYMOUS = "anonymous"
 # Inside a form these have rules of their own (bot/rules/forms.yml): a question, a
@@ -53,11 +67,15 @@ class ValidateSlotMappings(ValidationAction):
     def extract_language(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> dict[str, Any]:
+        """The language the citizen writes in wins over the widget's 中/EN switch.
+
+        The switch (metadata ``lang``), or without it the conversation's language so
+        far, decides only a message written in neither: "ok", a tracking number.
+        """
         text = tracker.latest_message.get("text") or ""
-        metadata = tracker.latest_message.get("metadata") or {}
-        if metadata.get("lang") in ("zh", "en"):
-            return {"language": metadata["lang"]}
-        return {"language": detect_language(text, default=language_of(tracker))}
+        chosen = (tracker.latest_message.get("metadata") or {}).get("lang")
+        default = chosen if chosen in ("zh", "en") else language_of(tracker)
+        return {"language": detect_language(text, default=default)}
 
     def extract_service(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
@@ -75,6 +93,25 @@ class ValidateSlotMappings(ValidationAction):
             district = normalise_district(value)
             if district:
                 return {"district": district}
+        location = _located(tracker)  # "我住在浦东张江" names no district entity
+        return {"district": location.district.name} if location else {}
+
+    def extract_street(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        """The citizen's street or town, as a division code, from what they said.
+
+        A message that places them in another district without a street forgets the
+        street they gave before: it is no longer where they are.
+        """
+        location = _located(tracker)
+        if location is None:
+            return {}
+        if location.street is not None:
+            return {"street": location.street.code}
+        known = tracker.get_slot("street")
+        if known and not str(known).startswith(location.district.code):
+            return {"street": None}
         return {}
 
     def extract_tracking_number(
@@ -174,6 +211,45 @@ class ValidateSlotMappings(ValidationAction):
             if rating:
                 return {"rating": float(rating)}
         return {}
+
+
+_LOCATED_KEPT = 64
+_located_messages: OrderedDict[tuple[str, str], Location | None] = OrderedDict()
+
+
+def _located(tracker: Tracker) -> Location | None:
+    """Where the latest message places the citizen, read as dispatch reads places.
+
+    Not while a form waits for another answer: a name (张江) or an address given for
+    a complaint is not where the citizen is. Without an imported list of divisions,
+    or with the database down, nothing is read rather than the message failing.
+    The district and the street are both read from one reading, kept for the message:
+    every message of every conversation passes through here.
+    """
+    if tracker.get_slot("requested_slot") not in (None, "district"):
+        return None
+    text = typed_text(tracker)
+    if not text:
+        return None
+    key = (tracker.sender_id, str(tracker.latest_message.get("message_id") or text))
+    if key in _located_messages:
+        return _located_messages[key]
+    location = _read_location(text)
+    _located_messages[key] = location
+    if len(_located_messages) > _LOCATED_KEPT:
+        _located_messages.popitem(last=False)
+    return location
+
+
+def _read_location(text: str) -> Location | None:
+    try:
+        with db_session() as session:
+            return locate(text, session=session)
+    except NotFoundError:
+        return None
+    except SQLAlchemyError:
+        logger.warning("could not read where the citizen is", exc_info=True)
+        return None
 
 
 def _asked_for(tracker: Tracker, slot: str) -> bool:

@@ -81,7 +81,9 @@ async def converse(
     emergency = triage(text)
     if emergency is not None:
         return await _emergency(engine, session_id, text, emergency, lang, channel)
-    language = lang or detect_language(text)
+    # Written in English or Chinese, the reply follows; the widget's switch decides
+    # only a message written in neither ("ok", a tracking number).
+    language = detect_language(text, default=lang or "zh")
     # Before Rasa: a word or the button that leaves the hand-off, then where it stands
     # (one past its time expires here, the apology and callback offer in this answer).
     left, stand = await run_in_threadpool(

@@ -8,7 +8,9 @@ Public modules and functions:
 - ``services``: ``get_service``, ``get_bundle``, ``service_names``, ``delete_service``.
 - ``answers``: ``answer(service, aspect, lang, office)``, ``bundle_answer``,
   ``service_name``; ``guidance``: steps and materials as plain data.
-- ``offices``: ``office_for(session, service, district)``.
+- ``offices``: ``office_for(session, service, district, street)``, the street's
+  community centre, the district's centre or a city office; ``sync_street_centres``
+  derives the street centres from the division list.
 - ``resolution``: ``resolve_subject(...)``, which service a citizen means.
 - ``coverage``: ``coverage(index, text)``, whether the catalogue holds the service a
   question names; ``portal``: ``official_portal()``, where to send the citizen when not.

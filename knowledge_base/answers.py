@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from knowledge_base.guidance import Material, materials_of, steps_of, time_limit_text
 from knowledge_base.models import Bundle, Office, Service
-from knowledge_base.portal import official_portal
+from knowledge_base.offices import STREET_CENTRE, STREET_CENTRE_EN
+from knowledge_base.places import english_district_name
+from knowledge_base.portal import map_search, official_portal
 
 ASPECTS = (
     "overview",
@@ -50,6 +52,26 @@ def numbered(lines: list[str]) -> str:
     return "\n".join(f"{number}. {line}" for number, line in enumerate(lines, 1))
 
 
+def see_official_guide(opening: bool = False) -> str:
+    """Where an English reader is sent for a text the catalogue has only in Chinese.
+
+    An English reply never shows the bare Chinese, which its reader may not be able to
+    read; the official portal has the full guide.
+    """
+    portal = official_portal()
+    please = "Please" if opening else "please"
+    return f"{please} see the official guide on the {portal.name_en} ({portal.url})"
+
+
+def _service_hours_en(service: Service) -> str | None:
+    """The service's own hours in English; None when it records no hours at all."""
+    if service.hours_en:
+        return service.hours_en
+    if service.hours:
+        return see_official_guide(opening=True)
+    return None
+
+
 def answer(
     service: Service, aspect: str, lang: str = "zh", office: Office | None = None
 ) -> str:
@@ -68,7 +90,7 @@ def answer(
         head = f"Documents for {name}:" if english else f"{name}需要准备以下材料："
         return f"{head}\n{numbered(lines)}"
     if aspect == "fee":
-        fees = (service.fees_en or service.fees) if english else service.fees
+        fees = (service.fees_en or see_official_guide()) if english else service.fees
         return f"{name} — fees: {fees}" if english else f"{name}的收费标准：{fees}"
     if aspect == "time":
         limit = time_limit_text(service, lang)
@@ -80,14 +102,14 @@ def answer(
     if aspect == "location":
         return _location(service, english, office)
     if aspect == "hours":
-        hours = service.hours or (office.hours if office else None)
+        service_hours = _service_hours_en(service) if english else service.hours
+        hours = service_hours or (office.hours if office else None)
         if office is not None:
-            office_hours = (
-                (office.hours_en or office.hours) if english else office.hours
-            )
+            office_hours = _office_hours(office, english)
+            between = "; " if english else "；"
             hours = (
-                f"{hours}; {office.name_en if english else office.name}: {office_hours}"
-                if service.hours
+                f"{service_hours}{between}{office_hours}"
+                if service_hours
                 else office_hours
             )
         if not hours:
@@ -103,7 +125,7 @@ def answer(
         )
     if aspect == "eligibility":
         eligibility = (
-            (service.eligibility_en or service.eligibility)
+            (service.eligibility_en or see_official_guide())
             if english
             else service.eligibility
         )
@@ -122,16 +144,20 @@ def _material_line(material: Material, english: bool) -> str:
     optional = (
         "" if material.required else (" (if applicable)" if english else "（如适用）")
     )
-    notes = f" — {material.notes}" if material.notes and not english else ""
+    notes = f" — {material.notes}" if material.notes else ""
     if english:
-        return f"{material.name} ({material.form}{count}){optional}"
+        return f"{material.name} ({material.form}{count}){optional}{notes}"
     return f"{material.name}（{material.form}{count}）{optional}{notes}"
 
 
 def _overview(service: Service, english: bool) -> str:
     lang = "en" if english else "zh"
     name = service_name(service, lang)
-    summary = (service.summary_en or service.summary) if english else service.summary
+    summary = (
+        (service.summary_en or f"{see_official_guide(opening=True)}.")
+        if english
+        else service.summary
+    )
     steps = [
         f"{s.title}: {s.detail}" if english else f"{s.title}：{s.detail}"
         for s in steps_of(service, lang)
@@ -141,6 +167,8 @@ def _overview(service: Service, english: bool) -> str:
         parts.append(
             ("How to apply:\n" if english else "办理步骤：\n") + numbered(steps)
         )
+    elif english and service.steps:
+        parts.append(f"For how to apply, {see_official_guide()}.")
     parts.append(_online(service, english))
     parts.append(
         "Ask me about documents, fees, time limits or where to go."
@@ -148,11 +176,17 @@ def _overview(service: Service, english: bool) -> str:
         else "您还可以问我：要带什么材料、收不收费、多久办好、去哪里办。"
     )
     parts.append(
-        f"Source: {service.source}. {SAMPLE_NOTICE_EN}"
+        f"Source: {_source_en(service)}. {SAMPLE_NOTICE_EN}"
         if english
         else f"信息来源：{service.source}。{service.notice}"
     )
     return "\n\n".join(parts)
+
+
+def _source_en(service: Service) -> str:
+    # Unlike a missing hours text, a missing source cannot be the portal: it would
+    # credit the portal with a guide it may not have published.
+    return service.source_en or f"a guide published in Chinese; {see_official_guide()}"
 
 
 def _online(service: Service, english: bool) -> str:
@@ -172,6 +206,11 @@ def _online(service: Service, english: bool) -> str:
 
 
 def _location(service: Service, english: bool, office: Office | None) -> str:
+    """The guide's rule, then the office for where the citizen is, if we know one.
+
+    An office whose address, hours or phone we hold no recorded source for is named
+    without them, with the places that do publish them; nothing is filled in by guess.
+    """
     where = (
         (service.offline_where_en or service.offline_where)
         if english
@@ -183,16 +222,115 @@ def _location(service: Service, english: bool, office: Office | None) -> str:
         else f"{service.name}的办理地点：{where}"
     ]
     if office is not None:
-        if english:
-            lines.append(
-                f"In your district: {office.name_en}, {office.address_en or office.address} ({office.hours_en or office.hours}; tel. {office.phone})."
-            )
-        else:
-            lines.append(
-                f"您所在区的{office.name}：{office.address}（{office.hours}，电话{office.phone}）。"
-            )
+        lines.append(_office_for_citizen(office, english))
+        lines.append(_office_details(office, english))
+    elif "street" in (service.handled_at or ()):
+        lines.append(
+            "Tell me which subdistrict or town you live in, and I will name its "
+            "community affairs acceptance service center."
+            if english
+            else "请告诉我您所在的街道或镇，我可以告诉您对应的社区事务受理服务中心。"
+        )
     lines.append(_online(service, english))
     return "\n".join(lines)
+
+
+def _office_for_citizen(office: Office, english: bool) -> str:
+    """Which office, and for which street or district it is the one to go to."""
+    district = office.district or ""
+    district_en = english_district_name(district) if district else None
+    if english:
+        named = f"{office.name_en} ({office.name})"
+        district_part = f"{district_en} ({district})" if district_en else ""
+        if office.level == "street":
+            street = office.name.removesuffix(STREET_CENTRE)
+            street_en = office.name_en.removesuffix(f" {STREET_CENTRE_EN}")
+            return f"For {street_en} ({street}), {district_part}: {named}."
+        if office.level == "district" and district_part:
+            return f"For {district_part}: {named}."
+        return f"Citywide: {named}."
+    if office.level == "street":
+        street = office.name.removesuffix(STREET_CENTRE)
+        return f"您提到的{district}{street}，可前往{office.name}办理。"
+    if office.level == "district":
+        return f"您所在的{district}，可前往{office.name}办理。"
+    return f"全市可前往{office.name}办理。"
+
+
+def _office_details(office: Office, english: bool) -> str:
+    """Address, hours and phone as far as recorded; where to find the rest."""
+    portal = official_portal()
+    if english:
+        address = office.address_en if office.address else None
+        known = [
+            ("address", address),
+            ("opening hours", office.hours_en if office.hours else None),
+            ("phone", office.phone),
+        ]
+        parts = [f"{label}: {value}" for label, value in known if value]
+        unknown = [label for label, value in known if not value]
+        text = "; ".join(parts) + "." if parts else ""
+        text = text[:1].upper() + text[1:]
+        if unknown:
+            gap = (
+                f"Its {_joined_en(unknown)} {'is' if len(unknown) == 1 else 'are'} "
+                "not in our records. Please check the "
+                f"{portal.name_en} ({portal.url})"
+            )
+            if address is None:
+                maps = map_search()
+                gap += (
+                    f", search for it on {maps.name_en} ({maps.url_for(office.name)})"
+                )
+            gap += ", or call 12345."
+            text = f"{text} {gap}".strip()
+        return text
+    known_zh = [
+        ("地址", office.address),
+        ("办公时间", office.hours),
+        ("咨询电话", office.phone),
+    ]
+    parts = [f"{label}：{value}" for label, value in known_zh if value]
+    unknown_zh = [label for label, value in known_zh if not value]
+    text = "；".join(parts) + "。" if parts else ""
+    if unknown_zh:
+        gap = (
+            f"该{'中心' if office.level == 'street' else '机构'}的"
+            f"{'、'.join(unknown_zh)}本目录暂未收录，"
+            f"请以{portal.name_zh}（{portal.url}）公布的信息为准"
+        )
+        if office.address is None:
+            maps = map_search()
+            gap += f"，也可在{maps.name_zh}搜索“{office.name}”（{maps.url_for(office.name)}）"
+        gap += "，或拨打12345咨询。"
+        text += gap
+    return text
+
+
+def _office_hours(office: Office, english: bool) -> str:
+    """The office's hours under its name, or plainly that we have not recorded them."""
+    if english:
+        named = f"{office.name_en} ({office.name})"
+        if office.hours and office.hours_en:
+            return f"{named}: {office.hours_en}"
+        portal = official_portal()
+        return (
+            f"{named}: opening hours not in our records; please check the "
+            f"{portal.name_en} ({portal.url}) or call 12345"
+        )
+    if office.hours:
+        return f"{office.name}：{office.hours}"
+    portal = official_portal()
+    return (
+        f"{office.name}的办公时间本目录暂未收录，请以{portal.name_zh}（{portal.url}）"
+        "公布的信息为准，或拨打12345咨询"
+    )
+
+
+def _joined_en(items: list[str]) -> str:
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + f" and {items[-1]}"
 
 
 def bundle_answer(bundle: Bundle, lang: str = "zh") -> str:

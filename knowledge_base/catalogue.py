@@ -80,6 +80,7 @@ class MaterialRecord(_Record):
     form: Literal["original", "copy", "original_and_copy", "electronic"] = "original"
     count: MaterialCount = 1
     notes: str | None = None
+    notes_en: str | None = None
 
 
 class ServiceRecord(_Record):
@@ -105,14 +106,23 @@ class ServiceRecord(_Record):
     statutory_days: DaysByLaw | None = None
     promised_days: DaysByLaw | None = None
     time_limit_note: str | None = None
+    time_limit_note_en: str | None = None
     online_url: str | None = None
     online_available: bool = False
     offline_where: str = ""
     offline_where_en: str | None = None
+    # Levels whose offices handle it in person; "street" links it to every street's
+    # community centre derived from the division list (knowledge_base.offices).
+    handled_at: list[Literal["city", "district", "street"]] = Field(
+        default_factory=list
+    )
     hours: str | None = None
+    hours_en: str | None = None
     phone: str | None = None
     legal_basis: str | None = None
+    legal_basis_en: str | None = None
     source: Text
+    source_en: str | None = None
     source_url: str | None = None
     notice: Text
     updated_at: dt.date
@@ -126,19 +136,33 @@ class ServiceRecord(_Record):
 
 
 class OfficeRecord(_Record):
+    """A city office or district centre. Street centres are not catalogue records:
+    they are derived from the division list (``knowledge_base.offices``).
+
+    An address, hours or phone not taken from a recorded source is left out (None),
+    never filled in by guess; the answer then says it is not in our records.
+    """
+
     code: Code
     name: Text
     name_en: Text
-    district: Text
-    address: Text
+    level: Literal["city", "district"] = "district"
+    district: Text | None = None
+    address: Text | None = None
     address_en: str | None = None
-    hours: Text
+    hours: Text | None = None
     hours_en: str | None = None
     phone: str | None = None
     transport: str | None = None
     services: list[Code] = Field(default_factory=list)
     source: Text
     notice: Text
+
+    @root_validator(skip_on_failure=True)
+    def _district_office_has_district(cls, values: dict[str, Any]) -> dict[str, Any]:
+        if values.get("level") == "district" and not values.get("district"):
+            raise ValueError("a district office needs its district")
+        return values
 
 
 class BundleRecord(_Record):

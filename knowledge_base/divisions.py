@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from foundation import clock
 from knowledge_base.models import Division
+from knowledge_base.offices import sync_street_centres
+from knowledge_base.repositories.catalogue_revision import mark_catalogue_changed
 from knowledge_base.repositories.divisions import (
     add_division_list,
     current_list_version,
@@ -87,6 +89,11 @@ def import_divisions(
         # Processes rebuild what they derived from the list when this time changes.
         division_list.imported_at = clock.now()
     session.flush()
+    # Each street's community centre is derived from the current list; answers that
+    # name one are rebuilt by every process when the catalogue's revision moves.
+    sync_street_centres(session)
+    if added or changed or removed:
+        mark_catalogue_changed(session)
     current = current_list_version(session)
     return ImportedList(
         source=source,

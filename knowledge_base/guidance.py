@@ -40,10 +40,16 @@ class Material:
 
 
 def steps_of(service: Service, lang: str = "zh") -> list[Step]:
+    """The steps in the reader's language.
+
+    In English a step without an English title is left out rather than shown in
+    Chinese, so a service whose steps are not all in English has none; its answer
+    then points to the official guide instead.
+    """
     if lang == "en":
-        return [
-            Step(s.title_en or s.title, s.detail_en or s.detail) for s in service.steps
-        ]
+        if not all(s.title_en for s in service.steps):
+            return []
+        return [Step(s.title_en or "", s.detail_en or "") for s in service.steps]
     return [Step(s.title, s.detail) for s in service.steps]
 
 
@@ -51,11 +57,14 @@ def materials_of(service: Service, lang: str = "zh") -> list[Material]:
     forms = MATERIAL_FORMS_EN if lang == "en" else MATERIAL_FORMS_ZH
     return [
         Material(
-            name=(m.name_en or m.name) if lang == "en" else m.name,
+            name=(m.name_en or f"A document named in Chinese ({m.name})")
+            if lang == "en"
+            else m.name,
             required=m.required,
             form=forms[m.form],
             count=m.count,
-            notes=m.notes,
+            # An English reply shows no note rather than a Chinese one.
+            notes=m.notes_en if lang == "en" else m.notes,
         )
         for m in service.materials
     ]
@@ -63,6 +72,8 @@ def materials_of(service: Service, lang: str = "zh") -> list[Material]:
 
 def time_limit_text(service: Service, lang: str = "zh") -> str:
     if lang == "en":
+        if service.time_limit_note_en:
+            return service.time_limit_note_en
         parts = []
         if service.promised_days == 0:
             parts.append("done on the spot")

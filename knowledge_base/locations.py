@@ -27,7 +27,11 @@ from sqlalchemy.orm import Session
 
 from foundation.errors import NotFoundError
 from knowledge_base.divisions import DivisionRecord
-from knowledge_base.place_sounds import SoundIndex, pinyin_keys
+from knowledge_base.place_sounds import (
+    SoundIndex,
+    english_division_name,
+    pinyin_keys,
+)
 from knowledge_base.places import get_places
 from knowledge_base.repositories.divisions import (
     current_division_list,
@@ -225,6 +229,8 @@ class Locator:
                 _Form(word, "name", frozenset())
             )
         for text, english_form in _english_district_forms(self._places):
+            english.setdefault(text, []).append(english_form)
+        for text, english_form in _english_division_forms(records):
             english.setdefault(text, []).append(english_form)
         self._forms = {text: _merged(found) for text, found in forms.items()}
         self._english_forms = {text: _merged(found) for text, found in english.items()}
@@ -481,6 +487,24 @@ def _english_district_forms(
         if code is not None:
             for form in district.english_names:
                 yield _english_key(form), _Form(form, "english", frozenset({code}))
+
+
+def _english_division_forms(
+    records: list[DivisionRecord],
+) -> Iterator[tuple[str, _Form]]:
+    """Streets and towns as English writes them, the names the office answers use:
+    Zhangjiang Town, Nanjing West Road Subdistrict. A road-named street is also read
+    from its road's English name alone (Nanjing West Road): visitors name the area by
+    it, and no pinyin reading of 南京西路 gives those words."""
+    for record in records:
+        english = english_division_name(record.name)
+        if english is None:
+            continue
+        stem, level = english
+        codes = frozenset({record.code})
+        yield _english_key(f"{stem} {level}"), _Form(record.name, "english", codes)
+        if stem.endswith(" Road"):
+            yield _english_key(stem), _Form(record.name, "english", codes, short=True)
 
 
 def _division_forms(

@@ -28,6 +28,7 @@ from foundation.orm import Base
 
 AUDIENCES = ("individual", "enterprise", "both")
 MATERIAL_FORMS = ("original", "copy", "original_and_copy", "electronic")
+OFFICE_LEVELS = ("city", "district", "street")
 
 
 class Department(Base):
@@ -95,14 +96,21 @@ class Service(Base):
     statutory_days = Column(Integer)
     promised_days = Column(Integer)
     time_limit_note = Column(Text)
+    time_limit_note_en = Column(Text)
     online_url = Column(String(1000))
     online_available: Mapped[bool] = Column(Boolean, nullable=False, default=False)
     offline_where: Mapped[str] = Column(Text, nullable=False, default="")
     offline_where_en = Column(Text)
+    # The levels whose offices handle it in person ("street": each 街道/镇's community
+    # affairs acceptance centre), stated in the catalogue, not guessed from the text.
+    handled_at: Mapped[list[str]] = Column(JSON, nullable=False, default=list)
     hours = Column(Text)
+    hours_en = Column(Text)
     phone = Column(String(64))
     legal_basis = Column(Text)
+    legal_basis_en = Column(Text)
     source: Mapped[str] = Column(Text, nullable=False)
+    source_en = Column(Text)
     source_url = Column(String(1000))
     notice: Mapped[str] = Column(Text, nullable=False)
     updated_at: Mapped[dt.date] = Column(Date, nullable=False)
@@ -165,19 +173,36 @@ class ServiceMaterial(Base):
     form: Mapped[str] = Column(String(32), nullable=False, default="original")
     count: Mapped[int] = Column(Integer, nullable=False, default=1)
     notes = Column(Text)
+    notes_en = Column(Text)
 
 
 class Office(Base):
+    """Where a citizen goes in person: a city office, a district centre, or the
+    community affairs acceptance centre of one street or town.
+
+    Street centres are derived from the official list of divisions, and we hold no
+    recorded address, hours or phone for them: those stay None rather than guessed,
+    and the answer says so.
+    """
+
     __tablename__ = "offices"
+    __table_args__ = (
+        CheckConstraint(f"level IN {OFFICE_LEVELS}", name="level"),
+        CheckConstraint("level = 'city' OR district IS NOT NULL", name="district"),
+        CheckConstraint("(level = 'street') = (street IS NOT NULL)", name="street"),
+    )
 
     id: Mapped[int] = Column(Integer, primary_key=True)
     code: Mapped[str] = Column(String(64), nullable=False, unique=True)
     name: Mapped[str] = Column(String(200), nullable=False)
     name_en: Mapped[str] = Column(String(300), nullable=False)
-    district: Mapped[str] = Column(String(32), nullable=False, index=True)
-    address: Mapped[str] = Column(Text, nullable=False)
+    level: Mapped[str] = Column(String(8), nullable=False, default="district")
+    district = Column(String(32), index=True)
+    # The division code of the street or town a street centre serves.
+    street = Column(String(12), index=True)
+    address = Column(Text)
     address_en = Column(Text)
-    hours: Mapped[str] = Column(Text, nullable=False)
+    hours = Column(Text)
     hours_en = Column(Text)
     phone = Column(String(64))
     transport = Column(Text)
@@ -187,6 +212,10 @@ class Office(Base):
     services: Mapped[list[Service]] = relationship(
         "Service", secondary=office_services, back_populates="offices"
     )
+
+    @property
+    def address_known(self) -> bool:
+        return self.address is not None
 
 
 bundle_services = Table(

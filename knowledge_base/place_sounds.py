@@ -101,3 +101,78 @@ class SoundIndex:
             if len(window) >= _SHORTEST_FOLDED:
                 found |= self._folded.get(_folded(spelling), set())
         return found
+
+
+# --- how English writes a division's name ---------------------------------------------
+
+# Level words as Shanghai's own English signage gives them, longest suffix first; a
+# division of another kind (开发区, 农场, 工业区) has no community centre of its own.
+_ENGLISH_LEVELS = (
+    ("街道", "Subdistrict"),
+    ("新镇", "New Town"),
+    ("镇", "Town"),
+    ("乡", "Township"),
+)
+# Readings Shanghai's place names use where pypinyin's everyday choice differs:
+# 长风 Changfeng, 重固 Chonggu, 殷行 Yinhang, 杨行 Yanghang.
+_PLACE_READINGS = {"长": "chang", "重": "chong", "行": "hang"}
+_ROAD_DIRECTIONS = {
+    "东": "East",
+    "南": "South",
+    "西": "West",
+    "北": "North",
+    "中": "Middle",
+    "一": "1st",
+    "二": "2nd",
+    "三": "3rd",
+}
+
+
+def english_division_name(name: str) -> tuple[str, str] | None:
+    """A street's or town's name as English writes it, and its level word.
+
+    Args:
+        name: The official name: 张江镇, 南京西路街道, 曹杨新村街道, 川沙新镇.
+
+    Returns:
+        ("Zhangjiang", "Town"), ("Nanjing West Road", "Subdistrict"),
+        ("Caoyang Xincun", "Subdistrict"), ("Chuansha", "New Town"); None for a zone,
+        farm or park that is not a street or town.
+    """
+    for suffix, level in _ENGLISH_LEVELS:
+        stem = name.removesuffix(suffix)
+        if stem == name:
+            continue
+        if len(stem) < 2 and suffix == "新镇":
+            continue  # 华新镇 is 华新 town, not 华 new town
+        # A one-character town keeps its 镇 in the name: 堡镇 Baozhen Town, 唐镇.
+        return _english_stem(stem if len(stem) >= 2 else name), level
+    return None
+
+
+def _english_stem(stem: str) -> str:
+    if stem.endswith("路") and len(stem) >= 3:
+        body, qualifier = stem[:-1], ""
+        if body[-1] in _ROAD_DIRECTIONS and len(body) >= 3:
+            body, qualifier = body[:-1], _ROAD_DIRECTIONS[body[-1]] + " "
+        return f"{_romanised(body)} {qualifier}Road"
+    if stem.endswith("新村") and len(stem) >= 4:
+        return f"{_romanised(stem[:-2])} Xincun"
+    return _romanised(stem)
+
+
+def _romanised(text: str) -> str:
+    """Hanyu Pinyin as one word, capitalised, with the apostrophe before a syllable
+    that starts with a vowel (Jing'ansi), as the place-name standard writes it."""
+    from pypinyin import Style, lazy_pinyin
+
+    syllables = lazy_pinyin(text, style=Style.NORMAL, v_to_u=True)
+    syllables = [
+        _PLACE_READINGS.get(char, syllable)
+        for char, syllable in zip(text, syllables, strict=False)
+    ]
+    word = "".join(
+        ("'" if index and syllable[:1] in "aoe" else "") + syllable
+        for index, syllable in enumerate(syllables)
+    )
+    return word[:1].upper() + word[1:]

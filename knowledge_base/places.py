@@ -224,3 +224,21 @@ def _with_apostrophe_variants(forms: Iterable[str]) -> list[str]:
         if "'" in form:
             variants.append(form.replace("'", "’"))
     return variants
+
+
+def english_district_name(name: str) -> str | None:
+    """A district's English name as signs write it (Xuhui District, Pudong New Area).
+
+    Args:
+        name: The official Chinese name, 徐汇区.
+
+    Returns:
+        Its first English form of more than one word, or None for no district.
+    """
+    for district in get_places().districts:
+        if district.name == name:
+            return next(
+                (form for form in district.english_names if " " in form),
+                district.english_names[0] if district.english_names else None,
+            )
+    return None

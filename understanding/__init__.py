@@ -1,5 +1,6 @@
 """What a citizen's message names: places and addresses, dates and times, scores, and
-which reading of an entity wins; and which language to answer in.
+which reading of an entity wins; which language to answer in; and how many questions
+it asks.
 
 Public functions:
 
@@ -10,20 +11,28 @@ Public functions:
   (``entities``).
 - ``parse_rating(text)``: the satisfaction score (1 to 5) a message gives, if any
   (``ratings``).
-- ``detect_language(text)``: ``en`` for a message in English, else Chinese
-  (``language``).
+- ``detect_language(text, default)``: the language a message is written in, ``en`` or
+  ``zh``; ``default`` for one written in neither ("ok", a number) (``language``).
+- ``questions_in(text)``: the clauses of a message and the aspects each asks;
+  ``answer_plan(index, text, ...)``: the (service, aspect) answers a message asking
+  several things needs, in order, each once (``compound``).
 
 Framework-free: the Rasa components in ``bot/components/`` only wrap these.
 """
 
+from understanding.compound import Question, Step, answer_plan, questions_in
 from understanding.entities import ServiceVocabulary, entities_in, resolve_entities
 from understanding.language import detect_language
 from understanding.ratings import parse_rating
 
 __all__ = [
+    "Question",
     "ServiceVocabulary",
+    "Step",
+    "answer_plan",
     "detect_language",
     "entities_in",
     "parse_rating",
+    "questions_in",
     "resolve_entities",
 ]

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from api.deps import get_db, get_search, require_admin
 from api.schemas import SearchResults, ServiceHit, ServicePublic
+from knowledge_base.answers import SAMPLE_NOTICE_EN
 from knowledge_base.catalogue import Catalogue, ServiceRecord
 from knowledge_base.guidance import materials_of, steps_of, time_limit_text
 from knowledge_base.importers.catalogue import import_catalogue
@@ -135,11 +136,13 @@ def service_public(service: Service, lang: str = "zh") -> ServicePublic:
         offline_where=(service.offline_where_en or service.offline_where)
         if english
         else service.offline_where,
-        hours=service.hours,
+        # In English a text with no English is left out rather than shown in Chinese;
+        # the source, which every service has, falls back to the record as it is.
+        hours=service.hours_en if english else service.hours,
         phone=service.phone,
-        legal_basis=service.legal_basis,
-        source=service.source,
+        legal_basis=service.legal_basis_en if english else service.legal_basis,
+        source=(service.source_en or service.source) if english else service.source,
         source_url=service.source_url,
-        notice=service.notice,
+        notice=SAMPLE_NOTICE_EN if english else service.notice,
         updated_at=service.updated_at.isoformat(),
     )

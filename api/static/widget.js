@@ -145,10 +145,27 @@
 
   // ---------------------------------------------------------------- state
 
+  /**
+   * The interface a first visit starts in: the first of the browser's languages the
+   * widget speaks (a French visitor who also reads English gets English), else Chinese.
+   * What the citizen writes decides the replies' language anyway (the gateway's
+   * understanding.language); this sets the texts and the language of "ok" or a number.
+   */
+  function browserLanguage() {
+    var nav = window.navigator || {};
+    var wanted = nav.languages && nav.languages.length ? nav.languages : [nav.language];
+    for (var i = 0; i < wanted.length; i++) {
+      var code = String(wanted[i] || "").toLowerCase();
+      if (code === "zh" || code.indexOf("zh-") === 0) return "zh";
+      if (code === "en" || code.indexOf("en-") === 0) return "en";
+    }
+    return "zh";
+  }
+
   function freshState(previous) {
     return {
       sessionId: null, // issued by the gateway with the answer to the first message
-      lang: previous ? previous.lang : "zh",
+      lang: previous ? previous.lang : browserLanguage(),
       elderly: previous ? previous.elderly : false,
       autoRead: previous ? !!previous.autoRead : false, // elderly mode reads new replies only if asked
       open: previous ? previous.open : false,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from foundation.errors import CatalogueError
 from knowledge_base.catalogue import Catalogue
 from knowledge_base.models import Bundle, Office, Service
+from knowledge_base.offices import sync_street_centres
 from knowledge_base.repositories import (
     bundles,
     departments,
@@ -131,6 +132,8 @@ def import_catalogue(session: Session, catalogue: Catalogue) -> dict[str, int]:
 
     if problems:
         raise CatalogueError(problems)
+    # Which services the street centres handle may have changed with the services.
+    sync_street_centres(session)
     mark_catalogue_changed(session)
     session.flush()
     return catalogue.counts()
@@ -169,7 +172,12 @@ def export_catalogue(session: Session) -> dict[str, list[dict[str, Any]]]:
             for d in departments.list_departments(session)
         ],
         "services": [_service_record(s) for s in services.list_services(session)],
-        "offices": [_office_record(o) for o in offices.list_offices(session)],
+        # Street centres come from the division list, not from the catalogue file.
+        "offices": [
+            _office_record(o)
+            for o in offices.list_offices(session)
+            if o.level != "street"
+        ],
         "bundles": [_bundle_record(b) for b in bundles.list_bundles(session)],
         "faqs": [
             _drop_empty(
@@ -221,20 +229,33 @@ _SERVICE_FIELDS = [
     "statutory_days",
     "promised_days",
     "time_limit_note",
+    "time_limit_note_en",
     "online_url",
     "online_available",
     "offline_where",
     "offline_where_en",
+    "handled_at",
     "hours",
+    "hours_en",
     "phone",
     "legal_basis",
+    "legal_basis_en",
     "source",
+    "source_en",
     "source_url",
     "notice",
     "updated_at",
 ]
 _STEP_FIELDS = ("title", "detail", "title_en", "detail_en")
-_MATERIAL_FIELDS = ("name", "name_en", "required", "form", "count", "notes")
+_MATERIAL_FIELDS = (
+    "name",
+    "name_en",
+    "required",
+    "form",
+    "count",
+    "notes",
+    "notes_en",
+)
 
 
 def _service_record(service: Service) -> dict[str, Any]:
@@ -259,6 +280,7 @@ def _office_record(office: Office) -> dict[str, Any]:
         "code",
         "name",
         "name_en",
+        "level",
         "district",
         "address",
         "address_en",

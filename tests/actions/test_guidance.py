@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
 from actions.guidance import (
     ActionOfferSearchResults,
     ActionOutOfScope,
     ActionServiceGuidance,
 )
+from actions.slots import ValidateSlotMappings
+from foundation.db import session_scope
+from knowledge_base.divisions import DivisionRecord, import_divisions
+from knowledge_base.models import DivisionList
+from knowledge_base.offices import sync_street_centres
 from tests.actions.conftest import make_tracker
 
 
@@ -220,3 +230,153 @@ def test_related_services_beside_not_held_are_only_near_ones(dispatcher):
     ActionServiceGuidance().run(dispatcher, tracker, {})
     titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
     assert titles == ["食品经营许可", "转人工"]
+
+
+def test_two_services_asked_at_once_are_answered_in_parts_in_order(dispatcher):
+    tracker = make_tracker(
+        text="我想办结婚登记，另外公积金怎么提取", intent="ask_service_guide"
+    )
+    events = ActionServiceGuidance().run(dispatcher, tracker, {})
+    first, second = dispatcher.messages
+    assert first["text"].startswith("结婚登记")
+    # 公积金提取 is four services: asked which, rather than dropped or guessed.
+    assert second["response"] == "utter_choose_service"
+    assert all("housing-fund" in b["payload"] for b in second["buttons"])
+    assert _slots(events) == {"service": "marriage-registration", "aspect": "overview"}
+
+
+def test_several_aspects_of_one_service_get_one_answer_each_in_order(dispatcher):
+    tracker = make_tracker(
+        text="How do I get a residence permit? Where do I go and when is it open?",
+        intent="ask_service_guide",
+        slots={"language": "en"},
+    )
+    events = ActionServiceGuidance().run(dispatcher, tracker, {})
+    texts = [message["text"] for message in dispatcher.messages]
+    assert len(texts) == 3
+    assert texts[0].startswith("Shanghai Residence Permit Application")
+    assert texts[1].startswith("Where to apply for Shanghai Residence Permit")
+    assert texts[2].startswith("Opening hours for Shanghai Residence Permit")
+    assert _slots(events)["service"] == "residence-permit"
+
+
+def test_single_question_still_gets_one_message(dispatcher):
+    tracker = make_tracker(
+        text="我想问一下，社保卡丢了，怎么补办", intent="ask_service_guide"
+    )
+    ActionServiceGuidance().run(dispatcher, tracker, {})
+    assert len(dispatcher.messages) == 1
+    assert "社会保障卡" in dispatcher.messages[0]["text"]
+
+
+def test_fallback_answers_a_compound_question_whose_parts_are_clear(dispatcher):
+    tracker = make_tracker(
+        text="护照在哪办？另外港澳通行证多少钱", intent="nlu_fallback"
+    )
+    events = ActionOfferSearchResults().run(dispatcher, tracker, {})
+    texts = [message["text"] for message in dispatcher.messages]
+    assert texts[0].startswith("普通护照申领的办理地点")
+    assert texts[1].startswith("往来港澳通行证及签注的收费标准")
+    assert _slots(events)["service"] == "hk-macao-permit"
+
+
+def test_out_of_scope_verdict_on_a_compound_guidance_question_is_overruled(dispatcher):
+    tracker = make_tracker(
+        text="养狗登记多少钱，车辆年检在哪里做", intent="out_of_scope"
+    )
+    ActionOutOfScope().run(dispatcher, tracker, {})
+    texts = [message["text"] for message in dispatcher.messages]
+    assert texts[0].startswith("养犬登记的收费标准")
+    assert texts[1].startswith("机动车检验（年检）的办理地点")
+
+
+@pytest.fixture
+def citizens_streets(engine):
+    """A few streets of the official list, committed where the actions read them, and
+    taken away again with their community centres."""
+    with session_scope(engine) as session:
+        import_divisions(
+            session,
+            [
+                DivisionRecord("310115125", "张江镇", "310115", "浦东新区"),
+                DivisionRecord("310104011", "田林街道", "310104", "徐汇区"),
+                DivisionRecord("310106012", "南京西路街道", "310106", "静安区"),
+            ],
+            source="guidance test",
+            as_of=dt.date(2099, 1, 1),
+        )
+    yield
+    with session_scope(engine) as session:
+        for division_list in session.scalars(
+            select(DivisionList).where(DivisionList.source == "guidance test")
+        ):
+            session.delete(division_list)
+        session.flush()
+        sync_street_centres(session)
+
+
+def _where_the_citizen_is(dispatcher, text: str) -> dict:
+    tracker = make_tracker(text=text, intent="ask_location")
+    validator = ValidateSlotMappings()
+    return {
+        **validator.extract_district(dispatcher, tracker, {}),
+        **validator.extract_street(dispatcher, tracker, {}),
+    }
+
+
+def test_where_the_citizen_lives_picks_their_street_centre(
+    dispatcher, citizens_streets
+):
+    text = "我住在浦东张江，居住证在哪里办"
+    place = _where_the_citizen_is(dispatcher, text)
+    assert place == {"district": "浦东新区", "street": "310115125"}
+    tracker = make_tracker(
+        text=text,
+        intent="ask_location",
+        entities=[{"entity": "service", "value": "residence-permit"}],
+        slots=place,
+    )
+    ActionServiceGuidance().run(dispatcher, tracker, {})
+    reply = dispatcher.messages[0]["text"]
+    assert "居住地社区事务受理服务中心" in reply  # the guide's rule, still given
+    assert "您提到的浦东新区张江镇，可前往张江镇社区事务受理服务中心办理。" in reply
+    assert "地址、办公时间、咨询电话本目录暂未收录" in reply
+
+
+def test_an_english_speaker_hears_their_street_centre_in_english(
+    dispatcher, citizens_streets
+):
+    text = "I live in Jing'an, Nanjing West Road. Where do I get a residence permit?"
+    place = _where_the_citizen_is(dispatcher, text)
+    assert place == {"district": "静安区", "street": "310106012"}
+    tracker = make_tracker(
+        text=text,
+        intent="ask_location",
+        entities=[{"entity": "service", "value": "residence-permit"}],
+        slots={**place, "language": "en"},
+    )
+    ActionServiceGuidance().run(dispatcher, tracker, {})
+    reply = dispatcher.messages[0]["text"]
+    assert (
+        "Nanjing West Road Subdistrict Community Affairs Acceptance Service Center "
+        "(南京西路街道社区事务受理服务中心)" in reply
+    )
+    assert "not in our records" in reply
+
+
+def test_a_place_in_another_district_forgets_the_street_given_before(
+    dispatcher, citizens_streets
+):
+    tracker = make_tracker(
+        text="我后来搬到徐汇了", intent="inform", slots={"street": "310115125"}
+    )
+    validator = ValidateSlotMappings()
+    assert validator.extract_street(dispatcher, tracker, {}) == {"street": None}
+    assert validator.extract_district(dispatcher, tracker, {}) == {"district": "徐汇区"}
+
+
+def test_a_name_given_to_a_form_is_not_read_as_a_place(dispatcher, citizens_streets):
+    tracker = make_tracker(
+        text="张江", intent="inform", slots={"requested_slot": "applicant_name"}
+    )
+    assert ValidateSlotMappings().extract_street(dispatcher, tracker, {}) == {}

@@ -9,6 +9,7 @@ import logging
 import pkgutil
 from pathlib import Path
 
+import pytest
 from rasa.shared.core.domain import Domain
 from rasa_sdk.events import SlotSet
 from rasa_sdk.forms import ValidationAction
@@ -69,3 +70,39 @@ def test_a_category_typed_at_the_category_question_fills_the_slot(dispatcher):
     assert category_set("噪音", [{"entity": "category", "value": "噪音"}]) == ["noise"]
     assert category_set("是物业的问题") == ["property-management"]
     assert category_set("南京东路100号") == []
+
+
+def _language(dispatcher, text: str, *, lang: str | None, previous: str) -> str:
+    """The language slot after ``text``, sent with the widget's switch at ``lang``."""
+    tracker = make_tracker(text=text, slots={"language": previous})
+    if lang is not None:
+        tracker.latest_message["metadata"] = {"lang": lang}
+    extracted = ValidateSlotMappings().extract_language(dispatcher, tracker, {})
+    return extracted["language"]
+
+
+def test_extract_language_english_text_wins_over_a_widget_set_to_chinese(dispatcher):
+    text = "How do I get a residence permit? Where do I go and when is it open?"
+    assert _language(dispatcher, text, lang="zh", previous="zh") == "en"
+
+
+def test_extract_language_chinese_text_wins_over_a_widget_set_to_english(dispatcher):
+    assert (
+        _language(dispatcher, "我的residence permit快到期了", lang="en", previous="en")
+        == "zh"
+    )
+
+
+def test_extract_language_ok_follows_a_widget_set_to_english(dispatcher):
+    assert _language(dispatcher, "ok", lang="en", previous="zh") == "en"
+
+
+def test_extract_language_ok_follows_a_widget_set_to_chinese(dispatcher):
+    assert _language(dispatcher, "ok", lang="zh", previous="en") == "zh"
+
+
+@pytest.mark.parametrize("previous", ["zh", "en"])
+def test_extract_language_a_number_without_a_switch_keeps_the_previous_language(
+    dispatcher, previous
+):
+    assert _language(dispatcher, "12345", lang=None, previous=previous) == previous

@@ -39,6 +39,13 @@ async function open(stored) {
   return page;
 }
 
+// WeChat set to `language` (wx.getSystemInfoSync().language) for the page opened next;
+// afterEach puts the simulator's own (zh_CN) back.
+function wechatLanguage(language) {
+  const base = wx.getSystemInfoSync();
+  jest.spyOn(wx, 'getSystemInfoSync').mockReturnValue({ ...base, language });
+}
+
 async function afterPollInterval() {
   jest.advanceTimersByTime(POLL_MS);
   await settle();
@@ -55,6 +62,7 @@ afterEach(() => {
     page.detach();
     page = null;
   }
+  jest.restoreAllMocks();
   jest.useRealTimers();
 });
 
@@ -460,6 +468,27 @@ describe('language', () => {
   test('English chosen earlier greets in English', async () => {
     await open({ [PREFS_KEY]: { lang: 'en', largeText: false } });
     expect(texts(page)).toEqual(['Hello, I am the 12345 hotline assistant. How can I help you?']);
+  });
+
+  test('a first visit in a WeChat set to English starts in English and sends en', async () => {
+    wechatLanguage('en');
+    await open();
+    expect(texts(page)).toEqual(['Hello, I am the 12345 hotline assistant. How can I help you?']);
+    expect(page.dom.querySelector('.main--send').textContent).toBe('Send');
+    await sendText(page, 'ok');
+    expect(gateway.chats[0].body).toEqual({ text: 'ok', lang: 'en' });
+  });
+
+  test('a first visit in a WeChat set to traditional Chinese starts in Chinese', async () => {
+    wechatLanguage('zh_TW');
+    await open();
+    expect(texts(page)).toEqual([WELCOME]);
+  });
+
+  test("Chinese chosen earlier wins over WeChat's language", async () => {
+    wechatLanguage('en');
+    await open({ [PREFS_KEY]: { lang: 'zh', largeText: false } });
+    expect(texts(page)).toEqual([WELCOME]);
   });
 });
 

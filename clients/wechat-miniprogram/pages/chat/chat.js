@@ -54,6 +54,20 @@ function storedSessionId() {
   return wx.getStorageSync(SESSION_KEY) || '';
 }
 
+// The language WeChat is set to ('zh_CN', 'zh_TW', 'en'), for a first visit: English for
+// English, Chinese otherwise. It sets the page's texts and the language of a message
+// written in neither ("ok", a number); the gateway answers the rest in the language
+// they are written in.
+function systemLanguage() {
+  let language = '';
+  try {
+    language = String(wx.getSystemInfoSync().language || '');
+  } catch (err) {
+    // WeChat may refuse it on some devices: Chinese, as before.
+  }
+  return /^en/i.test(language) ? 'en' : 'zh';
+}
+
 function fromSender(sender) {
   if (sender === 'citizen') return 'me';
   if (sender === 'bot') return 'bot';
@@ -92,7 +106,7 @@ Page({
 
   onLoad() {
     const prefs = wx.getStorageSync(PREFS_KEY) || {};
-    const lang = prefs.lang === 'en' ? 'en' : 'zh';
+    const lang = prefs.lang === 'en' || prefs.lang === 'zh' ? prefs.lang : systemLanguage();
     this.setData({ lang, largeText: !!prefs.largeText, t: TEXTS[lang] });
     // Sending waits until the history is on screen, so nothing is shown twice.
     this.sessionId = storedSessionId();

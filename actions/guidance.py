@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from rasa_sdk import Action, Tracker
@@ -25,6 +26,7 @@ from knowledge_base.answers import (
 )
 from knowledge_base.coverage import named_catalogue_services
 from knowledge_base.offices import office_for
+from knowledge_base.provenance import today
 from knowledge_base.resolution import resolve_subject, worth_offering
 from knowledge_base.search.ranking import SearchHit
 from knowledge_base.services import get_bundle, get_service
@@ -97,16 +99,9 @@ class ActionServiceGuidance(Action):
             return [SlotSet("aspect", aspect)]
         code = resolution.code
         if resolution.kind == "bundle":
-            text = search_engine().remembered(
-                ("bundle", code, lang), lambda: _bundle_text(code, lang)
-            )
+            text = _remembered_bundle_text(code, lang)
         else:
-            district = tracker.get_slot("district")
-            street = tracker.get_slot("street")
-            text = search_engine().remembered(
-                ("service", code, aspect, lang, district, street),
-                lambda: _service_text(code, aspect, lang, district, street),
-            )
+            text = _remembered_service_text(tracker, code, aspect, lang)
         dispatcher.utter_message(text=text)
         return [SlotSet("service", code), SlotSet("aspect", None)]
 
@@ -161,31 +156,51 @@ def _answer_text(
     tracker: Tracker, code: str, kind: str | None, aspect: str, lang: str
 ) -> str:
     if kind == "bundle":
-        return search_engine().remembered(
-            ("bundle", code, lang), lambda: _bundle_text(code, lang)
-        )
+        return _remembered_bundle_text(code, lang)
+    return _remembered_service_text(tracker, code, aspect, lang)
+
+
+def _remembered_service_text(
+    tracker: Tracker, code: str, aspect: str, lang: str
+) -> str:
+    """Kept per catalogue and per day: the answer says how long ago its guide was
+    verified, so yesterday's text must not be served today."""
     district = tracker.get_slot("district")
     street = tracker.get_slot("street")
+    on = today()
     return search_engine().remembered(
-        ("service", code, aspect, lang, district, street),
-        lambda: _service_text(code, aspect, lang, district, street),
+        ("service", code, aspect, lang, district, street, on),
+        lambda: _service_text(code, aspect, lang, district, street, on),
     )
 
 
-def _bundle_text(code: str, lang: str) -> str:
+def _remembered_bundle_text(code: str, lang: str) -> str:
+    on = today()  # as for a service: the answer tells the guide's age
+    return search_engine().remembered(
+        ("bundle", code, lang, on), lambda: _bundle_text(code, lang, on)
+    )
+
+
+def _bundle_text(code: str, lang: str, on: dt.date | None = None) -> str:
     with db_session() as session:
-        return bundle_answer(get_bundle(session, code), lang)
+        return bundle_answer(get_bundle(session, code), lang, on)
 
 
 def _service_text(
-    code: str, aspect: str, lang: str, district: str | None, street: str | None = None
+    code: str,
+    aspect: str,
+    lang: str,
+    district: str | None,
+    street: str | None = None,
+    on: dt.date | None = None,
 ) -> str:
     """The answer about one aspect, at the office for where the citizen said they are:
-    their street's community centre, their district's centre or a city office."""
+    their street's community centre, their district's centre or a city office; with
+    their district's variant of the guide, if it has one."""
     with db_session() as session:
         service = get_service(session, code)
         office = office_for(session, service, district, street)
-        return answer(service, aspect, lang, office)
+        return answer(service, aspect, lang, office, district=district, on=on)
 
 
 class ActionOfferSearchResults(Action):

@@ -252,6 +252,7 @@ def _record(
             turn.replies,
             intent=intent.get("name"),
             confidence=intent.get("confidence"),
+            service=turn.service,
         )
         if not turn.service:
             return None

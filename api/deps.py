@@ -13,7 +13,14 @@ from api.rasa_client import RasaClient
 from cases.access import AttemptLimit
 from knowledge_base.search.engine import SearchEngine
 from privacy.auth import authenticate
-from privacy.models import CENTRE_ROLES, DEPARTMENT, MANAGER, ApiToken
+from privacy.models import (
+    CENTRE_ROLES,
+    DEPARTMENT,
+    EDITOR,
+    MANAGER,
+    REVIEWER,
+    ApiToken,
+)
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -49,6 +56,11 @@ _ACCEPTED_ROLES = {
     "admin": ("admin",),
     DEPARTMENT: (DEPARTMENT,),
     MANAGER: (MANAGER, "admin"),
+    # The knowledge workbench: editors draft guides, reviewers publish them, and
+    # neither role is the other's; admins may read the workbench, not change guides.
+    "knowledge": (EDITOR, REVIEWER, "admin"),
+    EDITOR: (EDITOR,),
+    REVIEWER: (REVIEWER,),
 }
 
 
@@ -87,6 +99,9 @@ require_agent = require_role("agent")
 require_admin = require_role("admin")
 require_department = require_role(DEPARTMENT)
 require_manager = require_role(MANAGER)
+require_knowledge_reader = require_role("knowledge")
+require_editor = require_role(EDITOR)
+require_reviewer = require_role(REVIEWER)
 
 
 def require_metrics_token(

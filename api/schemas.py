@@ -102,6 +102,10 @@ class ServicePublic(BaseModel):
     source_url: str | None
     notice: str
     updated_at: str
+    # 最近核验; ``stale`` when it is older than HOTLINE_GUIDE_STALE_DAYS (or, never
+    # verified, its update is).
+    verified_at: str | None = None
+    stale: bool = False
 
 
 class Health(BaseModel):
@@ -197,6 +201,9 @@ class SuggestionOut(BaseModel):
     answer: str
     steps: list[str]
     materials: list[str]
+    # The guide's source and 最近核验 date; with the stale warning when ``stale``.
+    provenance: str = ""
+    stale: bool = False
 
 
 class RoutingAlternative(BaseModel):

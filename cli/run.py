@@ -74,11 +74,13 @@ async def supervise(to_start: tuple[Process, ...], token: str) -> int:
             f"  citizen chat widget  {urls['gateway']}/\n"
             f"  agent console        {urls['gateway']}/agent\n"
             f"  department workbench {urls['gateway']}/department\n"
+            f"  manager dashboard    {urls['gateway']}/dashboard\n"
             f"  API documentation    {urls['gateway']}/docs\n"
             f"  health               {urls['gateway']}/healthz\n"
             f"  Rasa server          {urls['rasa']}  (wants the {HEADER} header)\n"
             f"  action server        {urls['actions']}\n"
-            "Agent token: .venv/bin/hotline users create-token --role agent --name <you>\n"
+            "Staff tokens: .venv/bin/hotline users create-token --role ROLE --name <you>\n"
+            "  (ROLE: agent, department with --unit, manager, admin)\n"
             "Press Ctrl-C to stop.",
             flush=True,
         )

@@ -21,6 +21,9 @@ Public modules and functions:
 - ``prefill``: ``prefill_work_order(session, router, text)``, the work-order draft a
   call transcript fills (category, unit, district, street, address, when, demand).
 - ``feedback``: ``record_feedback``.
+- ``knowledge_gaps``: ``knowledge_gaps(session, since=..., until=..., limit=...)``, what
+  citizens asked that the guides could not answer, clustered, ranked, masked
+  (``Gap``); ``period_start`` reads "7d", "24h" or a date.
 - ``retention``: ``purge(session, before=...)`` (anonymise finished cases and
   conversations past ``HOTLINE_RETENTION_DAYS``; ``dry_run``, ``limit``),
   ``purge_daily`` (the scheduler's, once a day), ``cutoff``, ``PurgeReport``.

@@ -10,6 +10,7 @@ category, unit, place, time and demand the words already give.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import partial
@@ -19,9 +20,16 @@ from sqlalchemy.orm import Session
 
 from cases.routing.router import Router
 from contact_centre.prefill import WorkOrderDraft, prefill_work_order, split_turns
-from knowledge_base.answers import ASPECTS, INTENT_ASPECTS, answer, bundle_answer
+from knowledge_base.answers import (
+    ASPECTS,
+    INTENT_ASPECTS,
+    answer,
+    bundle_answer,
+    provenance_text,
+)
 from knowledge_base.coverage import coverage
 from knowledge_base.guidance import materials_of, steps_of
+from knowledge_base.provenance import checked_on, is_stale, today
 from knowledge_base.repositories.bundles import get_bundle
 from knowledge_base.repositories.services import get_service
 from knowledge_base.search.ranking import SearchHit, ServiceIndex
@@ -39,6 +47,10 @@ class Suggestion:
     answer: str
     steps: list[str]
     materials: list[str]
+    # Where the guide comes from and its 最近核验 date (with the stale warning when
+    # it is past HOTLINE_GUIDE_STALE_DAYS), shown apart from the answer's preview.
+    provenance: str = ""
+    stale: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,6 +109,8 @@ class _Prepared:
     answers: dict[str, str]
     steps: tuple[str, ...]
     materials: tuple[str, ...]
+    provenance: str = ""
+    stale: bool = False
 
 
 def _work_out_now(key: Hashable, work_out: Callable[[], _Prepared]) -> _Prepared:
@@ -137,8 +151,12 @@ def suggest(
         )
         return Assistance([], None, advice)
     hits = index.search(text, limit=top_k)
+    # Kept per day too: what is said of a guide's age changes with the date.
+    on = today()
     prepared = [
-        remembered(("suggestion", hit.kind, hit.code), partial(_prepare, session, hit))
+        remembered(
+            ("suggestion", hit.kind, hit.code, on), partial(_prepare, session, hit, on)
+        )
         for hit in hits
     ]
     routing = router.route(text, explain=True)
@@ -152,6 +170,8 @@ def suggest(
             answer=part.answers[aspect],
             steps=list(part.steps),
             materials=list(part.materials),
+            provenance=part.provenance,
+            stale=part.stale,
         )
         for hit, part in zip(hits, prepared, strict=True)
     ]
@@ -187,23 +207,27 @@ def suggest(
     )
 
 
-def _prepare(session: Session, hit: SearchHit) -> _Prepared:
+def _prepare(session: Session, hit: SearchHit, on: dt.date) -> _Prepared:
     # The index was built from this catalogue, so what it found is there.
     if hit.kind == "bundle":
         bundle = get_bundle(session, hit.code)
         assert bundle is not None
-        said = bundle_answer(bundle)
+        said = bundle_answer(bundle, on=on)
         return _Prepared(
             name=hit.name,
             answers=dict.fromkeys(ASPECTS, said),
             steps=tuple(f"{s.title}：{s.detail}" for s in bundle.steps),
             materials=(),
+            provenance=provenance_text(bundle, on=on),
+            stale=is_stale(checked_on(bundle), on),
         )
     service = get_service(session, hit.code)
     assert service is not None
     return _Prepared(
         name=service.name,
-        answers={aspect: answer(service, aspect) for aspect in ASPECTS},
+        answers={aspect: answer(service, aspect, on=on) for aspect in ASPECTS},
         steps=tuple(f"{s.title}：{s.detail}" for s in steps_of(service)),
         materials=tuple(m.name for m in materials_of(service)),
+        provenance=provenance_text(service, on=on),
+        stale=is_stale(checked_on(service), on),
     )

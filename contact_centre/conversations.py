@@ -54,9 +54,15 @@ def record_turn(
     *,
     intent: str | None = None,
     confidence: float | None = None,
+    service: str | None = None,
     now: dt.datetime | None = None,
 ) -> None:
-    """The citizen's message and the bot's replies (each ``{"text", "buttons"}``)."""
+    """The citizen's message and the bot's replies (each ``{"text", "buttons"}``).
+
+    ``service`` is the code of the service the conversation is about after the turn
+    (Rasa's slot), kept in the citizen's row's payload: the gap report
+    (``knowledge_gaps``) reads a follow-up such as "那要带啥？" in its context.
+    """
     at = now or clock.now()
 
     def row(sender: str, body: str, **columns: object) -> dict[str, object]:
@@ -74,7 +80,13 @@ def record_turn(
             **columns,
         }
 
-    citizen = row("citizen", text, intent=intent, confidence=confidence)
+    citizen = row(
+        "citizen",
+        text,
+        intent=intent,
+        confidence=confidence,
+        payload={"service": service} if service else None,
+    )
     bot = [
         row(
             "bot",

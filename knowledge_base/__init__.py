@@ -6,12 +6,21 @@ catalogue through it.
 Public modules and functions:
 
 - ``services``: ``get_service``, ``get_bundle``, ``service_names``, ``delete_service``.
-- ``answers``: ``answer(service, aspect, lang, office)``, ``bundle_answer``,
-  ``service_name``; ``guidance``: steps and materials as plain data.
+- ``answers``: ``answer(service, aspect, lang, office, district, on)`` (the
+  citizen's district variant, if any; ends with the source and 最近核验 date,
+  ``provenance_text``), ``bundle_answer``, ``service_name``, ``district_variant``;
+  ``guidance``: steps and materials as plain data.
+- ``provenance``: ``checked_on``, ``is_stale`` (``HOTLINE_GUIDE_STALE_DAYS``),
+  ``today``: how current a guide is.
 - ``offices``: ``office_for(session, service, district, street)``, the street's
   community centre, the district's centre or a city office; ``sync_street_centres``
   derives the street centres from the division list.
 - ``resolution``: ``resolve_subject(...)``, which service a citizen means.
+- ``workbench``: ``list_guides``, ``review_queue``, ``batch_summary``: what the
+  knowledge workbench lists (guides found, versions waiting for a reviewer).
+- ``examples``: ``check_examples(index, services)``, whether each service's example
+  questions still find it first; ``check_draft(session, content)``, the same with a
+  draft in place of its live guide (reads only).
 - ``coverage``: ``coverage(index, text)``, whether the catalogue holds the service a
   question names; ``portal``: ``official_portal()``, where to send the citizen when not.
 - ``search.engine``: ``SearchEngine``, the process's index (``search.ranking`` explains

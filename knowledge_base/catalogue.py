@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from foundation.errors import CatalogueError
+from knowledge_base.places import normalise_district
 
 if TYPE_CHECKING:
     # Mypy cannot read pydantic's constrained types as types; what they hold is a plain
@@ -83,6 +84,41 @@ class MaterialRecord(_Record):
     notes_en: str | None = None
 
 
+class VariantRecord(_Record):
+    """What differs for one district (docs/catalogue-format.md): a field left out means
+    the city-wide guide holds there; ``extra_materials`` come after the city's list.
+
+    A place is named, never given an address or a phone that no source records.
+    """
+
+    district: Text
+    offline_where: str | None = None
+    offline_where_en: str | None = None
+    hours: str | None = None
+    hours_en: str | None = None
+    phone: str | None = None
+    online_url: str | None = None
+    extra_materials: list[MaterialRecord] = Field(default_factory=list)
+
+    @validator("district")
+    def _official_district(cls, value: str) -> str:
+        # Answers match the citizen's district slot, which holds the official name.
+        official = normalise_district(value)
+        if official is None:
+            raise ValueError(f"{value!r} is not a district of Shanghai")
+        return official
+
+    @root_validator(skip_on_failure=True)
+    def _varies_something(cls, values: dict[str, Any]) -> dict[str, Any]:
+        for english in ("offline_where_en", "hours_en"):
+            if values.get(english) and not values.get(english.removesuffix("_en")):
+                raise ValueError(f"{english} given without its Chinese")
+        fields = ("offline_where", "hours", "phone", "online_url", "extra_materials")
+        if not any(values.get(field) for field in fields):
+            raise ValueError("a variant must set at least one field")
+        return values
+
+
 class ServiceRecord(_Record):
     code: Code
     name: Text
@@ -94,6 +130,9 @@ class ServiceRecord(_Record):
     aliases: list[Text] = Field(default_factory=list)
     aliases_en: list[Text] = Field(default_factory=list)
     keywords: list[Text] = Field(default_factory=list)
+    # Questions citizens ask that must find this service first (knowledge_base.examples):
+    # tests of the guide, never indexed for search, which would make them pass by rote.
+    examples: list[Text] = Field(default_factory=list)
     summary: str = ""
     summary_en: str = ""
     eligibility: str = ""
@@ -126,6 +165,22 @@ class ServiceRecord(_Record):
     source_url: str | None = None
     notice: Text
     updated_at: dt.date
+    # 施行日期, and 最近核验 with who verified: answers show the date, and a guide
+    # verified too long ago says so (knowledge_base/provenance.py).
+    effective_date: dt.date | None = None
+    verified_at: dt.date | None = None
+    verified_by: str | None = None
+    variants: list[VariantRecord] = Field(default_factory=list)
+
+    @validator("variants")
+    def _one_variant_per_district(
+        cls, value: list[VariantRecord]
+    ) -> list[VariantRecord]:
+        districts = [variant.district for variant in value]
+        repeated = sorted({d for d in districts if districts.count(d) > 1})
+        if repeated:
+            raise ValueError(f"more than one variant for {'、'.join(repeated)}")
+        return value
 
     @root_validator(skip_on_failure=True)
     def _promise_within_statute(cls, values: dict[str, Any]) -> dict[str, Any]:

@@ -160,6 +160,12 @@ BOUNDARIES_ZH = frozenset(
         "咋",
         "咋办",
         "咋弄",
+        # Asking which or how many is no part of a name: 要办啥许可证, 满多少岁才能申请.
+        "啥",
+        "多少",
+        "才能",
+        # Where it is done, not what: 去街道登记.
+        "街道",
         "哪个",
         "哪家",
         "哪儿",

@@ -7,6 +7,7 @@ stays mechanical. Codes are the stable keys: imports upsert by them and URLs use
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -29,6 +30,8 @@ from foundation.orm import Base
 AUDIENCES = ("individual", "enterprise", "both")
 MATERIAL_FORMS = ("original", "copy", "original_and_copy", "electronic")
 OFFICE_LEVELS = ("city", "district", "street")
+GUIDE_KINDS = ("service", "bundle", "office")
+GUIDE_STATUSES = ("draft", "in_review", "published", "retired")
 
 
 class Department(Base):
@@ -106,7 +109,7 @@ class Service(Base):
     handled_at: Mapped[list[str]] = Column(JSON, nullable=False, default=list)
     hours = Column(Text)
     hours_en = Column(Text)
-    phone = Column(String(64))
+    phone = Column(Text)
     legal_basis = Column(Text)
     legal_basis_en = Column(Text)
     source: Mapped[str] = Column(Text, nullable=False)
@@ -114,6 +117,12 @@ class Service(Base):
     source_url = Column(String(1000))
     notice: Mapped[str] = Column(Text, nullable=False)
     updated_at: Mapped[dt.date] = Column(Date, nullable=False)
+    # 施行日期, and 最近核验: when and by whom the published guide was last checked.
+    effective_date = Column(Date)
+    verified_at = Column(Date)
+    verified_by = Column(String(100))
+    # Questions a citizen might ask that must find this service first (tested like code).
+    examples: Mapped[list[str]] = Column(JSON, nullable=False, default=list)
 
     department: Mapped[Department] = relationship(
         "Department", back_populates="services"
@@ -131,6 +140,11 @@ class Service(Base):
     )
     faqs: Mapped[list[FAQ]] = relationship(
         "FAQ", back_populates="service", cascade="all, delete-orphan"
+    )
+    variants: Mapped[list[ServiceVariant]] = relationship(
+        "ServiceVariant",
+        order_by="ServiceVariant.district",
+        cascade="all, delete-orphan",
     )
 
 
@@ -176,6 +190,30 @@ class ServiceMaterial(Base):
     notes_en = Column(Text)
 
 
+class ServiceVariant(Base):
+    """What differs in one district: where to go, its hours, phone, online link and
+    the materials it asks for on top of the city's list. A field left None means the
+    city-wide guide holds there."""
+
+    __tablename__ = "service_variants"
+    __table_args__ = (UniqueConstraint("service_id", "district"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    service_id: Mapped[int] = Column(
+        ForeignKey("services.id", ondelete="CASCADE"), nullable=False
+    )
+    # The official district name, as the division lists spell it (徐汇区).
+    district: Mapped[str] = Column(String(32), nullable=False)
+    offline_where = Column(Text)
+    offline_where_en = Column(Text)
+    hours = Column(Text)
+    hours_en = Column(Text)
+    phone = Column(String(64))
+    online_url = Column(String(1000))
+    # [{name, name_en, form, count, required, notes, notes_en}], as materials read.
+    extra_materials: Mapped[list[dict[str, Any]] | None] = Column(JSON, default=list)
+
+
 class Office(Base):
     """Where a citizen goes in person: a city office, a district centre, or the
     community affairs acceptance centre of one street or town.
@@ -208,6 +246,9 @@ class Office(Base):
     transport = Column(Text)
     source: Mapped[str] = Column(Text, nullable=False)
     notice: Mapped[str] = Column(Text, nullable=False)
+    effective_date = Column(Date)
+    verified_at = Column(Date)
+    verified_by = Column(String(100))
 
     services: Mapped[list[Service]] = relationship(
         "Service", secondary=office_services, back_populates="offices"
@@ -244,6 +285,9 @@ class Bundle(Base):
     online_url = Column(String(1000))
     source: Mapped[str] = Column(Text, nullable=False)
     notice: Mapped[str] = Column(Text, nullable=False)
+    effective_date = Column(Date)
+    verified_at = Column(Date)
+    verified_by = Column(String(100))
 
     services: Mapped[list[Service]] = relationship(
         "Service", secondary=bundle_services, order_by=bundle_services.c.position
@@ -313,6 +357,60 @@ class WorkOrderCategory(Base):
     duty: Mapped[str] = Column(Text, nullable=False, default="")
 
     department: Mapped[Department] = relationship("Department")
+
+
+class GuideBatch(Base):
+    """Versions drafted together (a whole catalogue imported for review), so they are
+    submitted and published in one go."""
+
+    __tablename__ = "guide_batches"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False)
+    author: Mapped[str] = Column(String(100), nullable=False)
+    reason: Mapped[str] = Column(Text, nullable=False)
+
+
+class GuideVersion(Base):
+    """One numbered version of a service's, bundle's or office's guide.
+
+    ``content`` is the guide in the catalogue import format (a service's with its
+    ``faqs``, ``variants`` and ``examples``). Only a published version is live: its
+    content is what the catalogue tables hold. A draft goes to review, and a reviewer
+    other than its author publishes it or sends it back; publishing retires the
+    version published before. ``based_on`` is the published number it was drafted
+    from, so a reviewer sees whether the live guide moved on meanwhile.
+    """
+
+    __tablename__ = "guide_versions"
+    __table_args__ = (
+        UniqueConstraint("kind", "code", "number"),
+        CheckConstraint(f"kind IN {GUIDE_KINDS}", name="kind"),
+        CheckConstraint(f"status IN {GUIDE_STATUSES}", name="status"),
+        CheckConstraint("number >= 1", name="number"),
+    )
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    kind: Mapped[str] = Column(String(8), nullable=False)
+    code: Mapped[str] = Column(String(64), nullable=False)
+    number: Mapped[int] = Column(Integer, nullable=False)
+    status: Mapped[str] = Column(String(16), nullable=False, index=True)
+    content: Mapped[dict[str, Any]] = Column(JSON, nullable=False)
+    author: Mapped[str] = Column(String(100), nullable=False)
+    reason: Mapped[str] = Column(Text, nullable=False)
+    created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False)
+    submitted_at = Column(DateTime)
+    reviewer = Column(String(100))
+    review_comment = Column(Text)
+    reviewed_at = Column(DateTime)
+    published_at = Column(DateTime)
+    effective_date = Column(Date)
+    warnings: Mapped[list[str]] = Column(JSON, nullable=False, default=list)
+    warnings_acknowledged: Mapped[bool] = Column(Boolean, nullable=False, default=False)
+    batch_id: Mapped[int | None] = Column(
+        ForeignKey("guide_batches.id", ondelete="SET NULL"), index=True
+    )
+    based_on = Column(Integer)
 
 
 class CatalogueRevision(Base):

@@ -36,5 +36,6 @@ Public modules and functions:
 - ``erasures``: ``record_erasure`` (the tombstone of an erasure: no clear personal
   data, the phone's keyed hash), ``erasures_of(session, phone)``.
 - ``models``: ``ApiToken``, ``AccessRecord``, ``Erasure``, ``PurgeRun``, ``ROLES``,
-  ``CENTRE_ROLES``, ``DEPARTMENT``, ``MANAGER``, ``SUPERVISING_ROLES``, ``OPERATOR``.
+  ``CENTRE_ROLES``, ``DEPARTMENT``, ``MANAGER``, ``EDITOR``, ``REVIEWER``,
+  ``SUPERVISING_ROLES``, ``OPERATOR``.
 """

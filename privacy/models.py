@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped
 
 from foundation.orm import Base
 
-ROLES = ("agent", "admin", "department", "manager")
+ROLES = ("agent", "admin", "department", "manager", "editor", "reviewer")
 # The hotline centre's own staff: the agent console and the centre's side of a work
 # order. A department token is a handling unit's (承办单位), scoped to its unit.
 CENTRE_ROLES = ("agent", "admin")
@@ -29,6 +29,10 @@ DEPARTMENT = "department"
 # The centre's managers: they read the performance figures (trends, on-time rates,
 # 回访 satisfaction, hot topics) and no citizen's personal data beyond masked examples.
 MANAGER = "manager"
+# The knowledge workbench's staff: an editor drafts changes to the guides, a reviewer
+# approves, publishes and rolls back; nobody publishes their own change.
+EDITOR = "editor"
+REVIEWER = "reviewer"
 # Roles that may act on a conversation another agent has taken (reply, hand it back).
 SUPERVISING_ROLES = ("admin",)
 # The role the audit log gives an operator at the command line (``hotline privacy``),

@@ -1,5 +1,5 @@
 """The pages people use: the demo portal with the citizen widget, the agent console,
-the handling units' workbench and the managers' dashboard.
+the handling units' workbench, the managers' dashboard and the knowledge workbench.
 
 Plain files from ``api/static/`` with no build step. HTML pages carry a strict
 Content-Security-Policy: scripts and styles only from this origin and nothing inline, so
@@ -53,6 +53,9 @@ PAGES = (
     ("/dashboard", "dashboard.html", "text/html; charset=utf-8"),
     ("/dashboard.js", "dashboard.js", "text/javascript; charset=utf-8"),
     ("/dashboard.css", "dashboard.css", "text/css; charset=utf-8"),
+    ("/knowledge", "knowledge.html", "text/html; charset=utf-8"),
+    ("/knowledge.js", "knowledge.js", "text/javascript; charset=utf-8"),
+    ("/knowledge.css", "knowledge.css", "text/css; charset=utf-8"),
 )
 
 router = APIRouter(include_in_schema=False)

@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+import json
+
 from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Query, Response
 from sqlalchemy.orm import Session
 
 from api.deps import get_db, get_search, require_admin
 from api.schemas import SearchResults, ServiceHit, ServicePublic
+from foundation.errors import ValidationFailed
 from knowledge_base.answers import SAMPLE_NOTICE_EN
-from knowledge_base.catalogue import Catalogue, ServiceRecord
+from knowledge_base.catalogue import ServiceRecord
+from knowledge_base.editorial import (
+    GuideInvalid,
+    publish_direct,
+    published_content,
+    withdraw,
+)
 from knowledge_base.guidance import materials_of, steps_of, time_limit_text
-from knowledge_base.importers.catalogue import import_catalogue
 from knowledge_base.models import Service
+from knowledge_base.provenance import checked_on, is_stale
 from knowledge_base.search.engine import SearchEngine
-from knowledge_base.services import delete_service, get_service
+from knowledge_base.services import get_service
 from privacy.models import ApiToken
 
 router = APIRouter(prefix="/api/v1/services", tags=["services"])
+_REASON = Query(
+    None,
+    max_length=500,
+    description="why (kept in the guide's history); 管理员直接修改 when left out",
+)
 
 
 @router.get("", response_model=SearchResults)
@@ -50,6 +64,7 @@ def create_service(
     db: Session = Depends(get_db, scope="function"),
     search: SearchEngine = Depends(get_search),
     admin: ApiToken = Depends(require_admin),
+    reason: str | None = _REASON,
 ) -> ServicePublic:
     """Add a service in the catalogue format (docs/catalogue-format.md)."""
     if get_service(db, record.code) is not None:
@@ -57,7 +72,7 @@ def create_service(
             status_code=409,
             detail=f"service {record.code!r} already exists; use PUT to change it",
         )
-    return _save(db, search, record, background)
+    return _save(db, search, record, background, admin, reason)
 
 
 @router.put("/{code}", response_model=ServicePublic)
@@ -68,6 +83,7 @@ def replace_service(
     db: Session = Depends(get_db, scope="function"),
     search: SearchEngine = Depends(get_search),
     admin: ApiToken = Depends(require_admin),
+    reason: str | None = _REASON,
 ) -> ServicePublic:
     if record.code != code:
         raise HTTPException(
@@ -75,7 +91,7 @@ def replace_service(
         )
     if get_service(db, code) is None:
         raise HTTPException(status_code=404, detail=f"service {code!r} not found")
-    return _save(db, search, record, background)
+    return _save(db, search, record, background, admin, reason)
 
 
 @router.delete("/{code}", status_code=204, response_class=Response)
@@ -85,9 +101,11 @@ def remove_service(
     db: Session = Depends(get_db, scope="function"),
     search: SearchEngine = Depends(get_search),
     admin: ApiToken = Depends(require_admin),
+    reason: str | None = _REASON,
 ) -> Response:
-    if not delete_service(db, code):
+    if get_service(db, code) is None:
         raise HTTPException(status_code=404, detail=f"service {code!r} not found")
+    withdraw(db, kind="service", code=code, actor=admin.name, reason=reason)
     background.add_task(search.invalidate)
     return Response(status_code=204)
 
@@ -97,8 +115,30 @@ def _save(
     search: SearchEngine,
     record: ServiceRecord,
     background: BackgroundTasks,
+    admin: ApiToken,
+    reason: str | None,
 ) -> ServicePublic:
-    import_catalogue(db, Catalogue(services=[record]))
+    # Recorded as a version and published at once, so the guide's history stays whole.
+    content = json.loads(record.json(exclude_none=True))
+    live = get_service(db, record.code)
+    if live is not None:
+        # The JSON body is the service alone: its FAQs and example questions stay.
+        kept = published_content(db, kind="service", code=record.code) or {}
+        for key in ("faqs", "examples"):
+            content.setdefault(key, kept.get(key, []))
+    try:
+        publish_direct(
+            db,
+            kind="service",
+            code=record.code,
+            content=content,
+            actor=admin.name,
+            reason=reason,
+        )
+    except GuideInvalid as exc:
+        raise HTTPException(status_code=422, detail=exc.errors) from exc
+    except ValidationFailed as exc:
+        raise HTTPException(status_code=422, detail=exc.message) from exc
     # Rebuilt after the transaction commits, so no request indexes the old catalogue again.
     background.add_task(search.invalidate)
     return service_public(get_service(db, record.code))
@@ -145,4 +185,6 @@ def service_public(service: Service, lang: str = "zh") -> ServicePublic:
         source_url=service.source_url,
         notice=SAMPLE_NOTICE_EN if english else service.notice,
         updated_at=service.updated_at.isoformat(),
+        verified_at=service.verified_at.isoformat() if service.verified_at else None,
+        stale=is_stale(checked_on(service)),
     )

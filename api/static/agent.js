@@ -1145,6 +1145,8 @@
           h("span", { class: rank ? "pill" : "pill pill-best", text: rank ? "备选" : "最佳匹配", title: "相关度 " + s.score }),
         ]),
         h("p", { class: "sugg-answer", text: s.answer }),
+        // The source and 最近核验 stay in view however long the answer is cut off.
+        s.provenance ? h("p", { class: s.stale ? "sugg-provenance sugg-stale" : "sugg-provenance", text: s.provenance }) : null,
         details,
         h("button", { type: "button", class: "primary small", text: "插入回复", "aria-label": "插入回复：" + s.service_name, onclick: function () { insertReply(s.answer); } }),
       ]));

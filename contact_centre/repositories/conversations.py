@@ -189,3 +189,20 @@ def add_handoff(session: Session, handoff: Handoff) -> Handoff:
     session.add(handoff)
     session.flush()
     return handoff
+
+
+def citizen_messages_between(
+    session: Session, since: dt.datetime, until: dt.datetime
+) -> list[ConversationMessage]:
+    """What citizens wrote from ``since`` to before ``until``, each conversation's in
+    order: the gap report reads every question of a period, and what followed it."""
+    statement = (
+        select(ConversationMessage)
+        .where(
+            ConversationMessage.sender == "citizen",
+            ConversationMessage.created_at >= since,
+            ConversationMessage.created_at < until,
+        )
+        .order_by(ConversationMessage.session_id, ConversationMessage.id)
+    )
+    return list(session.scalars(statement))

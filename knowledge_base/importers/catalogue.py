@@ -14,11 +14,19 @@ import json
 from typing import Any
 
 import yaml
-from sqlalchemy.orm import Session
+from sqlalchemy import delete as sa_delete
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from foundation.errors import CatalogueError
-from knowledge_base.catalogue import Catalogue
-from knowledge_base.models import Bundle, Office, Service
+from knowledge_base.catalogue import (
+    BundleRecord,
+    Catalogue,
+    FAQRecord,
+    OfficeRecord,
+    ServiceRecord,
+)
+from knowledge_base.models import FAQ, Bundle, Office, Service, ServiceVariant
 from knowledge_base.offices import sync_street_centres
 from knowledge_base.repositories import (
     bundles,
@@ -154,6 +162,122 @@ def _unknown(where: str, field: str, code: str) -> str:
     return f"{where}: {field}: unknown code {code!r}"
 
 
+GUIDE_KINDS = ("service", "bundle", "office")
+
+
+def apply_guide(
+    session: Session,
+    kind: str,
+    record: ServiceRecord | BundleRecord | OfficeRecord,
+    *,
+    faqs: list[FAQRecord] | None = None,
+) -> Service | Bundle | Office:
+    """Write one service, bundle or office (with its FAQs, which replace the ones it
+    had) as an import writes it, for a guide version being published.
+
+    Raises nothing about the revision: the caller raises it once, however many guides
+    it publishes, and runs ``sync_street_centres`` once after services changed.
+
+    Raises:
+        CatalogueError: the department or a service it names is not in the database.
+    """
+    where = f"{kind} {record.code}"
+    problems: list[str] = []
+    written: Service | Bundle | Office
+    if isinstance(record, ServiceRecord):
+        department = departments.get_department(session, record.department)
+        if department is None:
+            raise CatalogueError([_unknown(where, "department", record.department)])
+        written = services.upsert_service(session, record, department)
+    elif isinstance(record, BundleRecord):
+        members = _resolve_services(session, record.services, where, problems)
+        if problems:
+            raise CatalogueError(problems)
+        written = bundles.upsert_bundle(session, record, members)
+    else:
+        members = _resolve_services(session, record.services, where, problems)
+        if problems:
+            raise CatalogueError(problems)
+        written = offices.upsert_office(session, record, members)
+    if faqs is not None and not isinstance(written, Office):
+        subject = FAQ.service_id if isinstance(written, Service) else FAQ.bundle_id
+        session.execute(sa_delete(FAQ).where(subject == written.id))
+        session.expire(written, ["faqs"])
+        for faq in faqs:
+            session.add(_faq(faq, written))
+    session.flush()
+    return written
+
+
+def _faq(record: FAQRecord, subject: Service | Bundle) -> FAQ:
+    faq = FAQ(
+        question=record.question,
+        answer=record.answer,
+        question_en=record.question_en,
+        answer_en=record.answer_en,
+    )
+    if isinstance(subject, Service):
+        faq.service_id = subject.id
+    else:
+        faq.bundle_id = subject.id
+    return faq
+
+
+def export_guides(
+    session: Session, kind: str, codes: list[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Live guides in the import format, by code: a service or bundle with its FAQs
+    under ``faqs`` (no subject key: the guide is the subject).
+
+    Args:
+        codes: these guides only (unknown codes are left out); None for all of them.
+    """
+    model: Any = {"service": Service, "bundle": Bundle, "office": Office}[kind]
+    statement = select(model).order_by(model.code)
+    if codes is not None:
+        statement = statement.where(model.code.in_(codes))
+    if kind == "service":
+        statement = statement.options(
+            selectinload(Service.department),
+            selectinload(Service.steps),
+            selectinload(Service.materials),
+            selectinload(Service.variants),
+            selectinload(Service.faqs),
+        )
+    elif kind == "bundle":
+        statement = statement.options(
+            selectinload(Bundle.services),
+            selectinload(Bundle.steps),
+            selectinload(Bundle.faqs),
+        )
+    else:
+        statement = statement.where(Office.level != "street").options(
+            selectinload(Office.services)
+        )
+    guides: dict[str, dict[str, Any]] = {}
+    for row in session.scalars(statement):
+        if kind == "service":
+            record = _service_record(row)
+        elif kind == "bundle":
+            record = _bundle_record(row)
+        else:
+            record = _office_record(row)
+        if kind != "office":
+            record["faqs"] = [
+                _drop_empty(
+                    {
+                        "question": f.question,
+                        "answer": f.answer,
+                        "question_en": f.question_en,
+                        "answer_en": f.answer_en,
+                    }
+                )
+                for f in sorted(row.faqs, key=lambda faq: faq.id)
+            ]
+        guides[row.code] = record
+    return guides
+
+
 def export_catalogue(session: Session) -> dict[str, list[dict[str, Any]]]:
     """The whole catalogue in the import format, so an export imports back unchanged."""
     return {
@@ -219,6 +343,7 @@ _SERVICE_FIELDS = [
     "aliases",
     "aliases_en",
     "keywords",
+    "examples",
     "summary",
     "summary_en",
     "eligibility",
@@ -245,6 +370,9 @@ _SERVICE_FIELDS = [
     "source_url",
     "notice",
     "updated_at",
+    "effective_date",
+    "verified_at",
+    "verified_by",
 ]
 _STEP_FIELDS = ("title", "detail", "title_en", "detail_en")
 _MATERIAL_FIELDS = (
@@ -255,6 +383,15 @@ _MATERIAL_FIELDS = (
     "count",
     "notes",
     "notes_en",
+)
+_VARIANT_FIELDS = (
+    "district",
+    "offline_where",
+    "offline_where_en",
+    "hours",
+    "hours_en",
+    "phone",
+    "online_url",
 )
 
 
@@ -272,6 +409,16 @@ def _service_record(service: Service) -> dict[str, Any]:
         _drop_empty({f: getattr(m, f) for f in _MATERIAL_FIELDS})
         for m in service.materials
     ]
+    record["variants"] = [_variant_record(variant) for variant in service.variants]
+    return _drop_empty(record)
+
+
+def _variant_record(variant: ServiceVariant) -> dict[str, Any]:
+    record: dict[str, Any] = {f: getattr(variant, f) for f in _VARIANT_FIELDS}
+    if variant.extra_materials:
+        record["extra_materials"] = [
+            _drop_empty(material) for material in variant.extra_materials
+        ]
     return _drop_empty(record)
 
 
@@ -341,7 +488,7 @@ def _services_csv(records: list[dict[str, Any]]) -> str:
     writer.writeheader()
     for record in records:
         row = dict(record)
-        for key in ("aliases", "aliases_en", "keywords"):
+        for key in ("aliases", "aliases_en", "keywords", "examples"):
             row[key] = "；".join(row.get(key, []))
         row["steps"] = "\n".join(
             f"{i}. {s['title']}：{s.get('detail', '')}"

@@ -8,10 +8,16 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Load, Session, selectinload
 
 from knowledge_base.catalogue import ServiceRecord
-from knowledge_base.models import Department, Service, ServiceMaterial, ServiceStep
+from knowledge_base.models import (
+    Department,
+    Service,
+    ServiceMaterial,
+    ServiceStep,
+    ServiceVariant,
+)
 from knowledge_base.repositories.catalogue_revision import mark_catalogue_changed
 
-_NESTED = {"code", "department", "steps", "materials"}
+_NESTED = {"code", "department", "steps", "materials", "variants"}
 
 
 def _with_details() -> tuple[Load, ...]:
@@ -19,6 +25,7 @@ def _with_details() -> tuple[Load, ...]:
         selectinload(Service.department),
         selectinload(Service.steps),
         selectinload(Service.materials),
+        selectinload(Service.variants),
     )
 
 
@@ -73,7 +80,8 @@ def count_services(session: Session) -> int:
 def upsert_service(
     session: Session, record: ServiceRecord, department: Department
 ) -> Service:
-    """Create or replace a service; its steps and materials are replaced as a whole."""
+    """Create or replace a service; its steps, materials and district variants are
+    replaced as a whole."""
     service = get_service(session, record.code) or Service(code=record.code)
     for field, value in record.dict(exclude=_NESTED).items():
         setattr(service, field, value)
@@ -82,6 +90,7 @@ def upsert_service(
         # Old children must be gone before new ones take their positions.
         service.steps.clear()
         service.materials.clear()
+        service.variants.clear()
         session.flush()
     service.steps = [
         ServiceStep(position=position, **step.dict())
@@ -90,6 +99,9 @@ def upsert_service(
     service.materials = [
         ServiceMaterial(position=position, **material.dict())
         for position, material in enumerate(record.materials, start=1)
+    ]
+    service.variants = [
+        ServiceVariant(**variant.dict(exclude_none=True)) for variant in record.variants
     ]
     session.add(service)
     session.flush()

@@ -36,6 +36,7 @@ def load_documents(session: Session) -> list[SearchDocument]:
                 service.summary_en,
                 *questions[("service", service.id)],
             ),
+            examples=tuple(service.examples or ()),
         )
         for service in session.scalars(select(Service).order_by(Service.id))
     ]

@@ -82,6 +82,9 @@ class SearchDocument:
     names_en: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     texts: tuple[str, ...] = ()
+    # Carried for knowledge_base.examples, never indexed: a check that searched its own
+    # questions would always pass.
+    examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from actions.guidance import (
 from actions.slots import ValidateSlotMappings
 from foundation.db import session_scope
 from knowledge_base.divisions import DivisionRecord, import_divisions
-from knowledge_base.models import DivisionList
+from knowledge_base.models import DivisionList, Service
 from knowledge_base.offices import sync_street_centres
 from tests.actions.conftest import make_tracker
 
@@ -380,3 +380,50 @@ def test_a_name_given_to_a_form_is_not_read_as_a_place(dispatcher, citizens_stre
         text="张江", intent="inform", slots={"requested_slot": "applicant_name"}
     )
     assert ValidateSlotMappings().extract_street(dispatcher, tracker, {}) == {}
+
+
+def test_hours_answer_uses_the_variant_of_the_district_in_the_slot(dispatcher):
+    """闵行区's residence-permit hours are a sample variant of the curated catalogue."""
+    tracker = make_tracker(
+        text="几点上班",
+        intent="ask_office_hours",
+        slots={"service": "residence-permit", "district": "闵行区"},
+    )
+    ActionServiceGuidance().run(dispatcher, tracker, {})
+    reply = dispatcher.messages[0]["text"]
+    assert reply.startswith(
+        "以下为闵行区的办理信息：\n上海市居住证办理的办理时间：示例数据"
+    )
+
+
+def test_hours_answer_for_a_district_without_a_variant_is_the_city_wide_one(
+    dispatcher,
+):
+    tracker = make_tracker(
+        text="几点上班",
+        intent="ask_office_hours",
+        slots={"service": "residence-permit", "district": "徐汇区"},
+    )
+    ActionServiceGuidance().run(dispatcher, tracker, {})
+    reply = dispatcher.messages[0]["text"]
+    assert reply.startswith("上海市居住证办理的办理时间：周一至周五")
+
+
+def test_a_kept_answer_says_the_guide_went_stale_the_day_it_does(
+    dispatcher, engine, monkeypatch
+):
+    with session_scope(engine) as session:
+        checked = session.scalar(
+            select(Service.verified_at).where(Service.code == "passport")
+        )
+    day = {"today": checked + dt.timedelta(days=180)}
+    monkeypatch.setattr("actions.guidance.today", lambda: day["today"])
+    tracker = make_tracker(
+        text="护照多少钱", intent="ask_fee", slots={"service": "passport"}
+    )
+    ActionServiceGuidance().run(dispatcher, tracker, {})
+    day["today"] += dt.timedelta(days=1)
+    ActionServiceGuidance().run(dispatcher, tracker, {})
+    fresh, stale = (message["text"] for message in dispatcher.messages)
+    assert "最近核验" in fresh and "未核验" not in fresh
+    assert "该指南已超过180天未核验" in stale

@@ -11,6 +11,8 @@ import uuid
 import httpx
 import pytest
 
+from foundation.db import session_scope
+from knowledge_base import editorial
 from privacy.chat_sessions import ChatSession
 from tests.conftest import METRICS_TOKEN
 from tests.support.chat import issued_session
@@ -271,7 +273,7 @@ def test_feedback_is_stored_and_validated(api):
 
 
 def test_admin_manages_services_and_search_sees_them(
-    live_app, admin_token, agent_token
+    live_app, admin_token, agent_token, engine
 ):
     record = {
         "code": "test-boat-licence",
@@ -280,6 +282,7 @@ def test_admin_manages_services_and_search_sees_them(
         "category": "交通出行",
         "aliases": ["游船驾照"],
         "summary": "游船驾驶人员申领驾驶证。",
+        "steps": [{"title": "测试：提交申请"}],
         "source": "测试",
         "notice": "以官方指南为准",
         "updated_at": "2026-11-01",
@@ -306,9 +309,17 @@ def test_admin_manages_services_and_search_sees_them(
         changed = client.put(
             "/api/v1/services/test-boat-licence",
             json={**record, "name": "游艇驾驶证核发"},
+            params={"reason": "测试：更名"},
             headers=as_admin,
         )
         assert changed.json()["name"] == "游艇驾驶证核发"
+        no_steps = client.put(
+            "/api/v1/services/test-boat-licence",
+            json={**record, "steps": []},
+            headers=as_admin,
+        )
+        assert no_steps.status_code == 422
+        assert "没有办理步骤" in str(no_steps.json())
         assert (
             client.delete(
                 "/api/v1/services/test-boat-licence", headers=as_admin
@@ -316,6 +327,12 @@ def test_admin_manages_services_and_search_sees_them(
             == 204
         )
         assert client.get("/api/v1/services/test-boat-licence").status_code == 404
+    with session_scope(engine) as session:
+        kept = editorial.history(session, kind="service", code="test-boat-licence")
+        assert [(v.number, v.status, v.author, v.reason) for v in kept] == [
+            (1, "retired", "管理员", "管理员直接修改"),
+            (2, "retired", "管理员", "测试：更名"),
+        ]
 
 
 @pytest.mark.parametrize(

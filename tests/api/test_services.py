@@ -64,6 +64,12 @@ def test_service_details_list_ordered_steps_and_materials(client):
     assert body["source"] and body["notice"]
 
 
+def test_service_details_give_the_verified_date_and_whether_it_is_stale(client):
+    body = client.get("/api/v1/services/residence-permit").json()
+    assert body["verified_at"] == body["updated_at"]  # the curated seed's
+    assert isinstance(body["stale"], bool)
+
+
 def test_service_details_in_english_for_expats(client):
     body = client.get(
         "/api/v1/services/foreigner-work-permit", params={"lang": "en"}

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from cases.routing.router import complaint_router
 from contact_centre.assist import suggest
+from knowledge_base.models import Service
 from knowledge_base.search.engine import SearchEngine
 
 
@@ -111,3 +113,42 @@ def test_an_uncatalogued_service_is_named_so_the_agent_does_not_read_a_neighbour
     )
     assert assistance.not_held == "渔业捕捞许可证"
     assert suggest(session, service_index, router, "居住证怎么办").not_held is None
+
+
+def _verified_on(session, code: str) -> dt.date:
+    return session.scalar(sa.select(Service.verified_at).where(Service.code == code))
+
+
+def test_a_suggestion_shows_the_guides_source_and_verified_date(
+    session, service_index, router, monkeypatch
+):
+    checked = _verified_on(session, "passport")
+    monkeypatch.setattr("contact_centre.assist.today", lambda: checked)
+    best = suggest(session, service_index, router, "护照", intent_of=lambda: "ask_fee")
+    suggestion = best.suggestions[0]
+    assert suggestion.service_code == "passport"
+    assert suggestion.provenance.startswith("信息来源：")
+    assert f"最近核验：{checked.year}年{checked.month}月" in suggestion.provenance
+    assert suggestion.answer.endswith(suggestion.provenance)
+    assert suggestion.stale is False
+
+
+def test_remembered_suggestions_are_worked_out_again_on_a_new_day(
+    engine, session, monkeypatch
+):
+    """The answer tells the guide's age against today: kept past midnight, it would
+    keep calling a guide fresh that went stale overnight."""
+    search = SearchEngine(engine, check_interval_s=3600)
+    ask = {
+        "index": search.index,
+        "router": complaint_router(search),
+        "remembered": search.remembered,
+    }
+    checked = _verified_on(session, "passport")
+    day = {"today": checked + dt.timedelta(days=180)}
+    monkeypatch.setattr("contact_centre.assist.today", lambda: day["today"])
+    fresh = suggest(session, text="护照", **ask).suggestions[0]
+    day["today"] += dt.timedelta(days=1)
+    stale = suggest(session, text="护照", **ask).suggestions[0]
+    assert not fresh.stale and "未核验" not in fresh.answer
+    assert stale.stale and "该指南已超过180天未核验" in stale.answer

@@ -266,3 +266,29 @@ def test_dashboard_has_no_serious_violations(audit, engine):
     _sign_in(page, _token(engine, "manager"))
     expect(page.locator("main")).to_be_visible()
     _assert_clean(audit.run("dashboard", page))
+
+
+def test_knowledge_sign_in_has_no_serious_violations(audit):
+    page = audit("/knowledge")
+    expect(page.get_by_label("访问令牌")).to_be_visible()
+    _assert_clean(audit.run("knowledge sign-in", page))
+
+
+def test_knowledge_workbench_has_no_serious_violations(audit, engine):
+    """The catalogue found, a guide open in the form (steps and materials as lists),
+    then a reviewer's queue: each state the workbench's staff work in."""
+    page = audit("/knowledge")
+    _sign_in(page, _token(engine, "editor"))
+    page.get_by_label("名称或编码").fill("居住证")
+    page.get_by_role("button", name="查询", exact=True).click()
+    page.get_by_role("button", name="打开：上海市居住证办理").click()
+    expect(page.locator("#guide")).to_be_visible()
+    _assert_clean(audit.run("knowledge workbench, a guide open", page))
+    page.get_by_role("button", name="编辑此指南").click()
+    expect(page.get_by_label("收费标准", exact=True)).to_be_visible()
+    _assert_clean(audit.run("knowledge workbench, the guide form", page))
+    reviewer = audit("/knowledge")
+    _sign_in(reviewer, _token(engine, "reviewer"))
+    reviewer.get_by_role("tab", name="待审核").click()
+    expect(reviewer.locator("#panel-queue")).to_be_visible()
+    _assert_clean(audit.run("knowledge workbench, review queue", reviewer))

@@ -1,0 +1,49 @@
+"""The agent console's suggestions in a real (headless) Chromium, against a gateway
+without Rasa: each shows its guide's source and 最近核验 date in full, below the
+answer's preview, which cuts a long answer off before its last line."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.main import create_app
+from api.rasa_client import RasaClient
+from harness.servers import free_port
+from tests.support.live import serve
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+
+
+@pytest.fixture
+def console_url(engine):
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    app = create_app(
+        engine, rasa=RasaClient(nowhere, "nobody-listens"), action_server_url=nowhere
+    )
+    with serve(app) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_a_suggestion_shows_its_guides_source_and_verified_date(
+    page, console_url, agent_token, screenshots
+):
+    page.goto(console_url + "/agent")
+    page.get_by_label("访问令牌").fill(agent_token)
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.get_by_label("来电问题").press_sequentially("护照怎么办", delay=40)
+    best = page.locator(".suggestion").first
+    expect(best).to_contain_text("普通护照")
+    provenance = best.locator(".sugg-provenance")
+    expect(provenance).to_be_visible()
+    expect(provenance).to_contain_text("信息来源：")
+    expect(provenance).to_contain_text("最近核验：")
+    page.screenshot(path=str(screenshots / "agent-suggestion-provenance.png"))

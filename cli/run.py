@@ -75,12 +75,13 @@ async def supervise(to_start: tuple[Process, ...], token: str) -> int:
             f"  agent console        {urls['gateway']}/agent\n"
             f"  department workbench {urls['gateway']}/department\n"
             f"  manager dashboard    {urls['gateway']}/dashboard\n"
+            f"  knowledge workbench  {urls['gateway']}/knowledge\n"
             f"  API documentation    {urls['gateway']}/docs\n"
             f"  health               {urls['gateway']}/healthz\n"
             f"  Rasa server          {urls['rasa']}  (wants the {HEADER} header)\n"
             f"  action server        {urls['actions']}\n"
             "Staff tokens: .venv/bin/hotline users create-token --role ROLE --name <you>\n"
-            "  (ROLE: agent, department with --unit, manager, admin)\n"
+            "  (ROLE: agent, department with --unit, manager, editor, reviewer, admin)\n"
             "Press Ctrl-C to stop.",
             flush=True,
         )

@@ -86,6 +86,15 @@ class FieldChange:
     old: Any
     new: Any
 
+    @property
+    def label(self) -> str:
+        """The field as an editor names it: "materials[2].name" is 申请材料·第3项·名称."""
+        loc = tuple(
+            int(part) if part.isdigit() else part
+            for part in re.findall(r"[^.\[\]]+", self.field)
+        )
+        return _field_label(loc)
+
 
 @dataclasses.dataclass
 class Findings:
@@ -969,8 +978,17 @@ def _field_label(loc: tuple[Any, ...]) -> str:
         if isinstance(part, int):
             parts.append(f"第{part + 1}项")
         else:
-            parts.append(_FIELD_NAMES.get(str(part), str(part)))
+            parts.append(_field_name(str(part)))
     return "·".join(parts)
+
+
+def _field_name(key: str) -> str:
+    if key in _FIELD_NAMES:
+        return _FIELD_NAMES[key]
+    chinese = key.removesuffix("_en")
+    if chinese != key and chinese in _FIELD_NAMES:
+        return f"{_FIELD_NAMES[chinese]}（英文）"
+    return key
 
 
 def _explain(error: Mapping[str, Any]) -> str:

@@ -13,6 +13,7 @@ import argparse
 import dataclasses
 import json
 import logging
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -21,13 +22,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.evaluation import (  # noqa: E402
+    Example,
     evaluate_core,
     evaluate_nlu,
     rasa_test_nlu,
     read_examples,
 )
+from understanding.characters import simplified  # noqa: E402
 
 HELD_OUT = ROOT / "tests" / "data" / "nlu_heldout.yml"
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]{2,}")
 
 
 def main() -> int:
@@ -47,7 +52,12 @@ def main() -> int:
     structlog.configure(
         wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING)
     )
-    nlu = evaluate_nlu(args.model, read_examples(HELD_OUT))
+    examples = read_examples(HELD_OUT)
+    nlu = evaluate_nlu(args.model, examples)
+    written = {
+        kind: evaluate_nlu(args.model, subset)
+        for kind, subset in _by_writing(examples).items()
+    }
     with tempfile.TemporaryDirectory() as out:
         rasa_nlu = rasa_test_nlu(args.model, HELD_OUT, Path(out) / "nlu")
         core = evaluate_core(
@@ -80,6 +90,12 @@ def main() -> int:
             f"{k} {v:.2f}" for k, v in rasa_nlu["entity_f1_by_extractor"].items()
         )
     )
+    for kind, report in written.items():
+        print(
+            f"{kind} ({report.examples} examples): intent accuracy "
+            f"{report.intent_accuracy}, macro-F1 {report.intent_macro_f1}, "
+            f"entity F1 {report.entity_f1}"
+        )
     print("most confused intents (gold → predicted, count):")
     for gold, predicted, count in nlu.confusions:
         print(f"  {gold} → {predicted}: {count}")
@@ -89,6 +105,9 @@ def main() -> int:
             {
                 "model": str(args.model),
                 "nlu": dataclasses.asdict(nlu),
+                "nlu_by_writing": {
+                    kind: dataclasses.asdict(report) for kind, report in written.items()
+                },
                 "rasa_test_nlu": rasa_nlu,
                 "core": core,
             },
@@ -98,6 +117,18 @@ def main() -> int:
     )
     print(f"\nwritten to {args.output}")
     return 0 if core["failed_stories"] == 0 else 1
+
+
+def _by_writing(examples: list[Example]) -> dict[str, list[Example]]:
+    """The held-out examples written in traditional characters, and those mixing
+    Chinese and English: the writing the NLU was not trained on."""
+    traditional = [e for e in examples if simplified(e.text) != e.text]
+    mixed = [
+        e
+        for e in examples
+        if e not in traditional and _CJK.search(e.text) and _LATIN.search(e.text)
+    ]
+    return {"traditional characters": traditional, "mixed Chinese-English": mixed}
 
 
 if __name__ == "__main__":

@@ -127,6 +127,7 @@ class GuideOut(BaseModel):
 
 class FieldChangeOut(BaseModel):
     field: str
+    label: str
     old: Any
     new: Any
 
@@ -397,7 +398,7 @@ def read_version(
         name=str(version.content.get("name") or version.code),
         published_number=live[-1] if live else None,
         diff=[
-            FieldChangeOut(field=c.field, old=c.old, new=c.new)
+            FieldChangeOut(field=c.field, label=c.label, old=c.old, new=c.new)
             for c in editorial.diff(published, version.content)
         ],
         findings=FindingsOut(

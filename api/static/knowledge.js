@@ -558,7 +558,7 @@
       return;
     }
     var rows = v.diff.map(function (c) {
-      return h("tr", {}, [h("th", { scope: "row", text: c.field }), h("td", { class: "old" }, [h("del", { text: shown(c.old) })]), h("td", { class: "new" }, [h("ins", { text: shown(c.new) })])]);
+      return h("tr", {}, [h("th", { scope: "row", text: c.label, title: c.field }), h("td", { class: "old" }, [h("del", { text: shown(c.old) })]), h("td", { class: "new" }, [h("ins", { text: shown(c.new) })])]);
     });
     body.appendChild(h("div", { class: "table-wrap", role: "region", "aria-label": "差异", tabindex: "0" }, [
       h("table", { class: "diff" }, [

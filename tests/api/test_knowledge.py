@@ -125,6 +125,7 @@ def test_approved_fee_change_is_what_citizens_read(editor, reviewer, bench_url):
     changed = {change["field"]: change for change in detail["diff"]}
     assert changed["fees"]["old"] == old_fee
     assert changed["fees"]["new"] == content["fees"]
+    assert changed["fees"]["label"] == "收费"
     assert detail["findings"]["errors"] == []
 
     approved = _approve(reviewer, draft["id"])

@@ -438,3 +438,15 @@ def test_bulk_batch_over_live_guides_keeps_their_history(engine, session):
     assert {d.number for d in drafts} == {2}
     report = editorial.submit_batch(session, batch.id, actor="张编辑")
     assert report.refused == [] and report.with_warnings == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "label"),
+    [
+        ("fees", "收费"),
+        ("materials[2].name", "申请材料·第3项·名称"),
+        ("variants[1].hours_en", "区县差异·第2项·办公时间（英文）"),
+    ],
+)
+def test_a_change_is_labelled_as_an_editor_names_the_field(field, label):
+    assert editorial.FieldChange(field, "旧", "新").label == label

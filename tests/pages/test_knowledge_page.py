@@ -9,6 +9,8 @@ rest of the run reads.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterator
 
 import httpx
@@ -103,7 +105,7 @@ def test_editor_changes_a_fee_a_reviewer_publishes_it_and_rolls_it_back(
     editor.get_by_label("修改原因（必填）").fill("按最新文件更新收费说明（示例）")
     editor.get_by_role("button", name="查看与已发布版本的差异").click()
     diff = editor.locator("#editor-check table.diff")
-    expect(diff.get_by_role("rowheader", name="fees", exact=True)).to_be_visible()
+    expect(diff.get_by_role("rowheader", name="收费", exact=True)).to_be_visible()
     expect(diff).to_contain_text(NEW_FEE)
     editor.screenshot(path=str(screenshots / "knowledge-editor.png"), full_page=True)
     editor.get_by_role("button", name="提交审核").click()
@@ -160,7 +162,7 @@ def test_editor_reorders_steps_in_the_form_and_sees_the_diff(bench, open_page):
     editor.get_by_role("button", name="查看与已发布版本的差异").click()
     check = editor.locator("#editor-check")
     expect(
-        check.get_by_role("rowheader", name="steps[0].title", exact=True)
+        check.get_by_role("rowheader", name="办理步骤·第1项·标题", exact=True)
     ).to_be_visible()
     # The added step has no title: an error that stops the submission.
     expect(check.locator(".findings.errors li").first).to_be_visible()
@@ -193,4 +195,38 @@ def test_the_gaps_tab_reads_the_gap_report(bench, open_page):
     expect(gaps.get_by_role("table")).to_be_visible()
     # No conversation has been recorded in this database: the report is empty.
     expect(gaps.get_by_role("cell", name="该时段没有发现知识缺口。")).to_be_visible()
+    assert editor.problems == []
+
+
+def test_a_draft_started_from_a_gap_carries_the_citizens_question(bench, open_page):
+    """Questions recorded in this database an hour ago: one names a service we do not
+    hold, one asks of a catalogued service something no FAQ covers."""
+    from contact_centre.conversations import record_turn
+    from foundation import clock
+
+    site, engine = bench
+    asked = clock.now() - dt.timedelta(hours=1)
+    with session_scope(engine) as session:
+        for number, text in enumerate(["日本签证怎么办", "我想办日本签证要去哪里"]):
+            record_turn(
+                session,
+                f"gap-page-{number}",
+                text,
+                [{"text": "（答复）", "buttons": []}],
+                intent="ask_service_guide",
+                confidence=0.9,
+                now=asked,
+            )
+
+    editor = open_page(site, _token(engine, "editor", "陈编辑"))
+    editor.get_by_role("tab", name="知识缺口").click()
+    gaps = editor.get_by_role("tabpanel", name="知识缺口")
+    expect(gaps.get_by_role("rowheader", name="日本签证")).to_be_visible()
+    gaps.get_by_role("button", name="据此起草：日本签证").click()
+
+    examples = editor.get_by_label(
+        "市民可能的问法（每行一条，发布前检验能否检索到本事项）"
+    )
+    expect(examples).to_have_value(re.compile("日本签证"))
+    expect(editor.get_by_label("修改原因（必填）")).to_have_value("知识缺口：日本签证")
     assert editor.problems == []

@@ -32,6 +32,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from foundation import clock
@@ -457,15 +458,23 @@ def withdraw(
     row = _live_row(session, kind, code)
     if published is None or row is None:
         raise NotFoundError(kind, code)
-    published.status = "retired"
-    published.review_comment = f"{actor}下线：{(reason or '').strip() or DIRECT_REASON}"
     if kind == "service":
-        # Its bundles' and offices' links go with it, by the foreign keys' cascade.
-        service_rows.delete_service(session, code)
+        # Its bundles' and offices' links go with it, by the foreign keys' cascade; the
+        # citizens' applications for it keep it, and are kept.
+        try:
+            with session.begin_nested():
+                service_rows.delete_service(session, code)
+        except IntegrityError as refused:
+            raise Conflict(
+                f"“{row.name}”已有市民的申请记录，不能下线；如需停办，请修改指南说明"
+                f"后发布。{kind} {code} has applications: it cannot be withdrawn"
+            ) from refused
         session.expire_all()
         sync_street_centres(session)
     else:
         session.delete(row)
+    published.status = "retired"
+    published.review_comment = f"{actor}下线：{(reason or '').strip() or DIRECT_REASON}"
     session.flush()
     mark_catalogue_changed(session)
     return published

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import uuid
 
 import pytest
 from sqlalchemy import select
 
+from cases.applications import ApplicationRequest, submit_application
 from foundation import clock
 from foundation.errors import Conflict, Forbidden, NotFoundError, ValidationFailed
 from knowledge_base import editorial
@@ -376,14 +378,59 @@ def test_effective_date_given_at_approval_reaches_live_guide(session):
     assert get_service(session, CODE).effective_date == dt.date(2027, 1, 1)
 
 
-def test_withdrawn_guide_comes_back_by_rollback(session):
-    withdrawn = editorial.withdraw(session, kind="service", code=CODE, actor="管理员")
-    assert withdrawn.status == "retired"
-    assert get_service(session, CODE) is None
-    editorial.rollback(
-        session, kind="service", code=CODE, to_number=1, actor="李审核", reason="误删"
+def _published_new_guide(session) -> str:
+    """A guide nobody has applied for yet, under a code of its own."""
+    code = f"sample-{uuid.uuid4().hex[:8]}"
+    content = copy.deepcopy(_live(session))
+    content.update(code=code, name=f"样例事项{code[-4:]}", examples=[], variants=[])
+    draft = editorial.start_draft(
+        session,
+        kind="service",
+        code=code,
+        content=content,
+        author="张编辑",
+        reason="样例",
     )
-    assert get_service(session, CODE) is not None
+    editorial.submit(session, draft.id, actor="张编辑")
+    editorial.approve(
+        session, draft.id, reviewer="李审核", comment="同意", acknowledge_warnings=True
+    )
+    return code
+
+
+def test_withdrawn_guide_comes_back_by_rollback(session):
+    code = _published_new_guide(session)
+    withdrawn = editorial.withdraw(session, kind="service", code=code, actor="管理员")
+    assert withdrawn.status == "retired"
+    assert get_service(session, code) is None
+    editorial.rollback(
+        session, kind="service", code=code, to_number=1, actor="李审核", reason="误删"
+    )
+    assert get_service(session, code) is not None
+
+
+def test_a_service_citizens_applied_for_is_not_withdrawn(session):
+    code = _published_new_guide(session)
+    submit_application(
+        session,
+        ApplicationRequest(
+            service_code=code,
+            applicant_name="张三",
+            id_number="11010519491231002X",
+            phone="13800138000",
+            district="徐汇区",
+            consent=True,
+        ),
+    )
+    with pytest.raises(Conflict):
+        editorial.withdraw(session, kind="service", code=code, actor="管理员")
+    assert get_service(session, code) is not None
+    (published,) = [
+        v
+        for v in editorial.history(session, kind="service", code=code)
+        if v.status == "published"
+    ]
+    assert published.number == 1
 
 
 def test_bulk_batch_is_submitted_and_published_in_one_go(empty_engine):

@@ -95,6 +95,7 @@ def test_a_catalogue_change_on_one_replica_reaches_the_other(replicas, admin_tok
             "department": "psb",
             "category": "测试",
             "summary": f"{name}的办事指南",
+            "steps": [{"title": "提交申请", "detail": "测试步骤"}],
             "source": "tests/production",
             "notice": "测试数据",
             "updated_at": "2026-01-01",

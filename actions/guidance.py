@@ -98,11 +98,9 @@ class ActionServiceGuidance(Action):
             dispatcher.utter_message(response="utter_ask_which_service")
             return [SlotSet("aspect", aspect)]
         code = resolution.code
-        if resolution.kind == "bundle":
-            text = _remembered_bundle_text(code, lang)
-        else:
-            text = _remembered_service_text(tracker, code, aspect, lang)
-        dispatcher.utter_message(text=text)
+        dispatcher.utter_message(
+            text=_answer_text(tracker, code, resolution.kind, aspect, lang)
+        )
         return [SlotSet("service", code), SlotSet("aspect", None)]
 
 

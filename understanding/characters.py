@@ -10,21 +10,10 @@ marks the same stretch of the words the citizen wrote.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import Protocol
+
+from knowledge_base.search.text import traditional_to_simplified
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
-class _Converter(Protocol):
-    def convert(self, text: str) -> str: ...
-
-
-@lru_cache(maxsize=1)
-def _to_simplified() -> _Converter:
-    import opencc
-
-    return opencc.OpenCC("t2s")
 
 
 def simplified(text: str) -> str:
@@ -35,7 +24,7 @@ def simplified(text: str) -> str:
     """
     if not _CJK.search(text):
         return text
-    converter = _to_simplified()
+    converter = traditional_to_simplified()
     converted = converter.convert(text)
     if len(converted) == len(text):
         return converted

@@ -274,7 +274,8 @@ class _JiebaTokenizer(Protocol):
 
 
 @lru_cache(maxsize=1)
-def _to_simplified() -> _Converter:
+def traditional_to_simplified() -> _Converter:
+    """OpenCC's t2s, loaded once for search and the NLU's reading of traditional input."""
     import opencc
 
     return opencc.OpenCC("t2s")
@@ -283,7 +284,7 @@ def _to_simplified() -> _Converter:
 def normalise(text: str) -> str:
     """NFKC (full-width to half-width), lower case, traditional to simplified."""
     text = unicodedata.normalize("NFKC", text).lower()
-    return _to_simplified().convert(text) if _CJK_RUN.search(text) else text
+    return traditional_to_simplified().convert(text) if _CJK_RUN.search(text) else text
 
 
 def cjk_runs(text: str) -> list[str]:

@@ -29,6 +29,7 @@ from contact_centre.handoff import (
     Standing,
     answer_emergency,
     expiry_reply,
+    is_cancel,
     leave,
     queue_line,
     standing,
@@ -225,11 +226,20 @@ def _answer_visit(engine: Engine, session_id: str, text: str) -> VisitAnswer | N
 def _handoff_first(
     engine: Engine, session_id: str, text: str, language: str
 ) -> tuple[list[dict] | None, Standing]:
-    """The citizen's leaving (its replies), else where the hand-off stands."""
-    with session_scope(engine) as session:
-        left = leave(session, session_id, text, language=language)
-        if left is not None:
-            return left, Standing("none")
+    """The citizen's leaving (its replies), else where the hand-off stands.
+
+    Leaving ends the hand-off and records the turn together, in one transaction. Any
+    other message only reads where the hand-off stands (or expires one past its time,
+    one conditional UPDATE), every statement standing alone: this runs for every
+    message, and a transaction around it cost two more round trips to the database.
+    """
+    if is_cancel(text):
+        with session_scope(engine) as session:
+            left = leave(session, session_id, text, language=language)
+            if left is not None:
+                return left, Standing("none")
+            return None, standing(session, session_id, announce_expiry=False)
+    with statement_scope(engine) as session:
         return None, standing(session, session_id, announce_expiry=False)
 
 

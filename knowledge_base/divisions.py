@@ -25,6 +25,16 @@ from knowledge_base.repositories.divisions import (
     get_division_list,
 )
 
+# Lists imported by this process. What it derives from the current list (the locator)
+# follows its own imports at once and other processes' within the catalogue check
+# interval: see ``locations``.
+_imports_here = 0
+
+
+def imports_made_here() -> int:
+    """How many imports this process has made that changed a list."""
+    return _imports_here
+
 
 @dataclass(frozen=True)
 class DivisionRecord:
@@ -94,6 +104,8 @@ def import_divisions(
     sync_street_centres(session)
     if added or changed or removed:
         mark_catalogue_changed(session)
+        global _imports_here
+        _imports_here += 1
     current = current_list_version(session)
     return ImportedList(
         source=source,

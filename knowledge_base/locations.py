@@ -15,6 +15,7 @@ import datetime as dt
 import itertools
 import re
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -26,7 +27,8 @@ import yaml
 from sqlalchemy.orm import Session
 
 from foundation.errors import NotFoundError
-from knowledge_base.divisions import DivisionRecord
+from foundation.settings import get_settings
+from knowledge_base.divisions import DivisionRecord, imports_made_here
 from knowledge_base.place_sounds import (
     SoundIndex,
     english_division_name,
@@ -550,20 +552,43 @@ def _english_word(word: str) -> str:
 
 
 class _CurrentLocator:
-    """The locator of the current list, rebuilt when an import changes the list."""
+    """The locator of the current list, rebuilt when an import changes the list.
 
-    def __init__(self) -> None:
+    Every message of every conversation is read for where the citizen is, so the
+    list's version is read at most once every ``catalogue_check_interval_s`` seconds,
+    as the search index reads the catalogue's revision: reading it for each message
+    was two thirds of the action server's work. An import made by this process is
+    followed at once.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._lock = threading.Lock()
+        self._clock = clock
         self._version: tuple[str, int, dt.datetime] | None = None
         self._locator: Locator | None = None
+        self._next_check = float("-inf")
+        self._imports_seen = -1
 
     def get(self, session: Session) -> Locator:
+        # Keyed by database too: tests and tools may hold several in one process.
+        database = str(session.get_bind().engine.url)
+        with self._lock:
+            if (
+                self._locator is not None
+                and self._version is not None
+                and self._version[0] == database
+                and self._imports_seen == imports_made_here()
+                and self._clock() < self._next_check
+            ):
+                return self._locator
+        imports_seen = imports_made_here()
         current = current_list_version(session)
         if current is None:
             raise NotFoundError("division list", "current")
-        # Keyed by database too: tests and tools may hold several in one process.
-        version = (str(session.get_bind().engine.url), *current)
+        version = (database, *current)
         with self._lock:
+            self._imports_seen = imports_seen
+            self._next_check = self._clock() + get_settings().catalogue_check_interval_s
             if self._locator is None or version != self._version:
                 division_list = current_division_list(session)
                 if division_list is None:

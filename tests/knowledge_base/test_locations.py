@@ -7,18 +7,22 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import delete, event, update
 
 from foundation.db import session_scope
 from foundation.errors import NotFoundError
+from foundation.settings import get_settings
 from knowledge_base.divisions import import_divisions
 from knowledge_base.importers.divisions import read_divisions
 from knowledge_base.locations import (
     Locator,
     Place,
+    _CurrentLocator,
     load_landmarks,
     locate,
     short_names,
 )
+from knowledge_base.models import Division, DivisionList
 from tests.conftest import SHARED_DATA_DIR
 
 OFFICIAL_LIST = SHARED_DATA_DIR / "shanghai_divisions" / "streets.csv"
@@ -219,6 +223,66 @@ def test_locate_follows_a_later_list_without_a_restart(empty_engine):
         import_divisions(session, later, source="test", as_of=dt.date(2030, 1, 1))
     with session_scope(empty_engine) as session:
         assert locate("七宝老街", session=session) is None
+
+
+@needs_official_list
+def test_locator_reads_the_lists_version_once_per_check_interval(empty_engine):
+    with session_scope(empty_engine) as session:
+        import_divisions(
+            session,
+            read_divisions(OFFICIAL_LIST),
+            source="test",
+            as_of=dt.date(2022, 10, 31),
+        )
+    now = [0.0]
+    current = _CurrentLocator(clock=lambda: now[0])
+    reads: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:
+        if "division_lists" in statement:
+            reads.append(statement)
+
+    event.listen(empty_engine, "before_cursor_execute", count)
+    try:
+        for _ in range(5):
+            with session_scope(empty_engine) as session:
+                assert current.get(session).locate("七宝老街") is not None
+        # The version, then the list to build from: once for five messages.
+        assert len(reads) == 2
+        now[0] += get_settings().catalogue_check_interval_s + 0.1
+        with session_scope(empty_engine) as session:
+            current.get(session)
+        assert len(reads) == 3
+    finally:
+        event.remove(empty_engine, "before_cursor_execute", count)
+
+
+@needs_official_list
+def test_locator_follows_another_process_import_within_the_check_interval(
+    empty_engine,
+):
+    with session_scope(empty_engine) as session:
+        import_divisions(
+            session,
+            read_divisions(OFFICIAL_LIST),
+            source="test",
+            as_of=dt.date(2022, 10, 31),
+        )
+    now = [0.0]
+    current = _CurrentLocator(clock=lambda: now[0])
+    with session_scope(empty_engine) as session:
+        assert current.get(session).locate("七宝老街") is not None
+    # Another process merges 七宝镇 away: this one has not imported anything.
+    with session_scope(empty_engine) as session:
+        session.execute(delete(Division).where(Division.name == "七宝镇"))
+        session.execute(
+            update(DivisionList).values(imported_at=dt.datetime(2030, 1, 1, 9, 0))
+        )
+    with session_scope(empty_engine) as session:
+        assert current.get(session).locate("七宝老街") is not None
+    now[0] += get_settings().catalogue_check_interval_s + 0.1
+    with session_scope(empty_engine) as session:
+        assert current.get(session).locate("七宝老街") is None
 
 
 def test_locate_without_a_list_says_none_was_imported(empty_engine):

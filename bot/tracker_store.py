@@ -49,7 +49,12 @@ import json
 from typing import Any
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
+from rasa.core.tracker_store import (
+    InMemoryTrackerStore,
+    SQLTrackerStore,
+    create_engine_kwargs,
+    is_postgresql_url,
+)
 from rasa.shared.core.conversation import Dialogue
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -131,7 +136,36 @@ class CountingSQLTrackerStore(SQLTrackerStore):
         self._latest_session_count = sa.select(sa.func.count()).select_from(
             self._latest_session_events.subquery()
         )
-        self._autocommitting = autocommitting(self.engine)
+        self._autocommitting = self._engines_that_check_connections()
+
+    def _engines_that_check_connections(self) -> sa.engine.Engine:
+        """On PostgreSQL: Rasa's engine again, checking each connection before use as
+        the gateways' do, and an engine of its own in autocommit for the reads and
+        inserts of every message; elsewhere Rasa's engine, switched to autocommit.
+
+        Rasa's engine does not check its connections: after a database restart, the
+        first read through each stale one failed. A connection of Rasa's pool switched
+        to autocommit for each statement first rolled back the transaction its check
+        had opened, and was switched back when returned: two more round trips per
+        statement. Both engines take Rasa's own options (pool size, schema).
+        """
+        url = self.engine.url
+        if not is_postgresql_url(url):
+            return autocommitting(self.engine)
+        options = create_engine_kwargs(url)
+        stale, self.engine = (
+            self.engine,
+            sa.create_engine(url, pool_pre_ping=True, **options),
+        )
+        self.sessionmaker.configure(bind=self.engine)
+        stale.dispose()
+        return sa.create_engine(
+            url,
+            future=True,
+            pool_pre_ping=True,
+            isolation_level="AUTOCOMMIT",
+            **options,
+        )
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         serialised = await asyncio.to_thread(self._stored_events, sender_id)

@@ -150,8 +150,29 @@ def statement_scope(engine: Engine | None = None) -> Iterator[Session]:
 
 @lru_cache(maxsize=8)
 def autocommitting(engine: Engine) -> Engine:
-    """``engine`` in autocommit, made once: making it costs more than the query."""
-    return engine.execution_options(isolation_level="AUTOCOMMIT")
+    """``engine``'s database in autocommit, through a pool of its own, made once.
+
+    Its connections are put in autocommit once, when opened. Switched on each checkout
+    from ``engine``'s own pool instead, a connection first rolled back the transaction
+    its liveness check (``pool_pre_ping``) had opened, and was switched back when
+    returned: two more round trips to the database for every statement, 240 µs of a
+    350 µs ``SELECT 1``. The pool is as large as ``engine``'s and is disposed with it;
+    it is made from the URL alone, as ``make_engine`` makes engines (Rasa's tracker
+    store, which passes options of its own, makes its own: ``bot.tracker_store``).
+    """
+    if engine.dialect.name != "postgresql" or not isinstance(engine.pool, QueuePool):
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
+    pool = engine.pool
+    own = create_engine(
+        engine.url,
+        future=True,
+        pool_pre_ping=True,
+        isolation_level="AUTOCOMMIT",
+        pool_size=pool.size(),  # type: ignore[no-untyped-call]
+        max_overflow=getattr(pool, "_max_overflow", 0),
+    )
+    event.listen(engine, "engine_disposed", lambda _disposed: own.dispose())
+    return own
 
 
 def inserts_in_one_statement(engine: Engine, rows: int) -> bool:

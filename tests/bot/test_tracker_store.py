@@ -84,13 +84,21 @@ def _opening() -> list:
     ]
 
 
+def _engines(store) -> list[sa.engine.Engine]:
+    """The store's engine and, where it has a pool of its own (ours, on PostgreSQL),
+    its autocommitting one: statements run through either."""
+    own = getattr(store, "_autocommitting", store.engine)
+    return [store.engine] if own.pool is store.engine.pool else [store.engine, own]
+
+
 def _statements(store) -> list[str]:
     seen: list[str] = []
-    sa.event.listen(
-        store.engine,
-        "before_cursor_execute",
-        lambda conn, cursor, statement, *rest: seen.append(statement.lower()),
-    )
+    for engine in _engines(store):
+        sa.event.listen(
+            engine,
+            "before_cursor_execute",
+            lambda conn, cursor, statement, *rest: seen.append(statement.lower()),
+        )
     return seen
 
 
@@ -238,11 +246,12 @@ def test_a_turn_is_saved_by_one_statement_outside_any_transaction_on_postgresql(
 def _autocommit_flags(store) -> list[bool]:
     """Whether each statement ``store`` runs from now on runs outside a transaction."""
     flags: list[bool] = []
-    sa.event.listen(
-        store.engine,
-        "before_cursor_execute",
-        lambda conn, *rest: flags.append(_autocommits(conn.connection.connection)),
-    )
+    for engine in _engines(store):
+        sa.event.listen(
+            engine,
+            "before_cursor_execute",
+            lambda conn, *rest: flags.append(_autocommits(conn.connection.connection)),
+        )
     return flags
 
 
@@ -264,11 +273,12 @@ def test_queries_run_off_the_event_loop_so_other_conversations_go_on(stores, dom
     ours, _ = stores
     sender = f"citizen-{uuid.uuid4().hex[:8]}"
     threads: list[threading.Thread] = []
-    sa.event.listen(
-        ours.engine,
-        "before_cursor_execute",
-        lambda *args: threads.append(threading.current_thread()),
-    )
+    for engine in _engines(ours):
+        sa.event.listen(
+            engine,
+            "before_cursor_execute",
+            lambda *args: threads.append(threading.current_thread()),
+        )
 
     async def converse() -> threading.Thread:
         tracker = DialogueStateTracker.from_events(

@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from foundation.db import (
     WORKER_THREADS,
+    autocommitting,
     engine_of_its_own,
     make_engine,
     session_scope,
@@ -82,18 +83,37 @@ def test_on_postgresql_each_statement_stands_alone_and_is_committed_at_once(
     def listener(conn, *rest) -> None:
         autocommit.append(conn.connection.connection.autocommit)
 
-    sa.event.listen(postgres_engine, "before_cursor_execute", listener)
+    # Statements in autocommit go through a pool of their own.
+    watched = autocommitting(postgres_engine)
+    sa.event.listen(watched, "before_cursor_execute", listener)
     try:
         with statement_scope(postgres_engine) as session:
             session.execute(sa.insert(NUMBERS), [{"n": 1}, {"n": 2}, {"n": 3}])
-            sa.event.remove(postgres_engine, "before_cursor_execute", listener)
+            sa.event.remove(watched, "before_cursor_execute", listener)
             # No BEGIN was sent: the rows are there for everyone already.
             assert _count(postgres_engine) == before + 3
     finally:
-        if sa.event.contains(postgres_engine, "before_cursor_execute", listener):
-            sa.event.remove(postgres_engine, "before_cursor_execute", listener)
+        if sa.event.contains(watched, "before_cursor_execute", listener):
+            sa.event.remove(watched, "before_cursor_execute", listener)
     # One statement for the three rows, outside any transaction.
     assert autocommit == [True]
+
+
+@pytest.mark.postgres
+def test_on_postgresql_autocommit_has_a_pool_of_its_own_disposed_with_the_engine(
+    postgres_engine,
+):
+    engine = make_engine(postgres_engine.url.render_as_string(hide_password=False))
+    own = autocommitting(engine)
+    assert own.pool is not engine.pool
+    with statement_scope(engine) as session:
+        assert session.execute(sa.select(sa.literal(1))).scalar_one() == 1
+    # The connection was put in autocommit once, when opened, and stays so.
+    with own.connect() as connection:
+        assert connection.connection.connection.autocommit
+    assert own.pool.checkedin() == 1
+    engine.dispose()
+    assert own.pool.checkedin() == 0
 
 
 @pytest.mark.postgres

@@ -108,6 +108,12 @@ DISTINCT_PROCEDURES = frozenset(
 HEADS_ZH = tuple(
     sorted((*DOCUMENT_HEADS, *PROCEDURE_HEADS, *GENERIC_HEADS), key=len, reverse=True)
 )
+# Read at every character of every question: a head is looked for only where its
+# first character is, longest first as in HEADS_ZH.
+_HEADS_BY_FIRST: dict[str, tuple[str, ...]] = {
+    first: tuple(head for head in HEADS_ZH if head[0] == first)
+    for first in {head[0] for head in HEADS_ZH}
+}
 DOCUMENT_HEADS_EN = frozenset(
     stem(word)
     for word in (
@@ -428,23 +434,32 @@ def named_catalogue_services(index: ServiceIndex, text: str) -> list[str]:
     subject, and the longest name at a place wins (临时身份证, not 身份证).
     """
     text = normalise(text)
-    spaced = f" {_NOT_A_WORD.sub(' ', text)} "
-    found: list[tuple[int, int, str]] = []
-    for code, names in _catalogue_names(index).whole_names:
-        for name in names:
-            if not _CJK.search(name):
-                at = spaced.find(f" {name} ")
-                if at >= 0:
-                    found.append((at, at + len(name), code))
+    table = _catalogue_names(index)
+    found: list[tuple[int, int, int]] = []  # (the service's rank, start, end)
+    # Each Chinese name at its first place in the question: the question is read once,
+    # each character against the names that begin with it.
+    first_seen: set[tuple[str, int]] = set()
+    for at, character in enumerate(text):
+        for name, rank in table.chinese_by_first.get(character, ()):
+            if (name, rank) in first_seen or not text.startswith(name, at):
                 continue
-            at = text.find(name)
-            if at >= 0 and not text[max(0, at - 3) : at].endswith(MATERIAL_VERBS):
-                found.append((at, at + len(name), code))
+            first_seen.add((name, rank))
+            if not text[max(0, at - 3) : at].endswith(MATERIAL_VERBS):
+                found.append((rank, at, at + len(name)))
+    # Latin names as whole words, looked for only from a word they begin with.
+    spaced = f" {_NOT_A_WORD.sub(' ', text)} "
+    for word in set(spaced.split()):
+        for name, rank in table.latin_by_first_word.get(word, ()):
+            at = spaced.find(f" {name} ")
+            if at >= 0:
+                found.append((rank, at, at + len(name)))
+    found.sort(key=lambda place: place[0])  # in the catalogue's order, as before
     # The longest name at a place wins: 临时身份证 names the temporary card, not the ID card.
     codes: list[str] = []
-    for start, end, code in found:
+    for rank, start, end in found:
+        code = table.whole_names[rank][0]
         inside_longer = any(
-            s <= start and end <= e and (e - s) > (end - start) for s, e, _ in found
+            s <= start and end <= e and (e - s) > (end - start) for _, s, e in found
         )
         if not inside_longer and code not in codes:
             codes.append(code)
@@ -455,7 +470,14 @@ def _named_zh(text: str, segmenter: Segmenter) -> list[NamedService]:
     names: list[NamedService] = []
     position = 0
     while position < len(text):
-        head = next((h for h in HEADS_ZH if text.startswith(h, position)), None)
+        head = next(
+            (
+                h
+                for h in _HEADS_BY_FIRST.get(text[position], ())
+                if text.startswith(h, position)
+            ),
+            None,
+        )
         if head is None:
             position += 1
             continue
@@ -560,6 +582,20 @@ class _CatalogueNames:
             self._english.append(
                 frozenset(stem(word) for word in _LATIN_WORD.findall(english))
             )
+        # The whole names by how they are looked for (named_catalogue_services):
+        # Chinese ones by their first character, Latin ones (whole words) by their
+        # first word, each with the rank of its service.
+        self.chinese_by_first: dict[str, list[tuple[str, int]]] = {}
+        self.latin_by_first_word: dict[str, list[tuple[str, int]]] = {}
+        for rank, (_, whole) in enumerate(self.whole_names):
+            for name in whole:
+                if _CJK.search(name):
+                    self.chinese_by_first.setdefault(name[0], []).append((name, rank))
+                elif name.split():
+                    first_word = name.split()[0]
+                    self.latin_by_first_word.setdefault(first_word, []).append(
+                        (name, rank)
+                    )
 
     def holds(self, name: NamedService) -> bool:
         if _CJK.search(name.head):

@@ -53,12 +53,15 @@ def pinyin_keys(text: str) -> set[str]:
 
 
 def _folded(spelling: Spelling) -> Spelling:
-    folded = []
-    for syllable in spelling:
-        for heard, written in _ACCENT_FOLDS:
-            syllable = syllable.replace(heard, written)
-        folded.append(syllable)
-    return tuple(folded)
+    return tuple(_folded_syllable(syllable) for syllable in spelling)
+
+
+@lru_cache(maxsize=4096)
+def _folded_syllable(syllable: str) -> str:
+    """Every window of every message is folded: a syllable is folded once."""
+    for heard, written in _ACCENT_FOLDS:
+        syllable = syllable.replace(heard, written)
+    return syllable
 
 
 class SoundIndex:
@@ -95,12 +98,22 @@ class SoundIndex:
                             yield start, start + length, name
 
     def _sounding_like(self, window: str) -> set[str]:
+        exact, folded = _window_spellings(window)
         found: set[str] = set()
-        for spelling in spellings(window):
+        for spelling in exact:
             found |= self._exact.get(spelling, set())
-            if len(window) >= _SHORTEST_FOLDED:
-                found |= self._folded.get(_folded(spelling), set())
+        if len(window) >= _SHORTEST_FOLDED:
+            for spelling in folded:
+                found |= self._folded.get(spelling, set())
         return found
+
+
+@lru_cache(maxsize=16384)
+def _window_spellings(window: str) -> tuple[tuple[Spelling, ...], tuple[Spelling, ...]]:
+    """A window's spellings and, once each, their folded forms: every message is read
+    in every window of three to eight characters, and the same windows recur."""
+    exact = spellings(window)
+    return tuple(exact), tuple(dict.fromkeys(_folded(spelling) for spelling in exact))
 
 
 # --- how English writes a division's name ---------------------------------------------

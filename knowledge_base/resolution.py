@@ -58,7 +58,7 @@ def resolve_subject(
         context_code: the service the conversation was already about.
         text: the whole message, searched when nothing else identifies the service.
     """
-    codes = {doc.code: doc.kind for doc in index.documents}
+    codes = index.kinds
     missing = coverage(index, text).missing_subject if text else None
     if missing is not None:
         return Resolution(
@@ -71,15 +71,16 @@ def resolve_subject(
         resolution = _from_search(index.search(mention, limit=CHOICES))
         if resolution.is_clear or resolution.candidates:
             return resolution
-    if context_code in codes and context_code in _still_the_subject(index, text):
+    if context_code in codes and _still_the_subject(index, text, context_code):
         return Resolution(code=context_code, kind=codes[context_code])
     return _from_search(index.search(text, limit=CHOICES)) if text else Resolution()
 
 
-def _still_the_subject(index: ServiceIndex, text: str) -> set[str]:
-    """The services a follow-up may still be about: any, unless it names others only."""
-    named = set(named_catalogue_services(index, text)) if text else set()
-    return named or {doc.code for doc in index.documents}
+def _still_the_subject(index: ServiceIndex, text: str, code: str) -> bool:
+    """Whether a follow-up may still be about ``code``: yes, unless it names other
+    services only."""
+    named = named_catalogue_services(index, text) if text else []
+    return not named or code in named
 
 
 def worth_offering(index: ServiceIndex, text: str) -> list[SearchHit]:

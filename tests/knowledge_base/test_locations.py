@@ -192,15 +192,19 @@ def test_locate_finds_nothing_where_no_place_is_named(locator):
     assert locator.locate("楼上每天半夜装修，太吵了") is None
 
 
-@needs_official_list
-def test_locate_reads_the_current_list_in_the_database(empty_engine):
-    with session_scope(empty_engine) as session:
+def _import_the_official_list(engine) -> None:
+    with session_scope(engine) as session:
         import_divisions(
             session,
             read_divisions(OFFICIAL_LIST),
             source="test",
             as_of=dt.date(2022, 10, 31),
         )
+
+
+@needs_official_list
+def test_locate_reads_the_current_list_in_the_database(empty_engine):
+    _import_the_official_list(empty_engine)
     with session_scope(empty_engine) as session:
         location = locate("七宝老街", session=session)
     assert location is not None
@@ -227,13 +231,7 @@ def test_locate_follows_a_later_list_without_a_restart(empty_engine):
 
 @needs_official_list
 def test_locator_reads_the_lists_version_once_per_check_interval(empty_engine):
-    with session_scope(empty_engine) as session:
-        import_divisions(
-            session,
-            read_divisions(OFFICIAL_LIST),
-            source="test",
-            as_of=dt.date(2022, 10, 31),
-        )
+    _import_the_official_list(empty_engine)
     now = [0.0]
     current = _CurrentLocator(clock=lambda: now[0])
     reads: list[str] = []
@@ -261,13 +259,7 @@ def test_locator_reads_the_lists_version_once_per_check_interval(empty_engine):
 def test_locator_follows_another_process_import_within_the_check_interval(
     empty_engine,
 ):
-    with session_scope(empty_engine) as session:
-        import_divisions(
-            session,
-            read_divisions(OFFICIAL_LIST),
-            source="test",
-            as_of=dt.date(2022, 10, 31),
-        )
+    _import_the_official_list(empty_engine)
     now = [0.0]
     current = _CurrentLocator(clock=lambda: now[0])
     with session_scope(empty_engine) as session:

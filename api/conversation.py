@@ -236,9 +236,8 @@ def _handoff_first(
     if is_cancel(text):
         with session_scope(engine) as session:
             left = leave(session, session_id, text, language=language)
-            if left is not None:
-                return left, Standing("none")
-            return None, standing(session, session_id, announce_expiry=False)
+        if left is not None:
+            return left, Standing("none")
     with statement_scope(engine) as session:
         return None, standing(session, session_id, announce_expiry=False)
 

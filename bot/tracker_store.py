@@ -60,7 +60,11 @@ from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from foundation.db import autocommitting, inserts_in_one_statement
+from foundation.db import (
+    autocommit_engine,
+    autocommitting,
+    inserts_in_one_statement,
+)
 from privacy.keys import field_cipher
 from privacy.tracker_events import (
     SAID_SLOTS,
@@ -159,13 +163,7 @@ class CountingSQLTrackerStore(SQLTrackerStore):
         )
         self.sessionmaker.configure(bind=self.engine)
         stale.dispose()
-        return sa.create_engine(
-            url,
-            future=True,
-            pool_pre_ping=True,
-            isolation_level="AUTOCOMMIT",
-            **options,
-        )
+        return autocommit_engine(url, **options)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         serialised = await asyncio.to_thread(self._stored_events, sender_id)

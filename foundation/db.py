@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Engine, make_url
@@ -163,16 +163,22 @@ def autocommitting(engine: Engine) -> Engine:
     if engine.dialect.name != "postgresql" or not isinstance(engine.pool, QueuePool):
         return engine.execution_options(isolation_level="AUTOCOMMIT")
     pool = engine.pool
-    own = create_engine(
+    own = autocommit_engine(
         engine.url,
-        future=True,
-        pool_pre_ping=True,
-        isolation_level="AUTOCOMMIT",
         pool_size=pool.size(),  # type: ignore[no-untyped-call]
         max_overflow=getattr(pool, "_max_overflow", 0),
     )
     event.listen(engine, "engine_disposed", lambda _disposed: own.dispose())
     return own
+
+
+def autocommit_engine(url: str | URL, **options: Any) -> Engine:
+    """A PostgreSQL engine whose connections are put in autocommit once, when opened,
+    and checked before each use; ``options`` are ``create_engine``'s (pool, schema)."""
+    engine: Engine = create_engine(
+        url, future=True, pool_pre_ping=True, isolation_level="AUTOCOMMIT", **options
+    )
+    return engine
 
 
 def inserts_in_one_statement(engine: Engine, rows: int) -> bool:

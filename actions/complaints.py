@@ -111,7 +111,7 @@ class ActionAskCategory(Action):
         dispatcher.utter_message(
             response="utter_ask_category",
             category=guess.name_en if lang == "en" else guess.name,
-            department=guess.department_name if lang == "en" else unit.name,
+            department=guess.department_name_en if lang == "en" else unit.name,
             buttons=buttons,
         )
         return [SlotSet("category_guess", result.category)]

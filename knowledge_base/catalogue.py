@@ -256,6 +256,7 @@ class WorkOrderCategoryRecord(_Record):
     department: Code
     time_limit_days: TimeLimitDays
     keywords: list[Text] = Field(min_items=1)
+    keywords_en: list[Text] = Field(default_factory=list)
     description: str = ""
     level: Literal["city", "district", "street"] = "district"
     assisting: list[Code] = Field(default_factory=list)

@@ -347,6 +347,8 @@ class WorkOrderCategory(Base):
     department_id: Mapped[int] = Column(ForeignKey("departments.id"), nullable=False)
     time_limit_days: Mapped[int] = Column(Integer, nullable=False)
     keywords: Mapped[list[str]] = Column(JSON, nullable=False, default=list)
+    # The words expats use for it in English, matched as whole words.
+    keywords_en: Mapped[list[str]] = Column(JSON, nullable=False, default=list)
     description: Mapped[str] = Column(Text, nullable=False, default="")
     # Which level handles it (属地): the city department, its district counterpart, or
     # the street office or town government where it happened.

@@ -4,6 +4,11 @@ Evidence is the category's own vocabulary: each keyword found in the complaint c
 its length (a long phrase such as "半夜施工" says more than "吵"), and BM25 over the
 category's keywords and description catches words jieba separates differently. With no
 evidence at all the complaint goes to the catch-all category for a person to route.
+
+Expats write their complaints in English, so each category has English keywords too.
+They are matched as whole words, stem by stem ("barking dogs" finds "barking dog", and
+"bar" does not find "barber"), and count two per word, as a Chinese word of two
+characters does; of two categories with equal evidence, the one named first wins.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from foundation.without_jax import leave_out_jax
 from knowledge_base.repositories.work_order_categories import list_categories
-from knowledge_base.search.text import Segmenter, normalise
+from knowledge_base.search.text import Segmenter, latin_stems, normalise
 
 if TYPE_CHECKING:
     import numpy.typing as npt  # for annotations only: importing it takes ~80 ms
@@ -29,6 +34,12 @@ BM25_WEIGHT = 0.5
 # The catch-all's words ("建议", "不作为") turn up in complaints of every kind: it wins
 # only when no specific category has comparable evidence.
 FALLBACK_WEIGHT = 0.5
+# What an English word of a keyword counts for: about what a two-character Chinese word
+# counts, so that English and Chinese keywords weigh alike in a mixed message.
+ENGLISH_WORD_WEIGHT = 2
+# Between categories of equal evidence, the one named first: a complaint names its
+# problem before the places around it ("a pothole outside the kindergarten").
+ENGLISH_FIRST_NAMED_BONUS = 0.01
 
 
 @dataclass(frozen=True)
@@ -43,6 +54,8 @@ class CategoryProfile:
     description: str = ""
     # What the handling unit is responsible for here (职责): shown with a dispatch.
     duty: str = ""
+    keywords_en: tuple[str, ...] = ()
+    department_name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +81,20 @@ class ComplaintClassifier:
             tuple(sorted({normalise(k) for k in c.keywords}, key=len, reverse=True))
             for c in self.categories
         ]
+        # Each English keyword's stems between spaces, and the keyword as first
+        # written, longest phrase first.
+        self._keywords_en = [
+            sorted(
+                {
+                    _stemmed(k): k
+                    for k in reversed(c.keywords_en)
+                    if _stemmed(k) != "  "
+                }.items(),
+                key=lambda item: item[0].count(" "),
+                reverse=True,
+            )
+            for c in self.categories
+        ]
         self.segmenter = Segmenter(k for keywords in self._keywords for k in keywords)
         corpus = [
             self.segmenter.tokens(
@@ -88,18 +115,57 @@ class ComplaintClassifier:
     def evidence(self, text: str) -> npt.NDArray[np.float64]:
         """Score of every category for ``text``, in the order of ``categories``."""
         text = normalise(text)
-        scores = np.zeros(len(self.categories))
-        for index, keywords in enumerate(self._keywords):
-            remaining = text
-            for keyword in keywords:
-                if keyword in remaining:
-                    scores[index] += len(keyword)
-                    # A longer keyword already counted its shorter parts.
-                    remaining = remaining.replace(keyword, " ")
+        scores = np.array(
+            [
+                sum(len(keyword) for keyword in self._chinese_found(text, index))
+                for index in range(len(self.categories))
+            ],
+            dtype=np.float64,
+        )
+        stems = _stemmed(text)
+        if stems != "  ":
+            for index in range(len(self.categories)):
+                found = self._english_found(stems, index)
+                for keyword in found:
+                    scores[index] += ENGLISH_WORD_WEIGHT * (keyword.count(" ") - 1)
+                if found:
+                    first = min(stems.index(keyword) for keyword in found)
+                    scores[index] += ENGLISH_FIRST_NAMED_BONUS * (
+                        1 - first / len(stems)
+                    )
         tokens = [t for t in self.segmenter.tokens(text) if t in self._vocabulary]
         if tokens:
             scores += BM25_WEIGHT * self._bm25.get_scores(tokens)
         return scores * self._weights
+
+    def _chinese_found(self, text: str, index: int) -> list[str]:
+        """The category's Chinese keywords found in the normalised ``text``."""
+        found = []
+        for keyword in self._keywords[index]:
+            if keyword in text:
+                found.append(keyword)
+                # A longer keyword already counted its shorter parts.
+                text = text.replace(keyword, " ")
+        return found
+
+    def _english_found(self, stems: str, index: int) -> list[str]:
+        """The stems of the category's English keywords found in ``stems``."""
+        found = []
+        for keyword, _ in self._keywords_en[index]:
+            if keyword in stems:
+                found.append(keyword)
+                # A longer phrase already counted its words.
+                stems = stems.replace(keyword, " | ")
+        return found
+
+    def keywords_found(self, text: str, code: str) -> tuple[str, ...]:
+        """The category's keywords, Chinese or English, as the catalogue writes them,
+        found in ``text``: longest first, each counted once."""
+        index = next(i for i, c in enumerate(self.categories) if c.code == code)
+        text = normalise(text)
+        written = dict(self._keywords_en[index])
+        english = [written[k] for k in self._english_found(_stemmed(text), index)]
+        return tuple(self._chinese_found(text, index) + english)
 
     def category_named(self, mention: str) -> CategoryProfile | None:
         """The category a citizen names when asked which kind of problem it is: its
@@ -154,6 +220,12 @@ class ComplaintClassifier:
         )
 
 
+def _stemmed(text: str) -> str:
+    """The stems of the text's Latin words between spaces, a space at either end, so
+    that a keyword's stems are found as whole words by ``in``."""
+    return f" {' '.join(latin_stems(normalise(text)))} "
+
+
 def build_classifier(session: Session) -> ComplaintClassifier:
     """The classifier of the catalogue's work-order categories, as they are now."""
     return ComplaintClassifier(
@@ -168,6 +240,8 @@ def build_classifier(session: Session) -> ComplaintClassifier:
                 keywords=tuple(category.keywords),
                 description=category.description,
                 duty=category.duty,
+                keywords_en=tuple(category.keywords_en),
+                department_name_en=category.department.name_en,
             )
             for category in list_categories(session)
         ]

@@ -13,6 +13,10 @@ vocabulary on its own puts the message in the same top level (otherwise its fine
 category is a guess among several); everything else waits in the agents' review queue
 with the top three suggestions. The curated classifier
 alone never dispatches: its scores are not probabilities.
+
+A message with no Chinese character in it (an expat's complaint in English) is routed
+by the curated vocabulary alone, which has English keywords: a model learned from a
+Chinese archive has nothing to read in it and would only guess.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from cases.routing.classify import (
     build_classifier,
 )
 from cases.routing.learned import LearnedClassifier, load_top_level_map
-from knowledge_base.search.text import normalise
+from knowledge_base.search.text import cjk_runs, normalise
 
 if TYPE_CHECKING:
     import numpy.typing as npt  # for annotations only: importing it takes ~80 ms
@@ -100,7 +104,7 @@ class Router:
     def route(self, text: str, *, explain: bool = False) -> Routing:
         """The routing of ``text``; with ``explain``, the words that decided it too
         (for a person to read: asking the model costs a batch of predictions)."""
-        if self.model is None:
+        if self.model is None or not cjk_runs(text):
             routing = self._curated(text)
             return replace(routing, deciding_words=self._keywords_of(text, routing))
         probabilities = self.model.classifier.predict_proba([text])[0]
@@ -121,14 +125,7 @@ class Router:
 
     def _keywords_of(self, text: str, routing: Routing) -> tuple[str, ...]:
         """The category's own keywords found in the message, longest first."""
-        profile = self._by_code[routing.category]
-        found = normalise(text)
-        keywords = sorted(
-            {normalise(k) for k in profile.keywords if normalise(k) in found},
-            key=len,
-            reverse=True,
-        )
-        return tuple(keywords[:DECIDING_WORDS])
+        return self.curated.keywords_found(text, routing.category)[:DECIDING_WORDS]
 
     def _words_the_model_needed(
         self, text: str, chosen: int, confidence: float

@@ -324,6 +324,7 @@ def export_catalogue(session: Session) -> dict[str, list[dict[str, Any]]]:
                 "department": c.department.code,
                 "time_limit_days": c.time_limit_days,
                 "keywords": list(c.keywords),
+                "keywords_en": list(c.keywords_en),
                 "description": c.description,
                 "level": c.level,
                 "assisting": list(c.assisting),

@@ -302,6 +302,12 @@ def latin_words(text: str) -> list[str]:
     ]
 
 
+def latin_stems(text: str) -> list[str]:
+    """Every Latin word's stem in order, stopwords kept, so that an English phrase is
+    found word for word whatever its inflection ("dogs barking" for "dog barks")."""
+    return [stem(word.replace("’", "'")) for word in _LATIN_WORD.findall(text)]
+
+
 def stem(word: str) -> str:
     """English plural/verb endings folded by the Snowball stemmer (PyStemmer)."""
     return _english_stemmer().stemWord(word)

@@ -176,6 +176,25 @@ def test_the_category_question_names_the_unit_where_it_happened(dispatcher):
     assert dispatcher.messages[0]["department"] == "徐汇区生态环境局"
 
 
+def test_an_english_complaint_is_asked_about_in_english_with_its_category(
+    dispatcher,
+):
+    tracker = make_tracker(
+        slots={
+            "language": "en",
+            "complaint_text": "The dogs next door bark all night and the owner "
+            "lets them out without a leash",
+        },
+        active_loop="complaint_form",
+    )
+    events = ActionAskCategory().run(dispatcher, tracker, {})
+    assert events[0]["value"] == "animals"
+    message = dispatcher.messages[0]
+    assert message["category"] == "Animal control"
+    assert message["department"].isascii() and message["department"]
+    assert all(b["title"].isascii() for b in message["buttons"])
+
+
 def test_filed_work_order_is_routed_with_due_date(engine, dispatcher):
     slots = {
         "complaint_text": "小区门口天天有人乱停车，消防通道都堵了",

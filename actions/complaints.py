@@ -23,6 +23,7 @@ from cases.idempotency import session_scope
 from cases.merging import separate_latest
 from cases.routing.classify import complaint_classifier
 from cases.routing.router import complaint_router
+from cases.routing.units import unit_in_english
 from cases.work_orders import WorkOrderRequest, file_work_order, planned_unit
 from foundation.errors import ValidationFailed
 from knowledge_base.places import normalise_district
@@ -111,7 +112,7 @@ class ActionAskCategory(Action):
         dispatcher.utter_message(
             response="utter_ask_category",
             category=guess.name_en if lang == "en" else guess.name,
-            department=guess.department_name_en if lang == "en" else unit.name,
+            department=unit.name_en if lang == "en" else unit.name,
             buttons=buttons,
         )
         return [SlotSet("category_guess", result.category)]
@@ -152,7 +153,9 @@ class ActionFileWorkOrder(Action):
                         response="utter_work_order_joined",
                         number=order.number,
                         joined_to=order.merged_into.number,
-                        department=order.department.name_en
+                        department=unit_in_english(
+                            order.unit_level, order.unit_name, order.department
+                        )
                         if lang == "en"
                         else order.unit_name or order.department.name,
                     )
@@ -163,9 +166,10 @@ class ActionFileWorkOrder(Action):
                         category=order.category.name_en
                         if lang == "en"
                         else order.category.name,
-                        # The unit where it happened (属地); in English the department,
-                        # whose English name the catalogue records.
-                        department=order.department.name_en
+                        # The unit where it happened (属地).
+                        department=unit_in_english(
+                            order.unit_level, order.unit_name, order.department
+                        )
                         if lang == "en"
                         else order.unit_name or order.department.name,
                         due_date=order.due_date.isoformat(),

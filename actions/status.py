@@ -18,6 +18,7 @@ from cases.access import open_case, proof_in
 from cases.applications import STATUS_TEXT as APPLICATION_STATUS
 from cases.lifecycle import handled_order, status_text
 from cases.models import Application
+from cases.routing.units import unit_in_english
 from cases.tracking import normalise_number
 from foundation.errors import NotFoundError, TooManyAttempts
 from knowledge_base.answers import service_name
@@ -83,7 +84,11 @@ class ActionCheckStatus(Action):
                         if lang == "en"
                         else case.category.name,
                         status=status_text(case, lang),
-                        department=handled.department.name_en
+                        department=unit_in_english(
+                            handled.unit_level,
+                            handled.unit_name,
+                            handled.department,
+                        )
                         if lang == "en"
                         else handled.unit_name or handled.department.name,
                         due_date=handled.due_date.isoformat(),

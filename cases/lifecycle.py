@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from cases import notifications
 from cases.models import WorkOrder, WorkOrderUpdate
 from cases.repositories import work_orders as repository
+from cases.routing.units import unit_in_english
 from cases.workdays import add_working_days
 from foundation import clock
 from foundation.errors import NotFoundError, ValidationFailed
@@ -322,7 +323,9 @@ def _progress_text(
         return _closed_text(work_order, reporter)
     unit = work_order.unit_name or work_order.department.name
     if (reporter or work_order).language == "en":
-        unit_en = _unit_in_english(work_order)
+        unit_en = unit_in_english(
+            work_order.unit_level, work_order.unit_name, work_order.department
+        )
         reference = _reference_en(work_order, reporter)
         return {
             "dispatched": f"Your report ({reference}) has been "
@@ -361,27 +364,6 @@ def _closed_text(work_order: WorkOrder, reporter: WorkOrder | None) -> str | Non
         )
     return f"您反映的问题（{_reference_zh(work_order, reporter)}）已结案" + (
         f"。说明：{why}。" if why else "。"
-    )
-
-
-def _unit_in_english(work_order: WorkOrder) -> str:
-    """The handling unit for an English reader: what it is in English, its name as it
-    signs in brackets (units below the city have no official English name)."""
-    department = work_order.department
-    unit = work_order.unit_name or department.name
-    if work_order.unit_level == "street":
-        kind = "town government" if unit.endswith("人民政府") else "sub-district office"
-        return f"the local {kind} ({unit})"
-    if work_order.unit_level == "district":
-        return (
-            f"the district office of the {department.name_en} ({unit})"
-            if department.name_en
-            else f"the district office responsible ({unit})"
-        )
-    return (
-        f"the {department.name_en} ({unit})"
-        if department.name_en
-        else f"the department responsible ({unit})"
     )
 
 

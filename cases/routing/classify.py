@@ -55,7 +55,6 @@ class CategoryProfile:
     # What the handling unit is responsible for here (职责): shown with a dispatch.
     duty: str = ""
     keywords_en: tuple[str, ...] = ()
-    department_name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -241,7 +240,6 @@ def build_classifier(session: Session) -> ComplaintClassifier:
                 description=category.description,
                 duty=category.duty,
                 keywords_en=tuple(category.keywords_en),
-                department_name_en=category.department.name_en,
             )
             for category in list_categories(session)
         ]

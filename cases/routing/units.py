@@ -28,6 +28,8 @@ class HandlingUnit:
     duty: str
     # Why this unit: in the hotline staff's words, shown with the dispatch.
     reason: str
+    # What an English reply calls it.
+    name_en: str
 
 
 def street_unit_name(street: str) -> str:
@@ -47,6 +49,32 @@ def district_unit_name(department: Department, district: str) -> str | None:
     return department.district_unit.format(district=district, short=short)
 
 
+def unit_in_english(level: str | None, name: str | None, department: Department) -> str:
+    """The handling unit for an English reader: what it is in English, its name as it
+    signs in brackets (units below the city have no official English name)."""
+    unit = name or department.name
+    if level == "street":
+        kind = (
+            "town government"
+            if unit.endswith("人民政府")
+            else "management office"
+            if unit.endswith("管理机构")
+            else "sub-district office"
+        )
+        return f"the local {kind} ({unit})"
+    if level == "district":
+        return (
+            f"the district office of the {department.name_en} ({unit})"
+            if department.name_en
+            else f"the district office responsible ({unit})"
+        )
+    return (
+        f"the {department.name_en} ({unit})"
+        if department.name_en
+        else f"the department responsible ({unit})"
+    )
+
+
 def handling_unit(
     session: Session,
     category: WorkOrderCategory,
@@ -63,7 +91,13 @@ def handling_unit(
 
     def unit(level: str, name: str, reason: str) -> HandlingUnit:
         return HandlingUnit(
-            level, name, department.code, assisting, category.duty, reason
+            level,
+            name,
+            department.code,
+            assisting,
+            category.duty,
+            reason,
+            unit_in_english(level, name, department),
         )
 
     if category.level == "city":

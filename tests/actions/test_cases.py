@@ -182,16 +182,21 @@ def test_an_english_complaint_is_asked_about_in_english_with_its_category(
     tracker = make_tracker(
         slots={
             "language": "en",
-            "complaint_text": "The dogs next door bark all night and the owner "
-            "lets them out without a leash",
+            "complaint_text": "The bar downstairs blasts music until 3am, "
+            "Xuhui district",
+            "district": "徐汇区",
         },
         active_loop="complaint_form",
     )
     events = ActionAskCategory().run(dispatcher, tracker, {})
-    assert events[0]["value"] == "animals"
+    assert events[0]["value"] == "noise"
     message = dispatcher.messages[0]
-    assert message["category"] == "Animal control"
-    assert message["department"].isascii() and message["department"]
+    assert message["category"] == "Noise nuisance"
+    # The district's office where it happens (属地), in English with its own name.
+    assert message["department"] == (
+        "the district office of the Shanghai Municipal Bureau of Ecology and "
+        "Environment (徐汇区生态环境局)"
+    )
     assert all(b["title"].isascii() for b in message["buttons"])
 
 
@@ -217,6 +222,30 @@ def test_filed_work_order_is_routed_with_due_date(engine, dispatcher):
         assert order.department.code == "traffic-police"
         assert order.anonymous and order.contact_phone is None
         assert order.due_date > order.created_at.date()
+
+
+def test_an_english_order_is_said_to_go_to_the_unit_where_it_happened(dispatcher):
+    slots = {
+        "language": "en",
+        "complaint_text": "Cars are parked on the bike lane every morning",
+        "category": "traffic-parking",
+        "district": "宝山区",
+        "address": "Youyi Road 1000",
+        "occurred_at": "every morning",
+        "contact": "anonymous",
+    }
+    tracker = make_tracker(
+        slots=slots,
+        sender_id="citizen-wo-en",
+        events=[{"event": "active_loop", "name": "complaint_form", "timestamp": 2.0}],
+    )
+    ActionFileWorkOrder().run(dispatcher, tracker, {})
+    message = dispatcher.messages[0]
+    assert message["category"] == "Traffic and parking"
+    assert message["department"] == (
+        "the district office of the Traffic Police Corps of Shanghai Municipal Public "
+        "Security Bureau (上海市公安局宝山分局交通警察支队)"
+    )
 
 
 def test_status_of_unknown_number_is_reported_not_raised(dispatcher):

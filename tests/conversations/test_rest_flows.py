@@ -219,6 +219,24 @@ def test_english_guidance_is_answered_in_english(stack):
     )
 
 
+def test_an_english_complaint_is_filed_in_english_under_its_category(stack):
+    citizen = Citizen(stack, lang="en")
+    asked = citizen.say(
+        "The dogs next door bark all night and the owner lets them run around "
+        "the compound without a leash"
+    )
+    assert '"Animal control"' in asked
+    assert "district" in citizen.say("Yes")
+    assert "Where exactly" in citizen.say("Xuhui")
+    assert "When did it happen" in citizen.say("Lane 200 Tianlin Road")
+    # A time said the way the question's own example says it is an answer.
+    assert "mobile number" in citizen.say("every night")
+    filed = citizen.say("anonymous")
+    assert re.search(r"work order GD\d{14} \(Animal control\)", filed), filed
+    # Chinese only as a unit's own name, in brackets after its English.
+    assert not re.search(r"[\u4e00-\u9fff]", re.sub(r"\([^)]*\)", "", filed))
+
+
 def test_gibberish_gets_the_fallback_not_silence(citizen):
     assert citizen.say("qwzx blorp 嗯嗯啊啊") != ""
 

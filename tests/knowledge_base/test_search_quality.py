@@ -111,6 +111,8 @@ def test_classifier_sends_unrecognised_text_to_catch_all(classifier):
         ("Traffic and parking", "traffic-parking"),
         ("traffic-parking", "traffic-parking"),
         ("其他", "other"),
+        ("it's about stray dogs", "animals"),
+        ("my landlord", "group-rental"),
     ],
 )
 def test_a_category_named_in_a_word_or_two_is_found(classifier, mention, code):

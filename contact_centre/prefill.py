@@ -40,7 +40,7 @@ from foundation import clock
 from foundation.errors import NotFoundError
 from knowledge_base.locations import Location, Place, locate
 from knowledge_base.repositories.work_order_categories import get_category
-from knowledge_base.search.text import normalise
+from knowledge_base.search.text import cjk_runs, normalise
 from understanding.addresses import address_spans, place_spans
 from understanding.dates import date_spans
 from understanding.spans import Span, without_overlaps
@@ -174,8 +174,25 @@ _DEMAND_CUES = (
 _PLEASE = re.compile(r"^请(?!问)")
 # 麻烦你了, 麻烦您了: thanks, not a demand.
 _POLITE = re.compile(r"^(?:麻烦|帮忙)(?:你|您|你们)?(?:了|啦|哈|一下了)?$")
-_CLAUSE_END = re.compile(r"[。！？!?；;\n]+")
+_CLAUSE_END = re.compile(r"[。！？!?；;\n]+|\.(?:\s+|$)")
 _CLAUSE_BREAK = re.compile(r"[，,、：:\s]+")
+# An expat's call, typed in English: its words are not clauses, its commas are.
+_CLAUSE_BREAK_EN = re.compile(r"\s*[，,、：:]+\s*")
+_DEMAND_CUES_EN = re.compile(
+    r"\b(?:i want|i'd like|i would like|please|can you|could you|can someone|"
+    r"could someone|need someone|i hope|do something|refund|fix|stop)\b",
+    re.IGNORECASE,
+)
+# "I want to complain" says what the call is, not what the caller wants done.
+_ONLY_THE_CALL_EN = re.compile(
+    r"^(?:i want|i'd like|i would like) to (?:complain|report|make a complaint|"
+    r"file a complaint)\b",
+    re.IGNORECASE,
+)
+_FILLERS_EN = re.compile(
+    r"^(?:(?:um+|uh+|er+|well|so|ok(?:ay)?|hello|hi|yes|yeah)\b[, ]*)+", re.IGNORECASE
+)
+_MAX_DEMAND_EN = 120
 _FILLERS = re.compile(
     r"^(?:嗯+|啊+|呃+|哦+|喂+|那个|这个|就是说?|然后|所以|反正|对的?|是的|好的|您好|你好"
     r"|[，,。、\s])+"
@@ -493,10 +510,10 @@ def find_demand(
         and True when the caller asked for something (希望, 麻烦, 能不能 …); else
         the clause that says what is wrong and False; (None, False) for no text.
     """
-    sentences = [s for s in _CLAUSE_END.split(text) if s.strip()]
+    sentences = [s for s in _CLAUSE_END.split(text) if s and s.strip()]
     best: tuple[int, str] | None = None
     for sentence in sentences:
-        clauses = [c for c in _CLAUSE_BREAK.split(sentence) if c]
+        clauses = _clauses(sentence)
         for index, clause in enumerate(clauses):
             rank = _demand_rank(clause)
             if rank is None:
@@ -509,7 +526,22 @@ def find_demand(
     return _what_is_wrong(sentences, deciding_words), False
 
 
+def _clauses(sentence: str) -> list[str]:
+    english = not cjk_runs(sentence)
+    return [
+        clause.strip()
+        for clause in (_CLAUSE_BREAK_EN if english else _CLAUSE_BREAK).split(sentence)
+        if clause.strip()
+    ]
+
+
 def _demand_rank(clause: str) -> int | None:
+    if not cjk_runs(clause):
+        bare = _FILLERS_EN.sub("", clause)
+        cue = _DEMAND_CUES_EN.search(bare)
+        if cue is None or _ONLY_THE_CALL_EN.match(bare):
+            return None
+        return cue.start()
     bare = _FILLERS.sub("", clause)
     if not bare or _POLITE.match(bare) or bare.startswith("请问"):
         return None
@@ -520,6 +552,15 @@ def _demand_rank(clause: str) -> int | None:
 
 
 def _one_line(clauses: list[str]) -> str:
+    if not cjk_runs(clauses[0]):
+        english = _FILLERS_EN.sub("", clauses[0])
+        for clause in clauses[1:]:
+            if len(english) + 2 + len(clause) > _MAX_DEMAND_EN:
+                break
+            english += ", " + clause
+        if len(english) <= _MAX_DEMAND_EN:
+            return english
+        return english[:_MAX_DEMAND_EN].rsplit(" ", 1)[0]
     line = _FILLERS.sub("", clauses[0])
     for clause in clauses[1:]:
         if len(line) + 1 + len(clause) > _MAX_DEMAND:
@@ -530,9 +571,11 @@ def _one_line(clauses: list[str]) -> str:
 
 def _what_is_wrong(sentences: list[str], deciding_words: tuple[str, ...]) -> str | None:
     clauses = [
-        _FILLERS.sub("", clause)
+        _FILLERS_EN.sub("", clause)
+        if not cjk_runs(clause)
+        else _FILLERS.sub("", clause)
         for sentence in sentences
-        for clause in _CLAUSE_BREAK.split(sentence)
+        for clause in _clauses(sentence)
     ]
     clauses = [clause for clause in clauses if len(clause) >= 2]
     if not clauses:

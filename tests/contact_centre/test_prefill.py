@@ -204,6 +204,22 @@ def test_find_demand_without_a_request_says_what_is_wrong_in_the_callers_words()
     assert (demand, stated) == ("小区门口路灯坏了", False)
 
 
+def test_find_demand_in_english_keeps_the_callers_sentence_whole():
+    said = (
+        "Hello, I want to complain. The dogs next door bark all night, the owner "
+        "never uses a leash. Could you send someone to talk to him?"
+    )
+    assert find_demand(said, ("bark", "leash")) == (
+        "Could you send someone to talk to him",
+        True,
+    )
+    # "I want to complain" names the call; what is wrong is the demand's stand-in.
+    assert find_demand(
+        "I want to report a problem: the street lights on Julu Road are out",
+        ("street light",),
+    ) == ("the street lights on Julu Road are out", False)
+
+
 # --- the draft ---------------------------------------------------------------------
 
 

@@ -510,7 +510,7 @@ def find_demand(
         and True when the caller asked for something (希望, 麻烦, 能不能 …); else
         the clause that says what is wrong and False; (None, False) for no text.
     """
-    sentences = [s for s in _CLAUSE_END.split(text) if s and s.strip()]
+    sentences = [s for s in _CLAUSE_END.split(text) if s.strip()]
     best: tuple[int, str] | None = None
     for sentence in sentences:
         clauses = _clauses(sentence)
@@ -535,14 +535,18 @@ def _clauses(sentence: str) -> list[str]:
     ]
 
 
+def _bare(clause: str) -> str:
+    """The clause without the fillers of its language (嗯, 那个; um, well)."""
+    return (_FILLERS if cjk_runs(clause) else _FILLERS_EN).sub("", clause)
+
+
 def _demand_rank(clause: str) -> int | None:
+    bare = _bare(clause)
     if not cjk_runs(clause):
-        bare = _FILLERS_EN.sub("", clause)
         cue = _DEMAND_CUES_EN.search(bare)
         if cue is None or _ONLY_THE_CALL_EN.match(bare):
             return None
         return cue.start()
-    bare = _FILLERS.sub("", clause)
     if not bare or _POLITE.match(bare) or bare.startswith("请问"):
         return None
     ranks = [rank for rank, cue in enumerate(_DEMAND_CUES) if cue in bare]
@@ -552,31 +556,20 @@ def _demand_rank(clause: str) -> int | None:
 
 
 def _one_line(clauses: list[str]) -> str:
-    if not cjk_runs(clauses[0]):
-        english = _FILLERS_EN.sub("", clauses[0])
-        for clause in clauses[1:]:
-            if len(english) + 2 + len(clause) > _MAX_DEMAND_EN:
-                break
-            english += ", " + clause
-        if len(english) <= _MAX_DEMAND_EN:
-            return english
-        return english[:_MAX_DEMAND_EN].rsplit(" ", 1)[0]
-    line = _FILLERS.sub("", clauses[0])
+    english = not cjk_runs(clauses[0])
+    joiner, limit = (", ", _MAX_DEMAND_EN) if english else ("，", _MAX_DEMAND)
+    line = _bare(clauses[0])
     for clause in clauses[1:]:
-        if len(line) + 1 + len(clause) > _MAX_DEMAND:
+        if len(line) + len(joiner) + len(clause) > limit:
             break
-        line += "，" + clause
-    return line[:_MAX_DEMAND]
+        line += joiner + clause
+    if len(line) <= limit or not english:
+        return line[:limit]
+    return line[:limit].rsplit(" ", 1)[0]  # an English line ends at a word
 
 
 def _what_is_wrong(sentences: list[str], deciding_words: tuple[str, ...]) -> str | None:
-    clauses = [
-        _FILLERS_EN.sub("", clause)
-        if not cjk_runs(clause)
-        else _FILLERS.sub("", clause)
-        for sentence in sentences
-        for clause in _clauses(sentence)
-    ]
+    clauses = [_bare(clause) for sentence in sentences for clause in _clauses(sentence)]
     clauses = [clause for clause in clauses if len(clause) >= 2]
     if not clauses:
         return None

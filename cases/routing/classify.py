@@ -84,11 +84,7 @@ class ComplaintClassifier:
         # written, longest phrase first.
         self._keywords_en = [
             sorted(
-                {
-                    _stemmed(k): k
-                    for k in reversed(c.keywords_en)
-                    if _stemmed(k) != "  "
-                }.items(),
+                _by_stems(c.keywords_en).items(),
                 key=lambda item: item[0].count(" "),
                 reverse=True,
             )
@@ -223,6 +219,16 @@ def _stemmed(text: str) -> str:
     """The stems of the text's Latin words between spaces, a space at either end, so
     that a keyword's stems are found as whole words by ``in``."""
     return f" {' '.join(latin_stems(normalise(text)))} "
+
+
+def _by_stems(keywords: Sequence[str]) -> dict[str, str]:
+    """Each keyword's stems, and the keyword first written with them ("rent" and
+    "renting" are one)."""
+    by_stems: dict[str, str] = {}
+    for keyword in keywords:
+        by_stems.setdefault(_stemmed(keyword), keyword)
+    by_stems.pop("  ", None)
+    return by_stems
 
 
 def build_classifier(session: Session) -> ComplaintClassifier:

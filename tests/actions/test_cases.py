@@ -38,6 +38,17 @@ def _in_form(**fields):
     return make_tracker(active_loop="application_form", slots=slots, **fields)
 
 
+def _in_complaint_form(sender_id: str, started: float, **slots):
+    """A tracker inside a complaint form that started at ``started``, its answers given."""
+    return make_tracker(
+        slots=slots,
+        sender_id=sender_id,
+        events=[
+            {"event": "active_loop", "name": "complaint_form", "timestamp": started}
+        ],
+    )
+
+
 def _submit(dispatcher, sender_id="citizen-app", **slots):
     values = {
         "service": "residence-permit",
@@ -201,18 +212,15 @@ def test_an_english_complaint_is_asked_about_in_english_with_its_category(
 
 
 def test_filed_work_order_is_routed_with_due_date(engine, dispatcher):
-    slots = {
-        "complaint_text": "小区门口天天有人乱停车，消防通道都堵了",
-        "category": "traffic-parking",
-        "district": "静安区",
-        "address": "共和新路1500号",
-        "occurred_at": "每天晚上",
-        "contact": "anonymous",
-    }
-    tracker = make_tracker(
-        slots=slots,
-        sender_id="citizen-wo",
-        events=[{"event": "active_loop", "name": "complaint_form", "timestamp": 1.0}],
+    tracker = _in_complaint_form(
+        "citizen-wo",
+        1.0,
+        complaint_text="小区门口天天有人乱停车，消防通道都堵了",
+        category="traffic-parking",
+        district="静安区",
+        address="共和新路1500号",
+        occurred_at="每天晚上",
+        contact="anonymous",
     )
     ActionFileWorkOrder().run(dispatcher, tracker, {})
     message = dispatcher.messages[0]
@@ -225,19 +233,16 @@ def test_filed_work_order_is_routed_with_due_date(engine, dispatcher):
 
 
 def test_an_english_order_is_said_to_go_to_the_unit_where_it_happened(dispatcher):
-    slots = {
-        "language": "en",
-        "complaint_text": "Cars are parked on the bike lane every morning",
-        "category": "traffic-parking",
-        "district": "宝山区",
-        "address": "Youyi Road 1000",
-        "occurred_at": "every morning",
-        "contact": "anonymous",
-    }
-    tracker = make_tracker(
-        slots=slots,
-        sender_id="citizen-wo-en",
-        events=[{"event": "active_loop", "name": "complaint_form", "timestamp": 2.0}],
+    tracker = _in_complaint_form(
+        "citizen-wo-en",
+        2.0,
+        language="en",
+        complaint_text="Cars are parked on the bike lane every morning",
+        category="traffic-parking",
+        district="宝山区",
+        address="Youyi Road 1000",
+        occurred_at="every morning",
+        contact="anonymous",
     )
     ActionFileWorkOrder().run(dispatcher, tracker, {})
     message = dispatcher.messages[0]
@@ -321,15 +326,12 @@ def test_status_checks_in_chat_are_limited_per_number(dispatcher):
 def test_anonymous_complaint_is_told_its_query_code_and_reads_its_status_with_it(
     engine, dispatcher
 ):
-    slots = {
-        "complaint_text": "工地夜里施工太吵了",
-        "category": "noise",
-        "contact": "anonymous",
-    }
-    tracker = make_tracker(
-        slots=slots,
-        sender_id="citizen-code",
-        events=[{"event": "active_loop", "name": "complaint_form", "timestamp": 2.0}],
+    tracker = _in_complaint_form(
+        "citizen-code",
+        2.0,
+        complaint_text="工地夜里施工太吵了",
+        category="noise",
+        contact="anonymous",
     )
     ActionFileWorkOrder().run(dispatcher, tracker, {})
     filed, told = dispatcher.messages

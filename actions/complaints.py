@@ -51,13 +51,17 @@ class ValidateComplaintForm(FormValidationAction):
         domain: dict,
     ) -> dict:
         text = str(value or "").strip()
+        # A button ("/file_complaint") is no description: the problem is the one the
+        # citizen described when it was offered, or it is asked for.
+        if text.startswith("/"):
+            text = tracker.get_slot("problem_described") or ""
         # "我要投诉" alone says nothing about the problem: ask for the details.
         if (
             len(text) < 6
             and not complaint_classifier(search_engine()).classify(text).scores
         ):
-            return {"complaint_text": None}
-        return {"complaint_text": text}
+            return {"complaint_text": None, "problem_described": None}
+        return {"complaint_text": text, "problem_described": None}
 
     def validate_district(
         self,

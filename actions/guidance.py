@@ -18,6 +18,7 @@ from actions.common import (
     search_engine,
     typed_text,
 )
+from cases.routing.classify import complaint_classifier
 from knowledge_base.answers import (
     INTENT_ASPECTS,
     answer,
@@ -74,6 +75,8 @@ class ActionServiceGuidance(Action):
     ) -> list:
         lang = language_of(tracker)
         intent = latest_intent(tracker)
+        if _a_problem_told_out_of_the_blue(tracker, intent):
+            return offer_guides_or_report(dispatcher, tracker)
         # A button click (inform) answers the question asked before it.
         aspect = INTENT_ASPECTS.get(intent) or tracker.get_slot("aspect") or "overview"
         steps = _compound_steps(tracker, context_code=tracker.get_slot("service"))
@@ -102,6 +105,19 @@ class ActionServiceGuidance(Action):
             text=_answer_text(tracker, code, resolution.kind, aspect, lang)
         )
         return [SlotSet("service", code), SlotSet("aspect", None)]
+
+
+def _a_problem_told_out_of_the_blue(tracker: Tracker, intent: str | None) -> bool:
+    """An answer (inform) that answers no question and names no service, but a
+    problem: the NLU took a described problem ("cars park on the bike lane every
+    evening") for an answer, and searching it would give a guide that merely shares
+    its words (vehicle inspection)."""
+    return (
+        intent == "inform"
+        and not entity_values(tracker, "service")
+        and not tracker.get_slot("aspect")
+        and complaint_classifier(search_engine()).names_a_problem(typed_text(tracker))
+    )
 
 
 def _compound_steps(tracker: Tracker, context_code: str | None = None) -> list[Step]:
@@ -222,19 +238,40 @@ class ActionOfferSearchResults(Action):
         if resolution.missing:
             say_not_held(dispatcher, resolution.missing, resolution.candidates, lang)
             return [SlotSet("service", None)]
-        hits = worth_offering(search_engine().index, text)
-        none_of_these = {
-            "title": "None of these" if lang == "en" else "都不是",
-            "payload": "/deny",
-        }
-        if hits:
-            dispatcher.utter_message(
-                response="utter_search_suggestions",
-                buttons=[*choice_buttons(hits, lang), none_of_these],
-            )
-        else:
-            dispatcher.utter_message(response="utter_no_guide_found")
-        return []
+        return offer_guides_or_report(dispatcher, tracker)
+
+
+def offer_guides_or_report(dispatcher: CollectingDispatcher, tracker: Tracker) -> list:
+    """The closest guides, if any are worth offering, and the offer to report the
+    problem the message describes, if it describes one."""
+    lang = language_of(tracker)
+    text = typed_text(tracker)
+    hits = worth_offering(search_engine().index, text)
+    # A problem described without "投诉" or "complain" is not lost in the
+    # fallback: the citizen is offered to report it, in their own words.
+    problem = complaint_classifier(search_engine()).names_a_problem(text)
+    none_of_these = {
+        "title": "None of these" if lang == "en" else "都不是",
+        "payload": "/deny",
+    }
+    report = {
+        "title": "Report this problem" if lang == "en" else "登记这个问题",
+        "payload": "/file_complaint",
+    }
+    if hits:
+        dispatcher.utter_message(
+            response="utter_search_suggestions",
+            buttons=[
+                *choice_buttons(hits, lang),
+                *([report] if problem else []),
+                none_of_these,
+            ],
+        )
+    elif problem:
+        dispatcher.utter_message(response="utter_offer_report")
+    else:
+        dispatcher.utter_message(response="utter_no_guide_found")
+    return [SlotSet("problem_described", text if problem else None)]
 
 
 class ActionOutOfScope(Action):

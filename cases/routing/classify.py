@@ -40,6 +40,9 @@ ENGLISH_WORD_WEIGHT = 2
 # Between categories of equal evidence, the one named first: a complaint names its
 # problem before the places around it ("a pothole outside the kindergarten").
 ENGLISH_FIRST_NAMED_BONUS = 0.01
+# Evidence for a specific category that makes a message read as a problem to report:
+# one two-character keyword, or one English word, such as "噪音" or "landlord".
+PROBLEM_EVIDENCE = 2.0
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,18 @@ class ComplaintClassifier:
         written = dict(self._keywords_en[index])
         english = [written[k] for k in self._english_found(_stemmed(text), index)]
         return tuple(self._chinese_found(text, index) + english)
+
+    def names_a_problem(self, text: str) -> bool:
+        """Whether a message that the assistant could not place reads as a problem the
+        centre handles: some category other than the catch-all has its words. A
+        citizen who describes a problem without saying "投诉" is then offered to
+        report it, instead of only being told that no guide matches."""
+        scores = self.evidence(text)
+        return any(
+            score >= PROBLEM_EVIDENCE
+            for category, score in zip(self.categories, scores, strict=True)
+            if category.code != FALLBACK_CATEGORY
+        )
 
     def category_named(self, mention: str) -> CategoryProfile | None:
         """The category a citizen names when asked which kind of problem it is: its

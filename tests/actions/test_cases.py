@@ -10,7 +10,11 @@ import yaml
 
 import actions.handoff
 from actions.applications import ActionSubmitApplication, ValidateApplicationForm
-from actions.complaints import ActionAskCategory, ActionFileWorkOrder
+from actions.complaints import (
+    ActionAskCategory,
+    ActionFileWorkOrder,
+    ValidateComplaintForm,
+)
 from actions.feedback import ActionRecordFeedback
 from actions.handoff import ActionHandoff
 from actions.slots import ANSWERED_BY_A_RULE, ValidateSlotMappings
@@ -166,6 +170,32 @@ def test_intents_not_taken_for_a_number_are_those_the_application_rules_answer()
             if "intent" in step:
                 answered.add(step["intent"])
     assert answered == ANSWERED_BY_A_RULE
+
+
+def test_the_report_button_asks_for_the_problem_instead_of_filing_its_payload(
+    dispatcher,
+):
+    tracker = make_tracker(
+        text="/file_complaint", intent="file_complaint", active_loop="complaint_form"
+    )
+    validated = ValidateComplaintForm().validate_complaint_text(
+        "/file_complaint", dispatcher, tracker, {}
+    )
+    assert validated["complaint_text"] is None
+
+
+def test_the_offer_to_report_files_the_problem_described_before_it(dispatcher):
+    described = "The bins in our lane have not been emptied for a week"
+    tracker = make_tracker(
+        text="/file_complaint",
+        intent="file_complaint",
+        active_loop="complaint_form",
+        slots={"problem_described": described},
+    )
+    validated = ValidateComplaintForm().validate_complaint_text(
+        "/file_complaint", dispatcher, tracker, {}
+    )
+    assert validated == {"complaint_text": described, "problem_described": None}
 
 
 def test_complaint_category_is_guessed_and_offered_with_alternatives(dispatcher):

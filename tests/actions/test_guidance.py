@@ -116,6 +116,53 @@ def test_fallback_offers_three_closest_services_and_none_of_these(dispatcher):
     assert buttons[-1]["payload"] == "/deny"
 
 
+def test_a_problem_the_nlu_could_not_place_is_offered_to_be_reported(dispatcher):
+    text = "Stray dogs in our lane chase the children every evening"
+    tracker = make_tracker(text=text, intent="nlu_fallback", slots={"language": "en"})
+    events = ActionOfferSearchResults().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_offer_report"
+    assert _slots(events)["problem_described"] == text
+
+
+def test_suggested_guides_for_a_problem_come_with_the_offer_to_report_it(dispatcher):
+    text = "房东不退押金，居住登记还没办"
+    tracker = make_tracker(text=text, intent="nlu_fallback")
+    events = ActionOfferSearchResults().run(dispatcher, tracker, {})
+    buttons = dispatcher.messages[0]["buttons"]
+    assert buttons[-2] == {"title": "登记这个问题", "payload": "/file_complaint"}
+    assert buttons[-1]["payload"] == "/deny"
+    assert _slots(events)["problem_described"] == text
+
+
+def test_a_problem_taken_for_an_answer_is_offered_to_be_reported_not_searched(
+    dispatcher,
+):
+    text = "Cars park on the bike lane along our road every evening"
+    tracker = make_tracker(text=text, intent="inform", slots={"language": "en"})
+    events = ActionServiceGuidance().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_offer_report"
+    assert dispatcher.messages[0]["text"] is None  # no guide that shares its words
+    assert _slots(events)["problem_described"] == text
+
+
+def test_an_answer_naming_a_service_is_still_answered_with_its_guide(dispatcher):
+    tracker = make_tracker(
+        text="It's about the dog registration, a stray bit me",
+        intent="inform",
+        entities=[{"entity": "service", "value": "dog-registration"}],
+        slots={"language": "en"},
+    )
+    ActionServiceGuidance().run(dispatcher, tracker, {})
+    assert "Dog" in dispatcher.messages[0]["text"]
+
+
+def test_a_message_naming_no_problem_is_only_told_that_no_guide_matches(dispatcher):
+    tracker = make_tracker(text="qwzx blorp 嗯嗯啊啊", intent="nlu_fallback")
+    events = ActionOfferSearchResults().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_no_guide_found"
+    assert _slots(events)["problem_described"] is None
+
+
 def test_returning_citizen_is_welcomed_back_with_the_service_in_context(dispatcher):
     from actions.session import ActionSessionStart
 

@@ -237,6 +237,28 @@ def test_an_english_complaint_is_filed_in_english_under_its_category(stack):
     assert not re.search(r"[\u4e00-\u9fff]", re.sub(r"\([^)]*\)", "", filed))
 
 
+def test_the_report_button_asks_what_happened_before_naming_a_category(stack):
+    citizen = Citizen(stack, lang="en")
+    assert "Please describe the problem" in citizen.say("/file_complaint")
+    asked = citizen.say("The bar downstairs plays loud music until 3am every night")
+    assert '"Noise nuisance"' in asked
+
+
+def test_a_problem_told_without_the_word_complaint_is_taken_down(stack):
+    citizen = Citizen(stack, lang="en")
+    reply = citizen.say(
+        "my landlord changed the locks while I was away and kept my things inside"
+    )
+    # Recognised at once, or offered to be reported when the NLU is unsure: either
+    # way the citizen's own words become the complaint.
+    if {"title": "Report this problem", "payload": "/file_complaint"} in (
+        citizen.buttons()
+    ):
+        reply = citizen.say("/file_complaint")
+    assert '"Overcrowded rentals and housing leases"' in reply
+    assert "landlord changed the locks" in citizen.slot("complaint_text")
+
+
 def test_gibberish_gets_the_fallback_not_silence(citizen):
     assert citizen.say("qwzx blorp 嗯嗯啊啊") != ""
 

@@ -76,7 +76,7 @@ class ActionServiceGuidance(Action):
         lang = language_of(tracker)
         intent = latest_intent(tracker)
         if _a_problem_told_out_of_the_blue(tracker, intent):
-            return offer_guides_or_report(dispatcher, tracker)
+            return _offer_guides_or_report(dispatcher, tracker, problem=True)
         # A button click (inform) answers the question asked before it.
         aspect = INTENT_ASPECTS.get(intent) or tracker.get_slot("aspect") or "overview"
         steps = _compound_steps(tracker, context_code=tracker.get_slot("service"))
@@ -116,8 +116,12 @@ def _a_problem_told_out_of_the_blue(tracker: Tracker, intent: str | None) -> boo
         intent == "inform"
         and not entity_values(tracker, "service")
         and not tracker.get_slot("aspect")
-        and complaint_classifier(search_engine()).names_a_problem(typed_text(tracker))
+        and _names_a_problem(tracker)
     )
+
+
+def _names_a_problem(tracker: Tracker) -> bool:
+    return complaint_classifier(search_engine()).names_a_problem(typed_text(tracker))
 
 
 def _compound_steps(tracker: Tracker, context_code: str | None = None) -> list[Step]:
@@ -238,18 +242,22 @@ class ActionOfferSearchResults(Action):
         if resolution.missing:
             say_not_held(dispatcher, resolution.missing, resolution.candidates, lang)
             return [SlotSet("service", None)]
-        return offer_guides_or_report(dispatcher, tracker)
+        # A problem described without "投诉" or "complain" is not lost in the
+        # fallback: the citizen is offered to report it, in their own words.
+        return _offer_guides_or_report(
+            dispatcher, tracker, problem=_names_a_problem(tracker)
+        )
 
 
-def offer_guides_or_report(dispatcher: CollectingDispatcher, tracker: Tracker) -> list:
+def _offer_guides_or_report(
+    dispatcher: CollectingDispatcher, tracker: Tracker, *, problem: bool
+) -> list:
     """The closest guides, if any are worth offering, and the offer to report the
-    problem the message describes, if it describes one."""
+    problem the message describes, if it describes one (``problem``: the caller has
+    already read the message for it)."""
     lang = language_of(tracker)
     text = typed_text(tracker)
     hits = worth_offering(search_engine().index, text)
-    # A problem described without "投诉" or "complain" is not lost in the
-    # fallback: the citizen is offered to report it, in their own words.
-    problem = complaint_classifier(search_engine()).names_a_problem(text)
     none_of_these = {
         "title": "None of these" if lang == "en" else "都不是",
         "payload": "/deny",

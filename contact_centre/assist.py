@@ -27,11 +27,12 @@ from knowledge_base.answers import (
     bundle_answer,
     provenance_text,
 )
-from knowledge_base.coverage import coverage
+from knowledge_base.coverage import coverage, named_catalogue_services
 from knowledge_base.guidance import materials_of, steps_of
 from knowledge_base.provenance import checked_on, is_stale, today
 from knowledge_base.repositories.bundles import get_bundle
 from knowledge_base.repositories.services import get_service
+from knowledge_base.resolution import worth_offering
 from knowledge_base.search.ranking import SearchHit, ServiceIndex
 from safety import emergency_reply, triage
 from understanding.language import detect_language
@@ -150,7 +151,10 @@ def suggest(
             advice=emergency_reply(emergency, detect_language(text)),
         )
         return Assistance([], None, advice)
-    hits = index.search(text, limit=top_k)
+    # A caller's complaint shares words with guides it has nothing to do with (a
+    # noise complaint brushes 房产证补办); an agent reads out what is shown, so only
+    # hits that would be offered to a citizen are shown.
+    hits = worth_offering(index, text, limit=top_k)
     # Kept per day too: what is said of a guide's age changes with the date.
     on = today()
     prepared = [
@@ -194,6 +198,10 @@ def suggest(
             list(routing.deciding_words),
             routing.duty,
         )
+        # What the caller reports is a work order, not a guide: a guide is shown
+        # only when the complaint names its service (居住证办了两个月还没下来).
+        named = set(named_catalogue_services(index, text))
+        suggestions = [s for s in suggestions if s.service_code in named]
     missing = coverage(index, text).missing_subject
     draft = None
     # A pasted transcript is a call to be written up, whatever the catalogue found.

@@ -83,13 +83,15 @@ def _still_the_subject(index: ServiceIndex, text: str, code: str) -> bool:
     return not named or code in named
 
 
-def worth_offering(index: ServiceIndex, text: str) -> list[SearchHit]:
+def worth_offering(
+    index: ServiceIndex, text: str, limit: int = CHOICES
+) -> list[SearchHit]:
     """Services to offer when the NLU cannot tell what a message asks: strong hits and
     those it names; none when the words only brush the catalogue."""
     named = set(named_catalogue_services(index, text))
     return [
         hit
-        for hit in index.search(text, limit=CHOICES)
+        for hit in index.search(text, limit=limit)
         if hit.score >= OFFER_SCORE or hit.code in named
     ]
 

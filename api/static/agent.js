@@ -1123,7 +1123,9 @@
     var intent = body.intent ? "识别为：" + intentName(body.intent.name) + "（" + Math.round(body.intent.confidence * 100) + "%）" : "";
     $("assist-status").textContent = body.emergency ? "" : body.not_held
       ? "办事指南库未收录“" + body.not_held + "”，请引导市民登录“一网通办”查询或转相关部门；以下仅为相关事项，不能作为答复。" + intent
-      : (body.suggestions.length ? intent : "没有找到匹配的办事指南。" + intent);
+      : body.suggestions.length ? intent
+      : body.work_order ? "来电反映的是诉求，没有相关办事指南，请核对下方工单。" + intent
+      : "没有找到匹配的办事指南。" + intent;
     renderEmergency(body.emergency);
     body.suggestions.forEach(function (s, rank) {
       var details = h("details", { class: "sugg-more" }, [h("summary", { text: "办理步骤与材料" })]);

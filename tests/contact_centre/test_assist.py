@@ -54,6 +54,45 @@ def test_a_complaint_comes_with_its_work_order_routing(session, service_index, r
     assert "生态环境局" in work_order.department_name
 
 
+def test_a_complaint_shows_no_guide_it_merely_shares_words_with(
+    session, service_index, router
+):
+    reported = {
+        intent: suggest(
+            session,
+            service_index,
+            router,
+            "楼上那户装修天天早上七点不到就开始电钻，周末也不停",
+            intent_of=lambda i=intent: i,
+        )
+        for intent in ("file_complaint", None)
+    }
+    for assistance in reported.values():
+        assert assistance.suggestions == []
+        assert assistance.work_order.category == "noise"
+
+
+def test_a_complaint_keeps_the_guide_of_the_service_it_names(
+    session, service_index, router
+):
+    assistance = suggest(
+        session,
+        service_index,
+        router,
+        "我要投诉，居住证办了两个月还没下来，窗口一直说在审核",
+        intent_of=lambda: "file_complaint",
+    )
+    assert [s.service_code for s in assistance.suggestions] == ["residence-permit"]
+    assert assistance.work_order is not None
+
+
+def test_a_question_keeps_the_guides_it_asks_about(session, service_index, router):
+    suggestions = suggest(
+        session, service_index, router, "刚来上海工作，居住证要怎么办"
+    ).suggestions
+    assert suggestions[0].service_code == "residence-permit"
+
+
 def test_remembered_suggestions_read_the_catalogue_once_per_service(engine, session):
     search = SearchEngine(engine, check_interval_s=3600)
     ask = {

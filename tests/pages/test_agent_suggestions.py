@@ -48,3 +48,15 @@ def test_a_suggestion_shows_its_guides_source_and_verified_date(
     expect(provenance).to_contain_text("信息来源：")
     expect(provenance).to_contain_text("最近核验：")
     page.screenshot(path=str(screenshots / "agent-suggestion-provenance.png"))
+
+
+def test_a_reported_problem_shows_its_work_order_and_no_unrelated_guide(
+    page, console_url, agent_token
+):
+    page.goto(console_url + "/agent")
+    page.get_by_label("访问令牌").fill(agent_token)
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.get_by_label("来电问题").fill("这两天老是停电，一天停三四次，冰箱里东西都坏了")
+    expect(page.locator("#assist-status")).to_contain_text("来电反映的是诉求")
+    expect(page.locator("#work-order-hint")).to_be_visible()
+    expect(page.locator(".suggestion")).to_have_count(0)

@@ -4,7 +4,9 @@
    into tokens: jieba words (with the catalogue's terms in its dictionary), Chinese
    character bigrams and English stems.
 2. It is expanded with the catalogue terms it *sounds* like (ASR homophones) and, for BM25
-   only, with the official terms for colloquial words (lexicon synonyms).
+   only, with the official terms for colloquial words (lexicon synonyms). A word that
+   is the vocabulary of a service the question names is not expanded: in 养犬登记证要
+   年检吗, 年检 is the dog licence's renewal, not 机动车检验.
 3. BM25 (``bm25s``) scores every service and bundle on its weighted fields: names and
    aliases count three times, keywords twice, summaries and FAQ questions once.
 4. Naming a service outright is strong evidence: a document whose name or alias appears
@@ -102,11 +104,13 @@ class Lexicon:
 
     synonyms: dict[str, list[str]] = field(default_factory=dict)
 
-    def expansions(self, text: str) -> list[str]:
+    def expansions(self, text: str, kept: frozenset[str] = frozenset()) -> list[str]:
+        """Official terms for the colloquial words in ``text``, except those in
+        ``kept``."""
         return [
             term
             for word, terms in self.synonyms.items()
-            if word in text
+            if word in text and word not in kept
             for term in terms
         ]
 
@@ -142,6 +146,12 @@ class ServiceIndex:
         self._bm25 = bm25s.BM25()
         self._bm25.index(corpus, show_progress=False)
         self._names = self._name_table()
+        # A service's keywords that name no service themselves: a name (拍牌) means its
+        # own service whatever else the question names.
+        self._own_words = [
+            frozenset(normalise(word) for word in doc.keywords) - self._names.keys()
+            for doc in self.documents
+        ]
         self._english_names = self._english_name_table()
         self._prior = np.array(
             [
@@ -161,7 +171,22 @@ class ServiceIndex:
         text = normalise(question)
         heard = " ".join([text, *self.repairer.repairs(text)])
         heard_tokens = self._known(heard)
-        tokens = heard_tokens + self._known(" ".join(self.lexicon.expansions(text)))
+        names = {token for token in heard_tokens if token in self._names}
+        # Not read as everyday words for another service: the vocabulary of a service
+        # the question names, and a name inside a longer one (狗证年审's 年审).
+        kept = frozenset(
+            word
+            for name in names
+            for index in self._names[name]
+            for word in self._own_words[index]
+        ) | {
+            part
+            for part in names
+            if any(part != name and part in name for name in names)
+        }
+        tokens = heard_tokens + self._known(
+            " ".join(self.lexicon.expansions(text, kept=kept))
+        )
         if not tokens or not self.documents:
             return []
         scores = self._bm25.get_scores(tokens) + self._name_bonus(heard, heard_tokens)

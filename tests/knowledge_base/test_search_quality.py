@@ -59,6 +59,20 @@ def test_search_finds_service_despite_colloquial_form(
     assert service_index.search(question, limit=1)[0].code == expected
 
 
+@pytest.mark.parametrize(
+    "question", ["犬只年检", "狗证年审", "养犬登记证到期了要年检吗"]
+)
+def test_an_everyday_word_of_the_named_service_keeps_its_meaning(
+    service_index, question
+):
+    # 年检 is the lexicon's everyday word for 机动车检验, and the dog licence's own.
+    assert service_index.search(question, limit=1)[0].code == "dog-registration"
+
+
+def test_an_everyday_word_alone_still_finds_its_official_term(service_index):
+    assert service_index.search("年检", limit=1)[0].code == "vehicle-inspection"
+
+
 def test_search_of_nonsense_returns_nothing(service_index):
     assert service_index.search("！！！？？？") == []
 

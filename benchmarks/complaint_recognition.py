@@ -35,6 +35,8 @@ COMPLAINT_FILES = (
     "complaints_en_blind2.yml",
     "complaints_en_blind3.yml",
     "complaints.yml",
+    "complaints_zh_blind.yml",
+    "complaints_zh_blind2.yml",
 )
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 

@@ -43,6 +43,10 @@ ENGLISH_FIRST_NAMED_BONUS = 0.01
 # Evidence for a specific category that makes a message read as a problem to report:
 # one two-character keyword, or one English word, such as "噪音" or "landlord".
 PROBLEM_EVIDENCE = 2.0
+# Below this a category's evidence is only words every description shares ("问题"
+# scores about 0.06 everywhere): no evidence, so a person routes the complaint rather
+# than whichever category such a word happened to favour.
+LEAST_EVIDENCE = 0.2
 
 
 @dataclass(frozen=True)
@@ -201,7 +205,7 @@ class ComplaintClassifier:
     def classify(self, text: str) -> Classification:
         scores = self.evidence(text)
         total = float(scores.sum())
-        if total <= 0:
+        if scores.max() < LEAST_EVIDENCE:
             best = next(
                 (
                     i

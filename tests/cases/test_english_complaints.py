@@ -10,20 +10,7 @@ from cases.routing.classify import CategoryProfile, ComplaintClassifier
 from cases.routing.router import ActiveModel, Router
 from cases.routing.training import train_routing_model
 from tests.cases.test_routing import _complaints_archive
-from tests.conftest import load_yaml
-
-
-def _accuracy(classifier: ComplaintClassifier, name: str) -> float:
-    complaints = load_yaml(name)["complaints"]
-    misses = [
-        f"{c['text'][:60]} → {got} (want {c['expect']})"
-        for c in complaints
-        if (got := classifier.classify(c["text"]).category) != c["expect"]
-    ]
-    accuracy = 1 - len(misses) / len(complaints)
-    print(f"\n{name}: {len(complaints)} complaints, accuracy {accuracy:.3f}")
-    print("misses:\n  " + "\n  ".join(misses))
-    return accuracy
+from tests.support.routing import category_accuracy
 
 
 @pytest.mark.parametrize(
@@ -44,7 +31,7 @@ def _accuracy(classifier: ComplaintClassifier, name: str) -> float:
 def test_english_complaints_reach_the_category_a_dispatcher_would_choose(
     classifier, name, least
 ):
-    assert _accuracy(classifier, name) >= least
+    assert category_accuracy(classifier, name) >= least
 
 
 def _profile(code: str, keywords_en: tuple[str, ...]) -> CategoryProfile:

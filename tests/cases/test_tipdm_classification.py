@@ -30,9 +30,9 @@ TOP_LEVEL = [
     "商贸旅游",
     "卫生计生",
 ]
-# Measured on dev (macro-F1 0.5017 titles, 0.5597 bodies) minus a margin: a regression
+# Measured on dev (macro-F1 0.5292 titles, 0.5863 bodies) minus a margin: a regression
 # guard for the keywords and the mapping, not a target.
-CURATED_FLOOR = {"titles": 0.45, "bodies": 0.50}
+CURATED_FLOOR = {"titles": 0.49, "bodies": 0.54}
 # Measured 0.9000 on dev titles and 0.8958 on dev bodies (0.885 in 5-fold
 # cross-validation on train titles), trained on train titles only.
 LEARNED_FLOOR = {"titles": 0.895, "bodies": 0.89}

@@ -23,7 +23,7 @@ from cases.idempotency import session_scope
 from cases.merging import separate_latest
 from cases.routing.classify import complaint_classifier
 from cases.routing.router import complaint_router
-from cases.routing.units import unit_in_english
+from cases.routing.units import unit_in_english, unit_where_it_happens
 from cases.work_orders import WorkOrderRequest, file_work_order, planned_unit
 from foundation.errors import ValidationFailed
 from knowledge_base.places import normalise_district
@@ -113,10 +113,14 @@ class ActionAskCategory(Action):
             unit = planned_unit(
                 session, result.category, text, tracker.get_slot("district")
             )
+        if unit.awaiting_place:
+            department = unit_where_it_happens(unit.awaiting_place, lang)
+        else:
+            department = unit.name_en if lang == "en" else unit.name
         dispatcher.utter_message(
             response="utter_ask_category",
             category=guess.name_en if lang == "en" else guess.name,
-            department=unit.name_en if lang == "en" else unit.name,
+            department=department,
             buttons=buttons,
         )
         return [SlotSet("category_guess", result.category)]

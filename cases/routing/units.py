@@ -30,6 +30,10 @@ class HandlingUnit:
     reason: str
     # What an English reply calls it.
     name_en: str
+    # The level the category is handled at locally ("district", "street") while the
+    # place is not known yet: the order would go to the city department only for want
+    # of a place, so a citizen not yet asked where is told it goes where it happened.
+    awaiting_place: str | None = None
 
 
 def street_unit_name(street: str) -> str:
@@ -89,7 +93,9 @@ def handling_unit(
         if (found := get_department(session, code)) is not None
     )
 
-    def unit(level: str, name: str, reason: str) -> HandlingUnit:
+    def unit(
+        level: str, name: str, reason: str, awaiting_place: str | None = None
+    ) -> HandlingUnit:
         return HandlingUnit(
             level,
             name,
@@ -98,6 +104,7 @@ def handling_unit(
             category.duty,
             reason,
             unit_in_english(level, name, department),
+            awaiting_place,
         )
 
     if category.level == "city":
@@ -119,4 +126,22 @@ def handling_unit(
             department.name,
             f"{district}对口部门未登记，派市级部门转办",
         )
-    return unit("city", department.name, "未能确定所在区，派市级部门转办")
+    return unit(
+        "city", department.name, "未能确定所在区，派市级部门转办", category.level
+    )
+
+
+def unit_where_it_happens(level: str, lang: str) -> str:
+    """The local unit an order of a category handled at ``level`` goes to, said
+    before the citizen has said where: no office is named that the place may change."""
+    if lang == "en":
+        return (
+            "the sub-district office or town government where it happened"
+            if level == "street"
+            else "the responsible office of the district where it happened"
+        )
+    return (
+        "问题发生地的街道办事处或镇政府"
+        if level == "street"
+        else "问题发生地所在区的对口部门"
+    )

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from functools import partial
 
+import pytest
 import yaml
 
 import actions.handoff
@@ -215,6 +216,39 @@ def test_the_category_question_names_the_unit_where_it_happened(dispatcher):
     )
     ActionAskCategory().run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["department"] == "徐汇区生态环境局"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "told"),
+    [
+        ("zh", "我们小区楼上半夜装修电钻声太吵了", "问题发生地所在区的对口部门"),
+        ("zh", "隔壁一套房子住了十几个人，是群租", "问题发生地的街道办事处或镇政府"),
+        (
+            "en",
+            "The bar downstairs blasts music until 3am",
+            "the responsible office of the district where it happened",
+        ),
+    ],
+)
+def test_before_the_place_is_known_the_category_question_names_no_city_bureau(
+    dispatcher, lang, text, told
+):
+    # The order goes where it happened (属地), which the form asks next: the city
+    # bureau it would reach without a place is not where it will go.
+    tracker = make_tracker(
+        slots={"language": lang, "complaint_text": text}, active_loop="complaint_form"
+    )
+    ActionAskCategory().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["department"] == told
+
+
+def test_a_city_wide_category_is_said_to_go_to_its_city_department(dispatcher):
+    tracker = make_tracker(
+        slots={"complaint_text": "71路公交车司机到站不停车，开得飞快"},
+        active_loop="complaint_form",
+    )
+    ActionAskCategory().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["department"] == "上海市道路运输管理局"
 
 
 def test_an_english_complaint_is_asked_about_in_english_with_its_category(

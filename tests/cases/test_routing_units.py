@@ -64,6 +64,19 @@ def test_without_a_district_the_city_department_handles_and_forwards(session):
     assert "未能确定所在区" in unit.reason
 
 
+def test_a_locally_handled_order_without_a_place_awaits_the_place_it_happened(
+    session,
+):
+    noise = handling_unit(session, get_category(session, "noise"), None, None)
+    rental = handling_unit(session, get_category(session, "group-rental"), None, None)
+    transport = handling_unit(
+        session, get_category(session, "public-transport"), None, None
+    )
+    placed = handling_unit(session, get_category(session, "noise"), "徐汇区", None)
+    assert (noise.awaiting_place, rental.awaiting_place) == ("district", "street")
+    assert transport.awaiting_place is None and placed.awaiting_place is None
+
+
 def test_a_district_counterpart_not_in_the_catalogue_is_never_made_up(session):
     unit = handling_unit(
         session, get_category(session, "roads-municipal"), "徐汇区", None

@@ -13,8 +13,15 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.applications import APPLICATION_SLOTS
-from actions.common import db_session, language_of, latest_intent
+from actions.common import (
+    db_session,
+    language_of,
+    latest_intent,
+    search_engine,
+    typed_text,
+)
 from actions.complaints import COMPLAINT_SLOTS
+from cases.routing.classify import complaint_classifier
 from knowledge_base.answers import service_name
 from knowledge_base.services import get_service
 
@@ -48,6 +55,8 @@ class ActionSessionStart(Action):
         return [*events, ActionExecuted("action_listen")]
 
 
+# What the forms a complaint replaces were waiting for.
+SET_ASIDE = ("rating", "tracking_number", "tracking_proof", "requested_slot")
 HALF_FILLED = (
     *APPLICATION_SLOTS,
     *COMPLAINT_SLOTS,
@@ -98,4 +107,37 @@ class ActionSetApplicationAside(Action):
             *(SlotSet(slot, None) for slot in APPLICATION_SLOTS),
             # The complaint form starts from what was just said instead of asking again.
             SlotSet("complaint_text", tracker.latest_message.get("text")),
+        ]
+
+
+class ActionTakeComplaintInstead(Action):
+    """A complaint made while a progress check, a rating or a callback request waits
+    for its answer is taken instead, as the citizen told it.
+
+    The complaint is the problem described when it was offered to be reported (the
+    NLU took "洗衣店把我的大衣洗缩水了" for a progress check), with what the citizen
+    adds now ("我不是查进度，我要投诉这家洗衣店"); a bare "我要投诉" or the offer's
+    button adds nothing, and a citizen who described nothing is asked.
+    """
+
+    def name(self) -> str:
+        return "action_take_complaint_instead"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_complaint_taken_instead")
+        described = tracker.get_slot("problem_described")
+        said = typed_text(tracker)
+        parts = [part for part in (described, said) if part]
+        if described and not complaint_classifier(search_engine()).names_a_problem(
+            said
+        ):
+            parts = [described]
+        complaint = "。".join(part.rstrip("。.!！;；,，") for part in parts)
+        return [
+            ActiveLoop(None),
+            *(SlotSet(slot, None) for slot in SET_ASIDE),
+            SlotSet("complaint_text", complaint or None),
+            SlotSet("problem_described", None),
         ]

@@ -2,7 +2,9 @@
 
 The form asks for the number, then for the last four digits of the phone given when
 filing (or the query code of a record filed without one); ``cases.access.open_case``
-decides, and a wrong proof gets the same reply as an unknown number.
+decides, and a wrong proof gets the same reply as an unknown number. A citizen asked
+for a number who came to report a problem is offered the complaint form
+(``actions.session.ActionTakeComplaintInstead``).
 """
 
 from __future__ import annotations
@@ -13,13 +15,21 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import case_attempts, db_session, language_of, politely
+from actions.common import (
+    case_attempts,
+    db_session,
+    language_of,
+    politely,
+    search_engine,
+    typed_text,
+)
 from cases.access import open_case, proof_in
 from cases.applications import STATUS_TEXT as APPLICATION_STATUS
 from cases.lifecycle import handled_order, status_text
 from cases.models import Application
+from cases.routing.classify import complaint_classifier
 from cases.routing.units import unit_in_english
-from cases.tracking import normalise_number
+from cases.tracking import find_numbers, normalise_number
 from foundation.errors import NotFoundError, TooManyAttempts
 from knowledge_base.answers import service_name
 
@@ -51,6 +61,37 @@ class ValidateStatusForm(FormValidationAction):
         if proof is None:
             dispatcher.utter_message(response="utter_invalid_tracking_proof")
         return {"tracking_proof": proof}
+
+
+class ActionAskTrackingNumber(Action):
+    """Asks for the tracking number, with a way out for a citizen who has none to give.
+
+    The NLU can take a problem for a progress check ("洗衣店把我的大衣洗缩水了，只肯赔
+    五十块"): asked for a number they never had, such a citizen would be stuck. A
+    message that describes a problem and gives no number is offered to be reported.
+    """
+
+    def name(self) -> str:
+        return "action_ask_tracking_number"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list:
+        text = typed_text(tracker)
+        if find_numbers(text) or not complaint_classifier(
+            search_engine()
+        ).names_a_problem(text):
+            dispatcher.utter_message(response="utter_ask_tracking_number")
+            return [SlotSet("problem_described", None)]
+        english = language_of(tracker) == "en"
+        report = {
+            "title": "Not a progress check: report this problem"
+            if english
+            else "不是查进度，登记这个问题",
+            "payload": "/file_complaint",
+        }
+        dispatcher.utter_message(response="utter_ask_tracking_number", buttons=[report])
+        return [SlotSet("problem_described", text)]
 
 
 class ActionCheckStatus(Action):

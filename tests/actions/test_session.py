@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from rasa_sdk.events import ActiveLoop, SlotSet
 
-from actions.session import ActionResetForms, ActionSetApplicationAside
+from actions.session import (
+    ActionResetForms,
+    ActionSetApplicationAside,
+    ActionTakeComplaintInstead,
+)
 from tests.actions.conftest import make_tracker
 
 HALF_FILLED_APPLICATION = {
@@ -57,3 +61,78 @@ def test_asking_for_a_person_inside_a_form_does_not_ask_what_else_is_needed(disp
     assert ActiveLoop(None) in events
     assert SlotSet("applicant_name", None) in events
     assert [m["response"] for m in dispatcher.messages] == ["utter_stopped_for_handoff"]
+
+
+DESCRIBED = "干洗店把我的西装洗得全是褶子，只肯退一半的钱"
+
+
+def test_a_complaint_instead_of_a_tracking_number_files_the_problem_described(
+    dispatcher,
+):
+    tracker = make_tracker(
+        text="/file_complaint",
+        intent="file_complaint",
+        slots={"problem_described": DESCRIBED, "requested_slot": "tracking_number"},
+        active_loop="status_form",
+    )
+    events = ActionTakeComplaintInstead().run(dispatcher, tracker, {})
+    assert ActiveLoop(None) in events
+    assert SlotSet("requested_slot", None) in events
+    assert SlotSet("complaint_text", DESCRIBED) in events
+    assert SlotSet("problem_described", None) in events
+    assert dispatcher.messages[0]["response"] == "utter_complaint_taken_instead"
+
+
+def test_what_the_citizen_adds_about_the_problem_joins_its_description(dispatcher):
+    tracker = make_tracker(
+        text="我不是查进度，我要投诉这家干洗店",
+        intent="file_complaint",
+        slots={"problem_described": DESCRIBED + "。"},
+        active_loop="status_form",
+    )
+    events = ActionTakeComplaintInstead().run(dispatcher, tracker, {})
+    assert (
+        SlotSet("complaint_text", DESCRIBED + "。我不是查进度，我要投诉这家干洗店")
+        in events
+    )
+
+
+def test_a_complaint_instead_of_a_rating_forgets_the_rating_asked_for(dispatcher):
+    said = "楼下烧烤店的油烟天天往我家窗户里灌"
+    tracker = make_tracker(
+        text=said,
+        intent="file_complaint",
+        slots={"requested_slot": "rating"},
+        active_loop="feedback_form",
+    )
+    events = ActionTakeComplaintInstead().run(dispatcher, tracker, {})
+    assert ActiveLoop(None) in events and SlotSet("requested_slot", None) in events
+    assert SlotSet("complaint_text", said) in events
+
+
+def test_a_bare_wish_to_complain_keeps_the_problem_described_alone(dispatcher):
+    tracker = make_tracker(
+        text="我要投诉",
+        intent="file_complaint",
+        slots={"problem_described": DESCRIBED},
+        active_loop="status_form",
+    )
+    events = ActionTakeComplaintInstead().run(dispatcher, tracker, {})
+    assert SlotSet("complaint_text", DESCRIBED) in events
+
+
+def test_a_complaint_with_nothing_described_before_is_taken_as_said(dispatcher):
+    said = "楼下酒吧每天放音乐到凌晨两点"
+    tracker = make_tracker(
+        text=said, intent="file_complaint", active_loop="status_form"
+    )
+    events = ActionTakeComplaintInstead().run(dispatcher, tracker, {})
+    assert SlotSet("complaint_text", said) in events
+
+
+def test_a_button_with_nothing_described_leaves_the_problem_to_be_asked(dispatcher):
+    tracker = make_tracker(
+        text="/file_complaint", intent="file_complaint", active_loop="status_form"
+    )
+    events = ActionTakeComplaintInstead().run(dispatcher, tracker, {})
+    assert SlotSet("complaint_text", None) in events

@@ -179,6 +179,32 @@ def test_a_complaint_later_in_an_application_drops_the_details_given(citizen):
     assert citizen.slot("requested_slot") is not None
 
 
+def test_a_citizen_asked_for_a_tracking_number_can_report_the_problem_instead(
+    citizen,
+):
+    # Whether or not the NLU took it for a progress check, the problem is not lost.
+    told = "我没有编号，我是要反映楼下酒吧每天半夜放音乐，吵得睡不着"
+    citizen.say("我要查工单进度")
+    reply = citizen.say(told)
+    # Offered as the number is asked for again, or as the NLU's fallback offers it.
+    if "/file_complaint" in [b["payload"] for b in citizen.buttons()]:
+        reply = citizen.say("/file_complaint")
+    assert "噪音扰民" in reply
+    assert citizen.slot("complaint_text") == told
+    assert citizen.slot("tracking_number") is None
+
+
+@pytest.mark.parametrize("opening", ["/give_feedback", "/request_callback"])
+def test_a_complaint_told_instead_of_a_rating_or_a_phone_is_not_asked_again(
+    citizen, opening
+):
+    told = "楼下烧烤店的油烟天天往我家窗户里灌，衣服都不敢晾"
+    citizen.say(opening)
+    reply = citizen.say(told)
+    assert "请您具体描述" not in reply
+    assert citizen.slot("complaint_text") == told
+
+
 def test_an_application_asks_again_for_numbers_said_before_it_started(citizen):
     """Issue 25: a friend's ID and phone said earlier are not the applicant's."""
     citizen.say("我朋友身份证号310104199001011233，手机13812345678，他的居住证怎么办")

@@ -205,6 +205,17 @@ def test_a_complaint_told_instead_of_a_rating_or_a_phone_is_not_asked_again(
     assert citizen.slot("complaint_text") == told
 
 
+def test_no_more_questions_after_thanks_leads_to_the_rating(citizen):
+    assert "还有什么可以帮您" in citizen.say("谢谢")
+    assert "请您对本次服务打分" in citizen.say("没有了")
+
+
+def test_one_more_question_after_thanks_is_invited_not_refused(citizen):
+    citizen.say("谢谢")
+    reply = citizen.say("有的")
+    assert "请讲" in reply and "暂时回答不了" not in reply
+
+
 def test_an_application_asks_again_for_numbers_said_before_it_started(citizen):
     """Issue 25: a friend's ID and phone said earlier are not the applicant's."""
     citizen.say("我朋友身份证号310104199001011233，手机13812345678，他的居住证怎么办")

@@ -12,6 +12,9 @@ search result is taken as the subject, the name the citizen typed is checked on 
    character by character or by sound (pinyin), since speech recognition writes homophones:
    宠物狗登记 is held by 养犬登记 (alias 养狗登记), 日本签证 by nothing.
 3. A name with a bare head (居住证, a visa) is held when some service's names contain it.
+4. A procedure of its own done to a document just named (营业执照年检) is one name, held
+   by a service whose names hold the procedure and whose names or materials hold the
+   document: 行驶证年检 is the vehicle inspection's, 营业执照年检 no guide's.
 
 Only Chinese and English are read; a message naming nothing is left to search.
 """
@@ -20,7 +23,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from knowledge_base.search.ranking import ServiceIndex
 from knowledge_base.search.text import Segmenter, normalise, stem
@@ -390,6 +393,8 @@ class NamedService:
     text: str
     modifier: str
     head: str
+    # Where the name ends in the normalised question; 0 where no place is kept.
+    end: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -485,6 +490,15 @@ def _named_zh(text: str, segmenter: Segmenter) -> list[NamedService]:
         while start > 0 and _CJK.match(text[start - 1]):
             start -= 1
         modifier = _modifier(text[start:position], segmenter)
+        # A procedure of its own done to a document just named is one name: 营业执照年检
+        # asks for the licence's inspection, which a guide holds only if it names both.
+        if (
+            head in DISTINCT_PROCEDURES
+            and names
+            and names[-1].end == position
+            and names[-1].text.endswith(modifier)
+        ):
+            modifier = names.pop().text
         before = text[max(0, position - len(modifier) - 3) : position - len(modifier)]
         # A document to bring (要带/开在职证明) or one the citizen already holds (考了个育婴师
         # 证书) is not what the question is about.
@@ -493,7 +507,9 @@ def _named_zh(text: str, segmenter: Segmenter) -> list[NamedService]:
             continue
         # Bare, only a document of more than one character names something (签证).
         if modifier or (head in DOCUMENT_HEADS and len(head) > 1):
-            names.append(NamedService(modifier + head, modifier, head))
+            names.append(
+                NamedService(modifier + head, modifier, head, position + len(head))
+            )
         position += len(head)
     return _without_overlaps(names)
 
@@ -548,7 +564,7 @@ class _CatalogueNames:
 
     def __init__(self, index: ServiceIndex) -> None:
         self._segmenter = index.segmenter
-        self._chinese: list[tuple[str, str, str]] = []
+        self._chinese: list[tuple[str, str, str, str]] = []
         self._english: list[frozenset[str]] = []
         self.whole_names: list[tuple[str, tuple[str, ...]]] = []
         # How each service's whole names sound: a modifier heard as one of them
@@ -577,7 +593,8 @@ class _CatalogueNames:
             )
             joined = " | ".join(normalise(name) for name in (*names, *doc.keywords))
             about = " | ".join(normalise(text) for text in (joined, *doc.texts))
-            self._chinese.append((joined, _sounds(joined), about))
+            materials = " | ".join(normalise(name) for name in doc.materials)
+            self._chinese.append((joined, _sounds(joined), about, materials))
             english = normalise(" ".join((doc.name_en, *doc.names_en)))
             self._english.append(
                 frozenset(stem(word) for word in _LATIN_WORD.findall(english))
@@ -604,13 +621,13 @@ class _CatalogueNames:
 
     def _holds_zh(self, name: NamedService) -> bool:
         if not name.modifier:
-            return any(name.head in joined for joined, _, _ in self._chinese)
+            return any(name.head in joined for joined, *_ in self._chinese)
         words = [
             (word, _sounds(word))
             for word in set(self._segmenter.whole_words(name.modifier))
         ]
         modifier_sounds = _sounds(name.modifier)
-        for (joined, sounds, about), whole_sounds in zip(
+        for (joined, sounds, about, materials), whole_sounds in zip(
             self._chinese, self._whole_sounds, strict=True
         ):
             named_whole = (
@@ -621,6 +638,16 @@ class _CatalogueNames:
             if not (named_whole or _fits(name.head, said)):
                 continue
             if name.modifier in joined:
+                return True
+            # The document a procedure is done to may be named only in the guide's
+            # materials (机动车检验 asks for the 行驶证), or by its kind alone (执照地址
+            # 变更): 行驶证年检 and 营业执照变更 are held, 营业执照年检 is not.
+            document = next(
+                (head for head in DOCUMENT_HEADS if name.modifier.endswith(head)), ""
+            )
+            if document and (
+                name.modifier in materials or (len(document) > 1 and document in joined)
+            ):
                 return True
             held = [0] * len(name.modifier)
             for word, heard in words:

@@ -1,4 +1,4 @@
-"""Turns catalogue rows into what the search index needs, in two queries."""
+"""Turns catalogue rows into what the search index needs, in three queries."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from knowledge_base.models import FAQ, Bundle, Service
+from knowledge_base.models import FAQ, Bundle, Service, ServiceMaterial
 from knowledge_base.search.ranking import Lexicon, SearchDocument
 
 
@@ -20,6 +20,13 @@ def load_documents(session: Session) -> list[SearchDocument]:
             ("service", faq.service_id) if faq.service_id else ("bundle", faq.bundle_id)
         )
         questions[subject].extend(q for q in (faq.question, faq.question_en) if q)
+    materials: dict[int, list[str]] = defaultdict(list)
+    for service_id, name in session.execute(
+        select(ServiceMaterial.service_id, ServiceMaterial.name).order_by(
+            ServiceMaterial.service_id, ServiceMaterial.position
+        )
+    ):
+        materials[service_id].append(name)
 
     documents = [
         SearchDocument(
@@ -37,6 +44,7 @@ def load_documents(session: Session) -> list[SearchDocument]:
                 *questions[("service", service.id)],
             ),
             examples=tuple(service.examples or ()),
+            materials=tuple(materials[service.id]),
         )
         for service in session.scalars(select(Service).order_by(Service.id))
     ]

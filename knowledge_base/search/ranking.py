@@ -87,6 +87,10 @@ class SearchDocument:
     # Carried for knowledge_base.examples, never indexed: a check that searched its own
     # questions would always pass.
     examples: tuple[str, ...] = ()
+    # What the guide asks the citizen to bring, never indexed (a question naming 身份证
+    # is not about every guide that asks for one): knowledge_base.coverage reads it to
+    # tell the document a procedure is done to (行驶证年检).
+    materials: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

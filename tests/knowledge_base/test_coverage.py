@@ -118,6 +118,31 @@ def test_a_name_is_held_only_by_one_service_holding_all_of_it(
     assert (coverage(service_index, question).missing_subject is None) is held
 
 
+@pytest.mark.parametrize(
+    ("question", "held"),
+    [
+        ("营业执照年检去哪里办", False),  # 年检 is the car's, 营业执照 the company's
+        ("房产证年检要带什么", False),
+        ("驾驶证年检怎么弄", False),
+        ("行驶证年检在哪里办", True),  # the vehicle inspection asks for the 行驶证
+        ("营业执照变更要多久", True),  # 执照地址变更: the change registration's
+        ("养犬登记证年检要去哪里", True),  # the dog licence's own renewal
+        ("房产证过户怎么办", True),
+    ],
+)
+def test_a_procedure_done_to_a_document_is_held_only_by_a_guide_of_both(
+    service_index, question, held
+):
+    assert (coverage(service_index, question).missing_subject is None) is held
+
+
+def test_an_uncatalogued_procedure_on_a_document_gets_no_neighbours_guide(
+    service_index,
+):
+    resolution = resolve_subject(service_index, text="营业执照年检去哪里办")
+    assert resolution.missing is not None and resolution.code is None
+
+
 def test_the_longest_catalogued_name_wins(service_index):
     assert named_catalogue_services(service_index, "能不能先开个临时身份证") == [
         "temporary-id-card"

@@ -27,6 +27,7 @@ from cases.routing.units import unit_in_english, unit_where_it_happens
 from cases.work_orders import WorkOrderRequest, file_work_order, planned_unit
 from foundation.errors import ValidationFailed
 from knowledge_base.places import normalise_district
+from privacy.identity import normalise_phone
 
 COMPLAINT_SLOTS = (
     "complaint_text",
@@ -72,6 +73,20 @@ class ValidateComplaintForm(FormValidationAction):
     ) -> dict:
         return normalised_or_asked_again(
             "district", value, normalise_district, "utter_invalid_district", dispatcher
+        )
+
+    def validate_contact(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict,
+    ) -> dict:
+        """A mobile number or anonymity; anything else is asked for again."""
+        if value == ANONYMOUS:
+            return {"contact": ANONYMOUS}
+        return normalised_or_asked_again(
+            "contact", value, normalise_phone, "utter_invalid_contact", dispatcher
         )
 
 

@@ -98,6 +98,11 @@ class ActionServiceGuidance(Action):
             )
             return [SlotSet("aspect", aspect)]
         if not resolution.is_clear:
+            # Inside a form, a "question" that names nothing is an answer the form could
+            # not read ("我也不清楚是哪个区"): the form asks again, saying what else will
+            # do, rather than this asking which service.
+            if tracker.active_loop.get("name"):
+                return [SlotSet("aspect", None)]
             dispatcher.utter_message(response="utter_ask_which_service")
             return [SlotSet("aspect", aspect)]
         code = resolution.code

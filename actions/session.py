@@ -7,6 +7,7 @@ from rasa_sdk.events import (
     ActionExecuted,
     ActiveLoop,
     EventType,
+    FollowupAction,
     SessionStarted,
     SlotSet,
 )
@@ -21,6 +22,7 @@ from actions.common import (
     typed_text,
 )
 from actions.complaints import COMPLAINT_SLOTS
+from actions.slots import ANONYMOUS, declines_contact
 from cases.routing.classify import complaint_classifier
 from knowledge_base.answers import service_name
 from knowledge_base.services import get_service
@@ -80,6 +82,15 @@ class ActionResetForms(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> list[EventType]:
+        # "不留了" to the contact question declines the number, not the complaint: it is
+        # filed anonymously rather than dropped with all that was told.
+        if (
+            tracker.active_loop.get("name") == "complaint_form"
+            and tracker.get_slot("requested_slot") == "contact"
+            and latest_intent(tracker) == "cancel"
+            and declines_contact(tracker.latest_message.get("text") or "")
+        ):
+            return [SlotSet("contact", ANONYMOUS), FollowupAction("complaint_form")]
         if latest_intent(tracker) == "request_human":
             dispatcher.utter_message(response="utter_stopped_for_handoff")
         else:

@@ -34,6 +34,30 @@ from understanding.ratings import parse_rating
 logger = logging.getLogger(__name__)
 
 ANONYMOUS = "anonymous"
+# Words of a citizen who will not leave a number: the complaint is filed anonymously.
+DECLINING_CONTACT = ("匿名", "不留", "不想留", "anonymous", "rather not")
+
+
+def declines_contact(text: str) -> bool:
+    return any(word in text.lower() for word in DECLINING_CONTACT)
+
+
+# Words of a citizen who cannot tell which kind of problem theirs is.
+UNSURE = (
+    "不知道",
+    "不清楚",
+    "不确定",
+    "说不清",
+    "搞不清",
+    "不懂",
+    "随便",
+    "看着办",
+    "你们定",
+    "not sure",
+    "don't know",
+    "dont know",
+    "no idea",
+)
 # Inside a form these have rules of their own (bot/rules/forms.yml): a question, a
 # complaint or a request for a person is not an attempt at the number the form asked for.
 ANSWERED_BY_A_RULE = frozenset(
@@ -166,7 +190,12 @@ class ValidateSlotMappings(ValidationAction):
         if tracker.get_slot("requested_slot") != "category":
             return {}
         intent = latest_intent(tracker)
-        if intent == "affirm" and tracker.get_slot("category_guess"):
+        text = (tracker.latest_message.get("text") or "").lower()
+        # A citizen need not know how the centre files problems: one who cannot say
+        # ("我也不知道算哪一类") keeps the guess, which an agent reviews, rather than
+        # being asked again or told the assistant cannot answer.
+        unsure = any(word in text for word in UNSURE)
+        if (intent == "affirm" or unsure) and tracker.get_slot("category_guess"):
             return {"category": tracker.get_slot("category_guess")}
         if intent == "deny":
             return {"category": None, "category_guess": None}
@@ -187,16 +216,18 @@ class ValidateSlotMappings(ValidationAction):
             phone = normalise_phone(value)
             if phone:
                 return {"contact": phone}
-        if tracker.get_slot("requested_slot") != "contact":
+        # More about the problem is no rule's business inside the complaint form.
+        if tracker.get_slot("requested_slot") != "contact" or latest_intent(
+            tracker
+        ) in ANSWERED_BY_A_RULE - {"file_complaint"}:
             return {}
         text = tracker.latest_message.get("text") or ""
         intent = latest_intent(tracker)
-        if intent == "deny" or any(
-            word in text.lower() for word in ("匿名", "不留", "anonymous")
-        ):
+        if intent == "deny" or declines_contact(text):
             return {"contact": ANONYMOUS}
-        phone = normalise_phone(text)
-        return {"contact": phone} if phone else {}
+        # Anything else said to the question is an attempt at a number: the form's
+        # validator asks again, rather than the assistant saying it cannot answer.
+        return {"contact": normalise_phone(text) or text.strip()}
 
     def extract_rating(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict

@@ -275,6 +275,22 @@ def test_an_english_complaint_is_asked_about_in_english_with_its_category(
     assert all(b["title"].isascii() for b in message["buttons"])
 
 
+def test_a_contact_that_is_no_number_is_asked_for_again(dispatcher):
+    validator = ValidateComplaintForm()
+    tracker = make_tracker(slots={"requested_slot": "contact"})
+    assert validator.validate_contact("就是楼下那家饭店", dispatcher, tracker, {}) == {
+        "contact": None
+    }
+    assert dispatcher.messages[-1]["response"] == "utter_invalid_contact"
+    assert validator.validate_contact("anonymous", dispatcher, tracker, {}) == {
+        "contact": "anonymous"
+    }
+    assert validator.validate_contact("138 1234 5678", dispatcher, tracker, {}) == {
+        "contact": "13812345678"
+    }
+    assert len(dispatcher.messages) == 1
+
+
 def test_filed_work_order_is_routed_with_due_date(engine, dispatcher):
     tracker = _in_complaint_form(
         "citizen-wo",

@@ -108,6 +108,19 @@ def test_nothing_known_asks_which_service(dispatcher):
     assert dispatcher.messages[0]["response"] == "utter_ask_which_service"
 
 
+def test_inside_a_form_a_question_naming_nothing_leaves_the_form_to_ask_again(
+    dispatcher,
+):
+    tracker = make_tracker(
+        text="我也不清楚是哪个区",
+        intent="ask_service_guide",
+        slots={"requested_slot": "district"},
+        active_loop="complaint_form",
+    )
+    ActionServiceGuidance().run(dispatcher, tracker, {})
+    assert dispatcher.messages == []
+
+
 def test_fallback_offers_three_closest_services_and_none_of_these(dispatcher):
     tracker = make_tracker(text="我那个居住证过期了咋整", intent="nlu_fallback")
     ActionOfferSearchResults().run(dispatcher, tracker, {})

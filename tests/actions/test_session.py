@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 
 from actions.session import (
     ActionResetForms,
@@ -49,6 +49,31 @@ def test_cancelling_forgets_everything_half_filled(dispatcher):
     assert SlotSet("complaint_text", None) in events
     assert SlotSet("applicant_name", None) in events
     assert dispatcher.messages[0]["response"] == "utter_cancelled"
+
+
+def test_declining_to_leave_a_number_files_the_complaint_instead_of_cancelling(
+    dispatcher,
+):
+    tracker = make_tracker(
+        text="不留了",
+        intent="cancel",
+        slots={"complaint_text": "楼下饭店油烟太大", "requested_slot": "contact"},
+        active_loop="complaint_form",
+    )
+    events = ActionResetForms().run(dispatcher, tracker, {})
+    assert events == [SlotSet("contact", "anonymous"), FollowupAction("complaint_form")]
+    assert dispatcher.messages == []
+
+
+def test_cancelling_at_the_contact_question_still_cancels(dispatcher):
+    tracker = make_tracker(
+        text="算了，不办了",
+        intent="cancel",
+        slots={"complaint_text": "楼下饭店油烟太大", "requested_slot": "contact"},
+        active_loop="complaint_form",
+    )
+    events = ActionResetForms().run(dispatcher, tracker, {})
+    assert ActiveLoop(None) in events and SlotSet("complaint_text", None) in events
 
 
 def test_asking_for_a_person_inside_a_form_does_not_ask_what_else_is_needed(dispatcher):

@@ -70,6 +70,40 @@ def test_a_category_typed_at_the_category_question_fills_the_slot(dispatcher):
     assert category_set("噪音", [{"entity": "category", "value": "噪音"}]) == ["noise"]
     assert category_set("是物业的问题") == ["property-management"]
     assert category_set("南京东路100号") == []
+    assert category_set("我也不知道算哪一类") == ["noise"]
+    assert category_set("not sure, you decide") == ["noise"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "contact"),
+    [
+        ("13812345678", "inform", "13812345678"),
+        ("不想留，匿名吧", "inform", "anonymous"),
+        ("不用了", "deny", "anonymous"),
+        ("就是楼下那家饭店", "file_complaint", "就是楼下那家饭店"),
+    ],
+)
+def test_whatever_is_said_to_the_contact_question_is_taken_to_be_checked(
+    dispatcher, text, intent, contact
+):
+    tracker = make_tracker(
+        text=text,
+        intent=intent,
+        slots={"requested_slot": "contact"},
+        active_loop="complaint_form",
+    )
+    extracted = ValidateSlotMappings().extract_contact(dispatcher, tracker, {})
+    assert extracted == {"contact": contact}
+
+
+def test_a_question_at_the_contact_prompt_is_not_taken_for_a_contact(dispatcher):
+    tracker = make_tracker(
+        text="这个要多久才有结果",
+        intent="ask_processing_time",
+        slots={"requested_slot": "contact"},
+        active_loop="complaint_form",
+    )
+    assert ValidateSlotMappings().extract_contact(dispatcher, tracker, {}) == {}
 
 
 def _language(dispatcher, text: str, *, lang: str | None, previous: str) -> str:

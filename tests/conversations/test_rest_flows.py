@@ -216,6 +216,24 @@ def test_one_more_question_after_thanks_is_invited_not_refused(citizen):
     assert "请讲" in reply and "暂时回答不了" not in reply
 
 
+def test_a_citizen_unsure_of_the_district_or_without_a_number_is_asked_again(citizen):
+    reply = citizen.say("楼下饭店每天晚上油烟直往我家里灌，窗都不敢开")
+    if "对吗" in reply:
+        reply = citizen.say("对")
+    assert "哪个区" in reply
+    unsure = citizen.say("我也不清楚是哪个区")
+    assert "路名" in unsure and "哪项业务" not in unsure
+    reply = citizen.say("好像是徐汇那边")
+    if "具体在什么位置" in reply:
+        reply = citizen.say("桂平路上那家川菜馆")
+    assert "什么时候" in reply
+    assert "手机号码" in citizen.say("每天晚上六点以后")
+    assert "没有识别到手机号码" in citizen.say("就是楼下那家饭店")
+    # Declining the number, however the NLU reads it, files the complaint anonymously.
+    filed = citizen.say("不留了")
+    assert "工单编号" in filed and "查询码" in filed
+
+
 def test_an_application_asks_again_for_numbers_said_before_it_started(citizen):
     """Issue 25: a friend's ID and phone said earlier are not the applicant's."""
     citizen.say("我朋友身份证号310104199001011233，手机13812345678，他的居住证怎么办")

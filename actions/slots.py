@@ -203,6 +203,10 @@ class ValidateSlotMappings(ValidationAction):
             named = classifier.category_named(tracker.latest_message.get("text") or "")
             if named:
                 return {"category": named.code}
+        # A citizen who goes on with the district, the address or more of the story
+        # takes the guess: asked again at each answer, they would be asked forever.
+        if intent not in ANSWERED_BY_A_RULE - {"file_complaint"}:
+            return {"category": tracker.get_slot("category_guess")}
         return {}
 
     def extract_contact(

@@ -69,7 +69,8 @@ def test_a_category_typed_at_the_category_question_fills_the_slot(dispatcher):
 
     assert category_set("噪音", [{"entity": "category", "value": "噪音"}]) == ["noise"]
     assert category_set("是物业的问题") == ["property-management"]
-    assert category_set("南京东路100号") == []
+    # Going on with the address takes the guess, not a kind read from the address.
+    assert category_set("南京东路100号") == ["noise"]
     assert category_set("我也不知道算哪一类") == ["noise"]
     assert category_set("not sure, you decide") == ["noise"]
 
@@ -104,6 +105,29 @@ def test_a_question_at_the_contact_prompt_is_not_taken_for_a_contact(dispatcher)
         active_loop="complaint_form",
     )
     assert ValidateSlotMappings().extract_contact(dispatcher, tracker, {}) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "category"),
+    [
+        ("徐汇区", "inform", ["noise"]),
+        ("而且他们周末早上六点就开始了", "file_complaint", ["noise"]),
+        ("不对", "deny", [None]),
+        ("转人工", "request_human", []),
+    ],
+)
+def test_going_on_at_the_category_question_takes_the_guess_and_no_says_no(
+    dispatcher, text, intent, category
+):
+    domain = Domain.load(ROOT / "domain.yml").as_dict()
+    tracker = make_tracker(
+        text=text,
+        intent=intent,
+        slots={"requested_slot": "category", "category_guess": "noise"},
+        active_loop="complaint_form",
+    )
+    events = asyncio.run(ValidateSlotMappings().run(dispatcher, tracker, domain))
+    assert [e["value"] for e in events if e["name"] == "category"] == category
 
 
 def _language(dispatcher, text: str, *, lang: str | None, previous: str) -> str:

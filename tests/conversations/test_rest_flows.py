@@ -118,6 +118,13 @@ def test_an_anonymous_complaint_is_read_back_with_its_query_code_only(stack):
     assert "当前状态" in owner.say(f"查询码{code}")
 
 
+def test_going_on_without_confirming_the_category_is_not_asked_it_again(citizen):
+    assert "对吗" in citizen.say("楼上每天半夜装修，电钻声吵得人睡不着")
+    reply = citizen.say("静安区")
+    assert "对吗" not in reply and "位置" in reply
+    assert citizen.slot("category") == "noise"
+
+
 def test_a_category_typed_instead_of_tapped_moves_the_complaint_on(citizen):
     assert "噪音扰民" in citizen.say("楼上每天半夜装修，电钻声吵得人睡不着")
     assert "哪个区" in citizen.say("噪音")

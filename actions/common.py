@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from cases.access import AttemptLimit, attempt_limit
+from cases.routing.classify import complaint_classifier
 from foundation.db import get_engine, session_scope
 from foundation.errors import ExternalServiceError
 from knowledge_base.search.engine import SearchEngine
@@ -46,6 +47,12 @@ def typed_text(tracker: Tracker) -> str:
     """What the citizen typed or said; a button's payload (/intent{...}) is not text."""
     text = tracker.latest_message.get("text") or ""
     return "" if text.startswith("/") else text
+
+
+def describes_a_problem(tracker: Tracker) -> bool:
+    """Whether what the citizen typed names a problem to report (a work-order category's
+    words), whatever the NLU made of it."""
+    return complaint_classifier(search_engine()).names_a_problem(typed_text(tracker))
 
 
 def entity_values(tracker: Tracker, entity: str) -> list[str]:

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
     db_session,
+    describes_a_problem,
     entity_values,
     language_of,
     latest_intent,
@@ -18,7 +19,6 @@ from actions.common import (
     search_engine,
     typed_text,
 )
-from cases.routing.classify import complaint_classifier
 from knowledge_base.answers import (
     INTENT_ASPECTS,
     answer,
@@ -121,12 +121,8 @@ def _a_problem_told_out_of_the_blue(tracker: Tracker, intent: str | None) -> boo
         intent == "inform"
         and not entity_values(tracker, "service")
         and not tracker.get_slot("aspect")
-        and _names_a_problem(tracker)
+        and describes_a_problem(tracker)
     )
-
-
-def _names_a_problem(tracker: Tracker) -> bool:
-    return complaint_classifier(search_engine()).names_a_problem(typed_text(tracker))
 
 
 def _compound_steps(tracker: Tracker, context_code: str | None = None) -> list[Step]:
@@ -250,7 +246,7 @@ class ActionOfferSearchResults(Action):
         # A problem described without "投诉" or "complain" is not lost in the
         # fallback: the citizen is offered to report it, in their own words.
         return _offer_guides_or_report(
-            dispatcher, tracker, problem=_names_a_problem(tracker)
+            dispatcher, tracker, problem=describes_a_problem(tracker)
         )
 
 

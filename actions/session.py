@@ -16,14 +16,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.applications import APPLICATION_SLOTS
 from actions.common import (
     db_session,
+    describes_a_problem,
     language_of,
     latest_intent,
-    search_engine,
     typed_text,
 )
 from actions.complaints import COMPLAINT_SLOTS
 from actions.slots import ANONYMOUS, declines_contact
-from cases.routing.classify import complaint_classifier
 from knowledge_base.answers import service_name
 from knowledge_base.services import get_service
 
@@ -141,9 +140,7 @@ class ActionTakeComplaintInstead(Action):
         described = tracker.get_slot("problem_described")
         said = typed_text(tracker)
         parts = [part for part in (described, said) if part]
-        if described and not complaint_classifier(search_engine()).names_a_problem(
-            said
-        ):
+        if described and not describes_a_problem(tracker):
             parts = [described]
         complaint = "。".join(part.rstrip("。.!！;；,，") for part in parts)
         return [

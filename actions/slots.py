@@ -63,6 +63,8 @@ UNSURE = (
 ANSWERED_BY_A_RULE = frozenset(
     {*INTENT_ASPECTS, "file_complaint", "cancel", "request_human", "chitchat"}
 )
+# Inside the complaint form more of the story has no rule: it is an answer like any other.
+NO_ANSWER_IN_THE_COMPLAINT_FORM = ANSWERED_BY_A_RULE - {"file_complaint"}
 
 
 class ValidateSlotMappings(ValidationAction):
@@ -190,22 +192,22 @@ class ValidateSlotMappings(ValidationAction):
         if tracker.get_slot("requested_slot") != "category":
             return {}
         intent = latest_intent(tracker)
-        text = (tracker.latest_message.get("text") or "").lower()
+        text = tracker.latest_message.get("text") or ""
         # A citizen need not know how the centre files problems: one who cannot say
         # ("我也不知道算哪一类") keeps the guess, which an agent reviews, rather than
         # being asked again or told the assistant cannot answer.
-        unsure = any(word in text for word in UNSURE)
+        unsure = any(word in text.lower() for word in UNSURE)
         if (intent == "affirm" or unsure) and tracker.get_slot("category_guess"):
             return {"category": tracker.get_slot("category_guess")}
         if intent == "deny":
             return {"category": None, "category_guess": None}
         if intent == "inform":  # "是噪音的问题": the kind named in a sentence
-            named = classifier.category_named(tracker.latest_message.get("text") or "")
+            named = classifier.category_named(text)
             if named:
                 return {"category": named.code}
         # A citizen who goes on with the district, the address or more of the story
         # takes the guess: asked again at each answer, they would be asked forever.
-        if intent not in ANSWERED_BY_A_RULE - {"file_complaint"}:
+        if intent not in NO_ANSWER_IN_THE_COMPLAINT_FORM:
             return {"category": tracker.get_slot("category_guess")}
         return {}
 
@@ -220,10 +222,10 @@ class ValidateSlotMappings(ValidationAction):
             phone = normalise_phone(value)
             if phone:
                 return {"contact": phone}
-        # More about the problem is no rule's business inside the complaint form.
-        if tracker.get_slot("requested_slot") != "contact" or latest_intent(
-            tracker
-        ) in ANSWERED_BY_A_RULE - {"file_complaint"}:
+        if (
+            tracker.get_slot("requested_slot") != "contact"
+            or latest_intent(tracker) in NO_ANSWER_IN_THE_COMPLAINT_FORM
+        ):
             return {}
         text = tracker.latest_message.get("text") or ""
         intent = latest_intent(tracker)

@@ -18,16 +18,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import (
     case_attempts,
     db_session,
+    describes_a_problem,
     language_of,
     politely,
-    search_engine,
     typed_text,
 )
 from cases.access import open_case, proof_in
 from cases.applications import STATUS_TEXT as APPLICATION_STATUS
 from cases.lifecycle import handled_order, status_text
 from cases.models import Application
-from cases.routing.classify import complaint_classifier
 from cases.routing.units import unit_in_english
 from cases.tracking import find_numbers, normalise_number
 from foundation.errors import NotFoundError, TooManyAttempts
@@ -78,9 +77,7 @@ class ActionAskTrackingNumber(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> list:
         text = typed_text(tracker)
-        if find_numbers(text) or not complaint_classifier(
-            search_engine()
-        ).names_a_problem(text):
+        if find_numbers(text) or not describes_a_problem(tracker):
             dispatcher.utter_message(response="utter_ask_tracking_number")
             return [SlotSet("problem_described", None)]
         english = language_of(tracker) == "en"

@@ -154,7 +154,8 @@ def suggest(
     # A caller's complaint shares words with guides it has nothing to do with (a
     # noise complaint brushes 房产证补办); an agent reads out what is shown, so only
     # hits that would be offered to a citizen are shown.
-    hits = worth_offering(index, text, limit=top_k)
+    named = set(named_catalogue_services(index, text))
+    hits = worth_offering(index, text, limit=top_k, named=named)
     # Kept per day too: what is said of a guide's age changes with the date.
     on = today()
     prepared = [
@@ -200,7 +201,6 @@ def suggest(
         )
         # What the caller reports is a work order, not a guide: a guide is shown
         # only when the complaint names its service (居住证办了两个月还没下来).
-        named = set(named_catalogue_services(index, text))
         suggestions = [s for s in suggestions if s.service_code in named]
     missing = coverage(index, text).missing_subject
     draft = None

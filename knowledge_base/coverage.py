@@ -627,6 +627,10 @@ class _CatalogueNames:
             for word in set(self._segmenter.whole_words(name.modifier))
         ]
         modifier_sounds = _sounds(name.modifier)
+        # The kind of document a procedure is done to (营业执照年检's 执照), if any.
+        document = next(
+            (head for head in DOCUMENT_HEADS if name.modifier.endswith(head)), ""
+        )
         for (joined, sounds, about, materials), whole_sounds in zip(
             self._chinese, self._whole_sounds, strict=True
         ):
@@ -642,9 +646,6 @@ class _CatalogueNames:
             # The document a procedure is done to may be named only in the guide's
             # materials (机动车检验 asks for the 行驶证), or by its kind alone (执照地址
             # 变更): 行驶证年检 and 营业执照变更 are held, 营业执照年检 is not.
-            document = next(
-                (head for head in DOCUMENT_HEADS if name.modifier.endswith(head)), ""
-            )
             if document and (
                 name.modifier in materials or (len(document) > 1 and document in joined)
             ):

@@ -84,11 +84,18 @@ def _still_the_subject(index: ServiceIndex, text: str, code: str) -> bool:
 
 
 def worth_offering(
-    index: ServiceIndex, text: str, limit: int = CHOICES
+    index: ServiceIndex,
+    text: str,
+    limit: int = CHOICES,
+    named: set[str] | None = None,
 ) -> list[SearchHit]:
     """Services to offer when the NLU cannot tell what a message asks: strong hits and
-    those it names; none when the words only brush the catalogue."""
-    named = set(named_catalogue_services(index, text))
+    those it names; none when the words only brush the catalogue.
+
+    ``named``: the services ``text`` names, for a caller that has read them already.
+    """
+    if named is None:
+        named = set(named_catalogue_services(index, text))
     return [
         hit
         for hit in index.search(text, limit=limit)

@@ -55,6 +55,10 @@ class StaffAccess:
         """A partial view of an order (a handling unit's) showed ``fields`` in clear."""
         self._record("work_order", number, fields)
 
+    def application_fields(self, number: str, fields: tuple[str, ...]) -> None:
+        """A partial view of an application (a caller's list) showed ``fields``."""
+        self._record("application", number, fields)
+
     def _record(self, kind: str, record: str, fields: tuple[str, ...]) -> None:
         record_access(
             self._db,

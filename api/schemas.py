@@ -519,6 +519,29 @@ class DuplicatesOut(BaseModel):
     joined: list[DuplicateOut]
 
 
+class CallerLookupIn(_Strict):
+    phone: constr(strict=True, strip_whitespace=True, min_length=1, max_length=30) = (
+        Field(..., description="the mobile number the caller gave when filing")
+    )
+
+
+class CallerCaseOut(BaseModel):
+    kind: Literal["work_order", "application"]
+    number: str
+    subject: str = Field(
+        ..., description="a work order's category, an application's service"
+    )
+    status: str
+    filed_at: LocalTime
+    handled_by: str | None
+
+
+class CallerCasesOut(BaseModel):
+    phone: str = Field(..., description="the number looked up, masked")
+    cases: list[CallerCaseOut] = Field(..., description="newest first")
+    more: bool = Field(..., description="more cases are filed with it than listed")
+
+
 class MergeIn(_Strict):
     into: constr(
         strict=True, strip_whitespace=True, to_upper=True, min_length=16, max_length=16

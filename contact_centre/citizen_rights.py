@@ -35,12 +35,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from cases.disclosure import application_personal_fields, work_order_personal_fields
 from cases.lifecycle import OPEN as OPEN_WORK_ORDERS
 from cases.models import Application, Notification, WorkOrder, WorkOrderUpdate
 from cases.notifications import CITIZEN
+from contact_centre.caller_cases import cases_by_phone
 from contact_centre.models import ConversationMessage, Feedback, Handoff
 from contact_centre.retention import (
     OPEN_APPLICATIONS,
@@ -55,7 +56,6 @@ from foundation.errors import ValidationFailed
 from privacy.audit import record_operator_access
 from privacy.erasures import erasures_of, record_erasure
 from privacy.identity import normalise_phone
-from privacy.keys import personal_hash
 from privacy.models import Erasure
 
 EXPORT_VIA = "hotline privacy export"
@@ -270,25 +270,9 @@ def erase_personal_data(
 
 def _held(session: Session, phone: str) -> _Held:
     """The records of a phone, by its keyed hash, and the conversations they came from."""
-    normalised = normalise_phone(phone)
-    if normalised is None:
-        raise ValidationFailed("phone", "not a valid mainland mobile number")
-    digest = personal_hash(normalised)
-    applications = session.scalars(
-        select(Application)
-        .where(Application.phone_hash == digest)
-        .options(selectinload(Application.service))
-        .order_by(Application.created_at, Application.id)
-    ).all()
-    work_orders = session.scalars(
-        select(WorkOrder)
-        .where(WorkOrder.contact_phone_hash == digest)
-        .options(selectinload(WorkOrder.updates))
-        .order_by(WorkOrder.created_at, WorkOrder.id)
-    ).all()
-    session_ids = sorted(
-        {case.session_id for case in (*applications, *work_orders) if case.session_id}
-    )
+    applications, work_orders = cases_by_phone(session, phone)
+    cases: list[Application | WorkOrder] = [*applications, *work_orders]
+    session_ids = sorted({case.session_id for case in cases if case.session_id})
     return _Held(applications, work_orders, session_ids)
 
 

@@ -18,6 +18,9 @@ from api.rasa_client import RasaClient
 from api.routes.cases import work_order_public
 from api.schemas import (
     AgentReply,
+    CallerCaseOut,
+    CallerCasesOut,
+    CallerLookupIn,
     CategoryList,
     CategoryOut,
     CentreActionIn,
@@ -50,6 +53,7 @@ from cases.routing.router import complaint_router
 from cases.work_orders import dispatch_work_order, find_work_order, review_queue
 from contact_centre import conversations
 from contact_centre.assist import suggest
+from contact_centre.caller_cases import caller_cases
 from contact_centre.conversations import messages
 from contact_centre.handoff import (
     agent_reply,
@@ -61,10 +65,12 @@ from contact_centre.models import Handoff
 from foundation.errors import ExternalServiceError
 from knowledge_base.search.engine import SearchEngine
 from privacy.auth import Staff
-from privacy.identity import mask_personal_data
+from privacy.identity import mask_personal_data, normalise_phone
 from privacy.models import ApiToken
 
 router = APIRouter(prefix="/api/v1/agent", tags=["agent"])
+# A caller with more cases than this is asked which one they mean by its subject.
+MOST_CALLER_CASES = 50
 
 
 @router.post("/suggest", response_model=SuggestResponse)
@@ -278,6 +284,30 @@ def _compared(order: WorkOrder, match: Match | None = None) -> DuplicateOut:
         unit_name=order.unit_name,
         score=match.score if match else order.duplicate_score,
         reasons=list(match.reasons) if match else [],
+    )
+
+
+@router.post("/caller-cases", response_model=CallerCasesOut)
+def cases_of_caller(
+    lookup: CallerLookupIn,
+    audit: StaffAccess = Depends(staff_access),
+    db: Session = Depends(get_db, scope="function"),
+) -> CallerCasesOut:
+    """The cases filed with a caller's mobile number, newest first, for a caller who
+    has lost the tracking number: confirm who is calling before reading them out.
+    The number is sent in the body, never in the address, which access logs keep;
+    each case listed is in the audit log (422 for what is not a mobile number)."""
+    found = caller_cases(db, lookup.phone)
+    shown = found[:MOST_CALLER_CASES]
+    for case in shown:
+        if case.kind == "application":
+            audit.application_fields(case.number, ("phone",))
+        else:
+            audit.work_order_fields(case.number, ("contact_phone",))
+    return CallerCasesOut(
+        phone=mask_personal_data(normalise_phone(lookup.phone) or ""),
+        cases=[CallerCaseOut(**asdict(case)) for case in shown],
+        more=len(found) > len(shown),
     )
 
 

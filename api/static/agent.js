@@ -180,6 +180,7 @@
     lookedUp.dispatch = lookedUp.centre = null;
     clear($("dispatch-lookup-result"));
     clear($("centre-lookup-result"));
+    clear($("caller-cases"));
     lastQueueJson = "";
     $("workspace").hidden = true;
     $("views").hidden = true;
@@ -920,6 +921,42 @@
       input.value = number;
       lookedUp[view] = number;
       loadDuplicates(number, $(view + "-lookup-result"), { view: view, lookup: true });
+    });
+  });
+
+  // A caller who lost the tracking number: their cases by the phone given when filing.
+  $("caller-lookup").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var input = $("caller-phone");
+    var phone = input.value.replace(/[\s-]+/g, "");
+    var out = $("caller-cases");
+    $("caller-lookup-error").textContent = "";
+    input.removeAttribute("aria-invalid");
+    clear(out);
+    if (!/^(\+?86)?1\d{10}$/.test(phone)) {
+      $("caller-lookup-error").textContent = "请输入11位手机号码。";
+      input.setAttribute("aria-invalid", "true");
+      input.focus();
+      return;
+    }
+    api("/api/v1/agent/caller-cases", { method: "POST", body: { phone: phone } }).then(function (body) {
+      input.value = "";
+      if (!body.cases.length) {
+        out.appendChild(h("p", { class: "empty", text: "手机号 " + body.phone + " 名下没有查到工单或申请（匿名反映的、已过保存期限的不在其中）。" }));
+        return;
+      }
+      out.appendChild(h("p", { class: "muted small-text", text: "手机号 " + body.phone + " 名下共 " + body.cases.length + " 件" + (body.more ? "（只列出最近的）" : "") + "：" }));
+      out.appendChild(h("ul", { class: "caller-cases" }, body.cases.map(function (found) {
+        return h("li", {}, [
+          h("strong", { text: found.number }),
+          " · " + (found.kind === "application" ? "申请：" : "") + found.subject,
+          " · " + found.status,
+          " · 登记于 " + momentText(found.filed_at),
+          found.handled_by ? " · " + found.handled_by : null,
+        ]);
+      })));
+    }).catch(function (error) {
+      $("caller-lookup-error").textContent = describe(error);
     });
   });
 

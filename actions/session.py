@@ -23,8 +23,10 @@ from actions.common import (
 )
 from actions.complaints import COMPLAINT_SLOTS
 from actions.slots import ANONYMOUS, declines_contact
+from actions.status import explain_lost_number
 from knowledge_base.answers import service_name
 from knowledge_base.services import get_service
+from understanding.status_queries import forgets_what_was_asked
 
 CARRIED_OVER = ("language", "service", "district", "street")
 
@@ -58,6 +60,8 @@ class ActionSessionStart(Action):
 
 # What the forms a complaint replaces were waiting for.
 SET_ASIDE = ("rating", "tracking_number", "tracking_proof", "requested_slot")
+# Forms whose answers are not submitted anywhere: leaving them drops nothing.
+ASKS_NOTHING_TO_SUBMIT = ("status_form", "feedback_form")
 HALF_FILLED = (
     *APPLICATION_SLOTS,
     *COMPLAINT_SLOTS,
@@ -90,8 +94,19 @@ class ActionResetForms(Action):
             and declines_contact(tracker.latest_message.get("text") or "")
         ):
             return [SlotSet("contact", ANONYMOUS), FollowupAction("complaint_form")]
+        # "不记得了" to the question for a tracking number is not giving up but being
+        # stuck: the citizen is told where the number is and how to do without it.
+        if (
+            tracker.active_loop.get("name") == "status_form"
+            and tracker.get_slot("requested_slot") == "tracking_number"
+            and forgets_what_was_asked(tracker.latest_message.get("text") or "")
+        ):
+            return explain_lost_number(dispatcher, tracker)
         if latest_intent(tracker) == "request_human":
-            dispatcher.utter_message(response="utter_stopped_for_handoff")
+            # A progress check or a rating submits nothing: there is nothing to say
+            # was stopped before the hand-over.
+            if tracker.active_loop.get("name") not in ASKS_NOTHING_TO_SUBMIT:
+                dispatcher.utter_message(response="utter_stopped_for_handoff")
         else:
             dispatcher.utter_message(response="utter_cancelled")
         return [ActiveLoop(None), *(SlotSet(slot, None) for slot in HALF_FILLED)]

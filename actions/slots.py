@@ -30,6 +30,7 @@ from knowledge_base.resolution import resolve_subject
 from privacy.identity import normalise_id_number, normalise_phone
 from understanding.language import detect_language
 from understanding.ratings import parse_rating
+from understanding.status_queries import forgets_what_was_asked
 
 logger = logging.getLogger(__name__)
 
@@ -147,8 +148,14 @@ class ValidateSlotMappings(ValidationAction):
             number = normalise_number(value)
             if number:
                 return {"tracking_number": number}
-        numbers = find_numbers(tracker.latest_message.get("text") or "")
-        return {"tracking_number": numbers[0]} if numbers else {}
+        text = tracker.latest_message.get("text") or ""
+        numbers = find_numbers(text)
+        if numbers:
+            return {"tracking_number": numbers[0]}
+        # "忘了" is an answer to the question: the form tells where the number is.
+        if _asked_for(tracker, "tracking_number") and forgets_what_was_asked(text):
+            return {"tracking_number": text}
+        return {}
 
     def extract_tracking_proof(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
@@ -243,7 +250,11 @@ class ValidateSlotMappings(ValidationAction):
             if rating:
                 return {"rating": float(rating)}
         intent = latest_intent(tracker)
-        if tracker.get_slot("requested_slot") == "rating" or intent == "give_feedback":
+        if (
+            tracker.get_slot("requested_slot") == "rating"
+            or intent == "give_feedback"
+            or _answers(tracker, "utter_ask_rating")
+        ):
             rating = parse_rating(tracker.latest_message.get("text") or "")
             if rating:
                 return {"rating": float(rating)}
@@ -287,6 +298,15 @@ def _read_location(text: str) -> Location | None:
     except SQLAlchemyError:
         logger.warning("could not read where the citizen is", exc_info=True)
         return None
+
+
+def _answers(tracker: Tracker, question: str) -> bool:
+    """Whether the latest message answers the bot's action ``question`` ("4" said to
+    the rating question is a score, whatever the NLU made of it)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name") == question
+    return False
 
 
 def _asked_for(tracker: Tracker, slot: str) -> bool:

@@ -4,7 +4,9 @@ The form asks for the number, then for the last four digits of the phone given w
 filing (or the query code of a record filed without one); ``cases.access.open_case``
 decides, and a wrong proof gets the same reply as an unknown number. A citizen asked
 for a number who came to report a problem is offered the complaint form
-(``actions.session.ActionTakeComplaintInstead``).
+(``actions.session.ActionTakeComplaintInstead``). One who has lost the number is told
+where to find it and that an agent can look it up by the phone given when filing
+(``ActionExplainLostNumber``), rather than being asked for it again.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
@@ -31,6 +33,7 @@ from cases.routing.units import unit_in_english
 from cases.tracking import find_numbers, normalise_number
 from foundation.errors import NotFoundError, TooManyAttempts
 from knowledge_base.answers import service_name
+from understanding.status_queries import forgets_what_was_asked
 
 
 class ValidateStatusForm(FormValidationAction):
@@ -45,6 +48,11 @@ class ValidateStatusForm(FormValidationAction):
         domain: dict,
     ) -> dict:
         number = normalise_number(str(value or ""))
+        if number is None and forgets_what_was_asked(str(value or "")):
+            # Asking again would leave the citizen where they were: the check ends
+            # with where the number is (action_check_status then has none to check).
+            dispatcher.utter_message(response="utter_tracking_number_lost")
+            return {"tracking_number": None, "requested_slot": None}
         if number is None:
             dispatcher.utter_message(response="utter_invalid_tracking_number")
         return {"tracking_number": number}
@@ -91,6 +99,35 @@ class ActionAskTrackingNumber(Action):
         return [SlotSet("problem_described", text)]
 
 
+class ActionExplainLostNumber(Action):
+    """Where a lost tracking number is, and the way round it: an agent finds a caller's
+    cases by the phone given when filing (``contact_centre.caller_cases``). Asking
+    for the number again would leave the citizen where they were."""
+
+    def name(self) -> str:
+        return "action_explain_lost_number"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list[EventType]:
+        return explain_lost_number(dispatcher, tracker)
+
+
+def explain_lost_number(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType]:
+    """Says where to find the number, and ends a progress check that waited for it."""
+    dispatcher.utter_message(response="utter_tracking_number_lost")
+    if tracker.active_loop.get("name") != "status_form":
+        return []
+    return [
+        ActiveLoop(None),
+        SlotSet("requested_slot", None),
+        SlotSet("tracking_number", None),
+        SlotSet("tracking_proof", None),
+    ]
+
+
 class ActionCheckStatus(Action):
     def name(self) -> str:
         return "action_check_status"
@@ -100,7 +137,9 @@ class ActionCheckStatus(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> list:
         lang = language_of(tracker)
-        number = tracker.get_slot("tracking_number") or ""
+        number = tracker.get_slot("tracking_number")
+        if not number:
+            return []  # the check ended without one: the citizen had lost it
         proof = tracker.get_slot("tracking_proof")
         with db_session() as session:
             try:

@@ -1,5 +1,6 @@
-"""The intent of a status question naming its tracking number, set by the core's rule
-(``understanding.status_queries``) over whatever the intent model predicted."""
+"""The intent of a status question naming its tracking number, or saying the number is
+lost, set by the core's rule (``understanding.status_queries``) over whatever the intent
+model predicted."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from understanding.status_queries import status_intent
+from understanding.status_queries import ruled_intent
 
 
 @DefaultV1Recipe.register(
@@ -39,7 +40,7 @@ class StatusQueryRule(GraphComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            intent = status_intent(message.get(TEXT) or "")
+            intent = ruled_intent(message.get(TEXT) or "")
             if intent is None:
                 continue
             ruled = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}

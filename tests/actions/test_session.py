@@ -161,3 +161,33 @@ def test_a_button_with_nothing_described_leaves_the_problem_to_be_asked(dispatch
     )
     events = ActionTakeComplaintInstead().run(dispatcher, tracker, {})
     assert SlotSet("complaint_text", None) in events
+
+
+def test_i_forgot_read_as_cancel_at_the_number_question_says_where_the_number_is(
+    dispatcher,
+):
+    tracker = make_tracker(
+        text="不记得了",
+        intent="cancel",
+        slots={"requested_slot": "tracking_number"},
+        active_loop="status_form",
+    )
+    events = ActionResetForms().run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_tracking_number_lost"
+    ]
+    assert ActiveLoop(None) in events
+
+
+def test_asking_for_a_person_in_a_progress_check_mentions_nothing_unsubmitted(
+    dispatcher,
+):
+    tracker = make_tracker(
+        text="转人工",
+        intent="request_human",
+        slots={"requested_slot": "tracking_number"},
+        active_loop="status_form",
+    )
+    events = ActionResetForms().run(dispatcher, tracker, {})
+    assert dispatcher.messages == []
+    assert ActiveLoop(None) in events

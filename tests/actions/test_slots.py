@@ -164,3 +164,24 @@ def test_extract_language_a_number_without_a_switch_keeps_the_previous_language(
     dispatcher, previous
 ):
     assert _language(dispatcher, "12345", lang=None, previous=previous) == previous
+
+
+def test_a_number_said_to_the_rating_question_is_the_score_whatever_the_intent(
+    dispatcher,
+):
+    domain = Domain.load(ROOT / "domain.yml").as_dict()
+    asked = [
+        {"event": "action", "name": "utter_ask_rating"},
+        {"event": "bot", "text": "请您对本次服务打分"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "4"},
+    ]
+
+    def rating_set(events: list[dict]) -> list:
+        tracker = make_tracker(text="4", intent="inform", events=events)
+        found = asyncio.run(ValidateSlotMappings().run(dispatcher, tracker, domain))
+        return [e["value"] for e in found if e["name"] == "rating"]
+
+    assert rating_set(asked) == [4.0]
+    # Not after another question: "4" may be a floor or a count.
+    assert rating_set([{"event": "action", "name": "utter_ask_district"}]) == []

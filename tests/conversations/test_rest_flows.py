@@ -217,6 +217,44 @@ def test_no_more_questions_after_thanks_leads_to_the_rating(citizen):
     assert "请您对本次服务打分" in citizen.say("没有了")
 
 
+def test_a_score_typed_after_the_rating_question_is_recorded(citizen):
+    citizen.say("谢谢")
+    assert "请您对本次服务打分" in citizen.say("没有了")
+    # Thanked, not asked again: the score was taken and recorded.
+    reply = citizen.say("4")
+    assert "感谢您的评价" in reply and "打分" not in reply
+
+
+def test_a_citizen_who_lost_the_number_is_told_where_it_is_not_asked_again(citizen):
+    assert "受理编号" in citizen.say("我想查一下我的工单")
+    # However the NLU reads a bare "I forgot" (here often as cancel), it is not taken
+    # for giving up, nor answered that the assistant cannot help.
+    reply = citizen.say("不记得了")
+    assert "往上翻看" in reply and "手机号码为您查询" in reply
+    assert "已为您取消" not in reply and "暂时回答不了" not in reply
+    assert citizen.slot("requested_slot") is None
+    assert "转人工" in [button["title"] for button in citizen.buttons()]
+    # Said at once, with or without the form: the same answer, and no emergency.
+    reply = citizen.say("受理编号找不着了，还能查进度吗")
+    assert "往上翻看" in reply and "110" not in reply
+
+
+def test_asking_for_a_person_at_the_number_question_leaves_the_progress_check(
+    citizen,
+):
+    citizen.say("我想查一下我的工单")
+    reply = citizen.say("转人工")
+    assert "受理编号" not in reply and "信息没有提交" not in reply
+    assert citizen.slot("requested_slot") is None
+
+
+def test_a_lost_number_told_in_english_gets_the_same_way_round(stack):
+    citizen = Citizen(stack, lang="en")
+    assert "tracking number" in citizen.say("What is the progress of my work order?")
+    reply = citizen.say("I lost my reference number")
+    assert "scroll up" in reply and "mobile number you gave" in reply
+
+
 def test_one_more_question_after_thanks_is_invited_not_refused(citizen):
     citizen.say("谢谢")
     reply = citizen.say("有的")

@@ -1,4 +1,5 @@
-"""A short question naming a tracking number is a status question, by rule."""
+"""A short question naming a tracking number is a status question, and one saying the
+number is lost asks where to find it, by rule."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ import pytest
 
 from understanding.status_queries import (
     APPLICATION_STATUS,
+    LOST_NUMBER,
     WORK_ORDER_STATUS,
+    forgets_what_was_asked,
+    lost_number_intent,
+    ruled_intent,
     status_intent,
 )
 
@@ -59,3 +64,63 @@ def test_a_number_read_out_with_spaces_still_counts():
 )
 def test_what_is_not_a_short_question_about_one_number_is_left_to_the_model(text):
     assert status_intent(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "受理号想不起来了",
+        "工单号码丢失了，还能查到吗",
+        "回执号没保存",
+        "登记以后没收到编号",
+        "查询码记不清了",
+        "那个单号我不晓得在哪",
+        "I can't find my case number",
+        "forgot the reference number, can you help?",
+        "Where is my tracking number?",
+    ],
+)
+def test_a_short_message_saying_the_number_is_lost_asks_where_it_is(text):
+    assert lost_number_intent(text) == LOST_NUMBER
+    assert ruled_intent(text) == LOST_NUMBER
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A number given is not lost.
+        "GD26120634976088这个编号对不对，我记不清了",
+        # What a number looks like, not where it is.
+        "编号是什么格式",
+        # A phone, a parcel: not the hotline's numbers.
+        "我的手机号码忘了",
+        "快递单号找不到了",
+        # A problem told beside a number is a report.
+        "小区门口路灯没有编号，坏了也没法报修",
+        "井盖上找不到编号，晚上有异响很吵",
+        "我要投诉，没有编号",
+        # A long story that mentions a number is the model's to read.
+        "我上个月反映过楼下饭店油烟的问题，编号忘了，但是到现在还是天天晚上油烟往我家窗户里灌",
+        "I forgot to mention that the noise starts at six every morning and the case number",
+    ],
+)
+def test_what_does_not_say_a_hotline_number_is_lost_is_left_to_the_model(text):
+    assert lost_number_intent(text) is None
+
+
+def test_a_status_question_naming_its_number_keeps_its_own_intent():
+    assert ruled_intent("查一下GD26120634976088的进度") == WORK_ORDER_STATUS
+
+
+@pytest.mark.parametrize(
+    "text", ["忘了", "我也不记得了", "记不清了。", "没有", "I forgot", "no idea"]
+)
+def test_a_bare_i_forgot_answers_a_question_for_a_number(text):
+    assert forgets_what_was_asked(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["算了，不查了", "忘了带身份证怎么办", "我没有时间", "GD26120634976088"]
+)
+def test_more_than_i_forgot_is_not_read_as_forgetting(text):
+    assert not forgets_what_was_asked(text)

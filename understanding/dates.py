@@ -2,7 +2,9 @@
 
 A mention's value is an ISO date (2026-11-20) or date and time (2026-11-20T22:00)
 counted from the moment the message was sent, or the text itself when no single day
-can be named (上个月, 前几天, 国庆节). The grammar is one regular expression over the
+can be named (上个月, 前几天, 国庆节). A time that recurs (每天晚上十一点, 天天早上七点)
+is no one day either: it is kept as written, with its 每天, rather than read as today
+at that hour. The grammar is one regular expression over the
 characters of the message; which matches are dates is decided after matching.
 """
 
@@ -49,6 +51,25 @@ _PARTS_OF_DAY = (
 _UNTIL = ("到", "至", "过", "过了", "从")
 _NIGHT = ("晚上", "晚间", "夜里", "夜间", "深夜", "半夜", "午夜")
 _VAGUE = "前几天|这几天|前阵子|前段时间|这段时间|上半年|下半年"
+# Words before a time of day that make it recur, longest first.
+_RECURRING = (
+    "每天",
+    "天天",
+    "每晚",
+    "每日",
+    "每夜",
+    "每早",
+    "每到",
+    "每逢",
+    "经常",
+    "常常",
+    "老是",
+    "总是",
+    "一直",
+    "通常",
+    "平时",
+    "一般",
+)
 # Holidays name a period the citizen means (春节期间): the mention is the holiday itself.
 _HOLIDAYS = "春节|除夕|大年三十|元旦|清明节|清明|五一|劳动节|端午节|端午|中秋节|中秋|国庆节|国庆"
 
@@ -102,13 +123,21 @@ def date_spans(text: str, now: datetime) -> list[Span]:
     for match in _DATE_PATTERN.finditer(text):
         if match.start() == match.end() or not _is_date_mention(match):
             continue
+        start = match.start()
+        recurring = next(
+            (word for word in _RECURRING if text[:start].endswith(word)), None
+        )
+        if recurring and not _names_a_day(match):
+            start -= len(recurring)
+            spans.append(Span(start, match.end(), DATE, text[start : match.end()]))
+            continue
         value = _date_value(match, now.date())
-        spans.append(Span(match.start(), match.end(), DATE, value or match.group()))
+        spans.append(Span(start, match.end(), DATE, value or match.group()))
     return spans
 
 
-def _is_date_mention(match: re.Match[str]) -> bool:
-    has_day = any(
+def _names_a_day(match: re.Match[str]) -> bool:
+    return any(
         match[group]
         for group in (
             "day_word",
@@ -125,7 +154,10 @@ def _is_date_mention(match: re.Match[str]) -> bool:
             "year_alone",
         )
     )
-    if has_day:
+
+
+def _is_date_mention(match: re.Match[str]) -> bool:
+    if _names_a_day(match):
         return True
     if match["clock_hour"]:
         return True

@@ -67,3 +67,24 @@ def test_dates_normalises_dates(text: str, mention: str, value: str) -> None:
 )
 def test_dates_finds_no_date_in_plain_words(text: str) -> None:
     assert entities_in(text, NOW) == []
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [
+        ("楼上每天晚上十一点以后还在装修", "每天晚上十一点"),
+        ("天天早上六点半就开始打桩", "天天早上六点半"),
+        ("一般夜里两点多才停", "一般夜里两点多"),
+        ("经常凌晨三点左右放音乐", "经常凌晨三点左右"),
+    ],
+)
+def test_a_time_that_recurs_is_kept_as_said_not_read_as_today(
+    text: str, mention: str
+) -> None:
+    assert found(text) == [("date", mention, mention)]
+
+
+def test_a_day_named_after_a_recurring_word_is_still_that_day() -> None:
+    assert found("一直到昨天晚上十点还在吵") == [
+        ("date", "昨天晚上十点", "2026-11-19T22:00")
+    ]

@@ -49,6 +49,12 @@ def typed_text(tracker: Tracker) -> str:
     return "" if text.startswith("/") else text
 
 
+def pressed_button(tracker: Tracker, intent: str) -> bool:
+    """Whether the latest message is a button's payload for ``intent``."""
+    text = tracker.latest_message.get("text") or ""
+    return text == f"/{intent}" or text.startswith((f"/{intent}{{", f"/{intent} "))
+
+
 def describes_a_problem(tracker: Tracker) -> bool:
     """Whether what the citizen typed names a problem to report (a work-order category's
     words), whatever the NLU made of it."""

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
@@ -15,6 +15,7 @@ from actions.common import (
     language_of,
     normalised_or_asked_again,
     politely,
+    pressed_button,
     search_engine,
 )
 from actions.slots import ANONYMOUS
@@ -43,6 +44,23 @@ ALTERNATIVES = 3
 class ValidateComplaintForm(FormValidationAction):
     def name(self) -> str:
         return "validate_complaint_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list[EventType]:
+        events = await super().run(dispatcher, tracker, domain)
+        # The report button of an earlier message pressed in the middle of the form
+        # answers nothing, yet is no reason to say the assistant cannot help: one slot
+        # set to what it was keeps the form, which asks its question again.
+        answered = any(
+            event.get("event") == "slot" and event.get("name") != "requested_slot"
+            for event in events
+        )
+        if not answered and pressed_button(tracker, "file_complaint"):
+            events.append(
+                SlotSet("problem_described", tracker.get_slot("problem_described"))
+            )
+        return events
 
     def validate_complaint_text(
         self,
@@ -75,6 +93,24 @@ class ValidateComplaintForm(FormValidationAction):
             "district", value, normalise_district, "utter_invalid_district", dispatcher
         )
 
+    def validate_address(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict,
+    ) -> dict:
+        return {"address": as_told(value)}
+
+    def validate_occurred_at(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict,
+    ) -> dict:
+        return {"occurred_at": as_told(value)}
+
     def validate_contact(
         self,
         value: Any,
@@ -88,6 +124,13 @@ class ValidateComplaintForm(FormValidationAction):
         return normalised_or_asked_again(
             "contact", value, normalise_phone, "utter_invalid_contact", dispatcher
         )
+
+
+def as_told(value: Any) -> str | None:
+    """A free-text answer as told; a button's payload ("/file_complaint") is none, and
+    the form asks again."""
+    text = str(value or "").strip()
+    return None if not text or text.startswith("/") else text
 
 
 class ActionAskCategory(Action):

@@ -235,6 +235,8 @@ class ValidateSlotMappings(ValidationAction):
         ):
             return {}
         text = tracker.latest_message.get("text") or ""
+        if text.startswith("/"):
+            return {}  # a button of an earlier message is no attempt at a number
         intent = latest_intent(tracker)
         if intent == "deny" or declines_contact(text):
             return {"contact": ANONYMOUS}

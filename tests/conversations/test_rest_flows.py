@@ -279,6 +279,30 @@ def test_a_citizen_unsure_of_the_district_or_without_a_number_is_asked_again(cit
     assert "工单编号" in filed and "查询码" in filed
 
 
+def test_an_earlier_report_button_pressed_inside_the_complaint_form_asks_again(
+    citizen,
+):
+    """The widget keeps earlier messages' buttons: 我要反映问题 pressed mid-form is no
+    answer, neither the fallback nor an address or a time."""
+    reply = citizen.say("楼下饭店每天晚上油烟直往我家里灌，窗都不敢开")
+    if "对吗" in reply:
+        reply = citizen.say("对")
+    asked = "哪个区"
+    assert asked in reply
+    for answer, question in (
+        ("徐汇区", "具体在什么位置"),
+        ("田林路200弄", "什么时候"),
+        ("每天晚上十一点以后", "手机号码"),
+    ):
+        assert asked in citizen.say("/file_complaint")
+        assert question in citizen.say(answer)
+        asked = question
+    assert "手机号码" in citizen.say("/file_complaint")
+    assert citizen.slot("address") == "田林路200弄"
+    assert citizen.slot("occurred_at") == "每天晚上十一点"
+    assert citizen.slot("contact") is None
+
+
 def test_an_application_asks_again_for_numbers_said_before_it_started(citizen):
     """Issue 25: a friend's ID and phone said earlier are not the applicant's."""
     citizen.say("我朋友身份证号310104199001011233，手机13812345678，他的居住证怎么办")

@@ -5,7 +5,9 @@ fourteen random digits as features too, and for some numbers it guesses another 
 (a small model trained for tests did so for one number in a few hundred). So a short
 message that names one kind of number and asks after it is a status question whatever
 the model says. A long message naming a number is left to the model: it may be a new
-complaint that mentions an old order.
+complaint that mentions an old order. In English, a short question after the status
+of "my complaint" or "my application" is one too, number or not: the model, trained
+mostly on Chinese, took "I want to check the progress of my complaint" for nothing.
 
 A citizen who has lost the number ("编号忘了，怎么查进度", "I lost my reference number")
 cannot answer the form's first question, and the model reads such a message as
@@ -55,6 +57,14 @@ _FORGETTING_ALONE = re.compile(
     r"can'?t remember|can'?t find it)\W*$",
     re.IGNORECASE,
 )
+_ENGLISH_STATUS = re.compile(
+    r"\b(?:status|progress|update|updates|news|been (?:handled|dealt with|resolved))\b",
+    re.IGNORECASE,
+)
+_ENGLISH_CASE = re.compile(
+    r"\bmy\s+(?:work\s+)?(complaint|case|order|report|application|request)\b",
+    re.IGNORECASE,
+)
 # Without the number: longer than this, a message says more than "where is my case".
 MAX_OTHER_CHARS = 30
 MAX_OTHER_WORDS = 12
@@ -63,12 +73,29 @@ MAX_OTHER_WORDS = 12
 def status_intent(text: str) -> str | None:
     """The status intent a message asks by rule, or None to leave it to the model."""
     kinds = {match.group(1).upper() for match in _NUMBER.finditer(text or "")}
+    if not kinds:
+        return _english_status_intent(text or "")
     if len(kinds) != 1:
         return None
     rest = _NUMBER.sub("", text)
     if len(rest.strip()) > MAX_OTHER_CHARS or not _ASKING.search(rest):
         return None
     return APPLICATION_STATUS if kinds == {"SQ"} else WORK_ORDER_STATUS
+
+
+def _english_status_intent(text: str) -> str | None:
+    """ "I want to check the progress of my complaint": an expat's status question
+    without its number, which the model, trained mostly on Chinese, can miss."""
+    if not _short(text) or not _ENGLISH_STATUS.search(text):
+        return None
+    case = _ENGLISH_CASE.search(text)
+    if case is None:
+        return None
+    return (
+        APPLICATION_STATUS
+        if case.group(1).lower() == "application"
+        else WORK_ORDER_STATUS
+    )
 
 
 def lost_number_intent(text: str) -> str | None:

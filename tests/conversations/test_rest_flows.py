@@ -250,7 +250,9 @@ def test_asking_for_a_person_at_the_number_question_leaves_the_progress_check(
 
 def test_a_lost_number_told_in_english_gets_the_same_way_round(stack):
     citizen = Citizen(stack, lang="en")
-    assert "tracking number" in citizen.say("What is the progress of my work order?")
+    assert "tracking number" in citizen.say(
+        "I want to check the progress of my complaint"
+    )
     reply = citizen.say("I lost my reference number")
     assert "scroll up" in reply and "mobile number you gave" in reply
 

@@ -124,3 +124,31 @@ def test_a_bare_i_forgot_answers_a_question_for_a_number(text):
 )
 def test_more_than_i_forgot_is_not_read_as_forgetting(text):
     assert not forgets_what_was_asked(text)
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("I want to check the progress of my complaint", WORK_ORDER_STATUS),
+        ("Any update on my report?", WORK_ORDER_STATUS),
+        ("Has my case been handled yet?", WORK_ORDER_STATUS),
+        ("what's the status of my application", APPLICATION_STATUS),
+    ],
+)
+def test_an_english_status_question_needs_no_number(text, intent):
+    assert status_intent(text) == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How do I make a complaint about noise?",
+        "I want to update my address",
+        "What documents does my application need?",
+        "Status of the metro line 14 extension",
+    ],
+)
+def test_english_without_a_status_question_about_ones_case_is_left_to_the_model(
+    text,
+):
+    assert status_intent(text) is None

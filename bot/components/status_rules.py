@@ -44,8 +44,11 @@ class StatusQueryRule(GraphComponent):
             if intent is None:
                 continue
             ruled = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+            # The model's guesses stay in the ranking, but without their confidence:
+            # one as sure as the rule would make the fallback classifier call the
+            # message ambiguous and overrule the rule.
             others = [
-                ranked
+                {**ranked, PREDICTED_CONFIDENCE_KEY: 0.0}
                 for ranked in message.get(INTENT_RANKING_KEY) or []
                 if ranked.get(INTENT_NAME_KEY) != intent
             ]

@@ -18,7 +18,7 @@ from actions.common import (
     pressed_button,
     search_engine,
 )
-from actions.slots import ANONYMOUS
+from actions.slots import ANONYMOUS, is_unsure
 from cases.access import issue_query_code
 from cases.idempotency import session_scope
 from cases.merging import separate_latest
@@ -89,6 +89,10 @@ class ValidateComplaintForm(FormValidationAction):
         tracker: Tracker,
         domain: dict,
     ) -> dict:
+        # Unsure of the district is no wrong district: the question, asked again,
+        # says that a road or a landmark will do.
+        if normalise_district(str(value or "")) is None and is_unsure(str(value or "")):
+            return {"district": None}
         return normalised_or_asked_again(
             "district", value, normalise_district, "utter_invalid_district", dispatcher
         )

@@ -43,7 +43,7 @@ def declines_contact(text: str) -> bool:
     return any(word in text.lower() for word in DECLINING_CONTACT)
 
 
-# Words of a citizen who cannot tell which kind of problem theirs is.
+# Words of a citizen who cannot tell which kind of problem theirs is, or where.
 UNSURE = (
     "不知道",
     "不清楚",
@@ -59,6 +59,12 @@ UNSURE = (
     "dont know",
     "no idea",
 )
+
+
+def is_unsure(text: str) -> bool:
+    return any(word in text.lower() for word in UNSURE)
+
+
 # Inside a form these have rules of their own (bot/rules/forms.yml): a question, a
 # complaint or a request for a person is not an attempt at the number the form asked for.
 ANSWERED_BY_A_RULE = frozenset(
@@ -121,7 +127,14 @@ class ValidateSlotMappings(ValidationAction):
             if district:
                 return {"district": district}
         location = _located(tracker)  # "我住在浦东张江" names no district entity
-        return {"district": location.district.name} if location else {}
+        if location:
+            return {"district": location.district.name}
+        # "我也不清楚是哪个区" answers the question, however the NLU reads it: the form
+        # asks again, for a road or a landmark instead.
+        text = tracker.latest_message.get("text") or ""
+        if _asked_for(tracker, "district") and is_unsure(text):
+            return {"district": text}
+        return {}
 
     def extract_street(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
@@ -203,7 +216,7 @@ class ValidateSlotMappings(ValidationAction):
         # A citizen need not know how the centre files problems: one who cannot say
         # ("我也不知道算哪一类") keeps the guess, which an agent reviews, rather than
         # being asked again or told the assistant cannot answer.
-        unsure = any(word in text.lower() for word in UNSURE)
+        unsure = is_unsure(text)
         if (intent == "affirm" or unsure) and tracker.get_slot("category_guess"):
             return {"category": tracker.get_slot("category_guess")}
         if intent == "deny":

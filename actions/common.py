@@ -16,6 +16,7 @@ from cases.routing.classify import complaint_classifier
 from foundation.db import get_engine, session_scope
 from foundation.errors import ExternalServiceError
 from knowledge_base.search.engine import SearchEngine
+from understanding.compound import tells_what_happened
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +58,12 @@ def pressed_button(tracker: Tracker, intent: str) -> bool:
 
 def describes_a_problem(tracker: Tracker) -> bool:
     """Whether what the citizen typed names a problem to report (a work-order category's
-    words), whatever the NLU made of it."""
-    return complaint_classifier(search_engine()).names_a_problem(typed_text(tracker))
+    words) or tells what happened to them and asks nothing, whatever the NLU made of it.
+    """
+    text = typed_text(tracker)
+    return complaint_classifier(search_engine()).names_a_problem(
+        text
+    ) or tells_what_happened(text)
 
 
 def entity_values(tracker: Tracker, entity: str) -> list[str]:

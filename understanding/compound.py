@@ -97,6 +97,23 @@ _CONNECTOR = re.compile(
     rf"^(?:{_CONNECTORS_ZH}|and also\b|also\b|plus\b|as well as\b|and\b)[\s,，]*"
 )
 # 身份证、护照分别在哪办: the aspects asked go to every service listed before.
+# A message asks something when it holds any of these (吗, 怎么, 能不能, a question
+# mark, an English question's opening word).
+_QUESTION = re.compile(
+    r"[?？]|吗|呢|伐|怎么|怎样|如何|哪|什么|啥|几时|多少|能不能|可不可以|能否|是否|"
+    r"有没有|要不要|会不会|请问|想问|咨询|了解|想知道|请教|吧(?=\W*$)|"
+    r"办理|想办|要办|申请|补办|开具|"
+    r"^\W*(?:how|what|where|when|which|who|why|can|could|is|are|do|does|should|may|"
+    r"will|would)\b|\b(?:wondering|want to know|would like to know)\b|"
+    r"\b(?:do|does|can|could|should|is|are|must) (?:i|we|you|it|they)\b|"
+    r"\bi (?:need|would like)\b|"
+    r"\bwant to (?:register|apply|get|open|know|renew|change|find)\b",
+    re.IGNORECASE,
+)
+_TELLER_ZH = re.compile(r"我|阿拉|俺")
+_TELLER_EN = re.compile(r"\b(?:i|i'm|i've|we|my|our|me|us)\b", re.IGNORECASE)
+NARRATIVE_CHARS = 20
+NARRATIVE_WORDS = 10
 _DISTRIBUTIVE = re.compile(r"分别|各自|\brespectively\b")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _TRAILING = re.compile(r"[\s,，、.。!！?？;；:：]+$")
@@ -324,3 +341,23 @@ def _steps(resolved: list[tuple[Resolution, list[str]]]) -> list[Step]:
                 given.add((code, aspect))
                 steps.append(Step(resolution, aspect))
     return steps
+
+
+def tells_what_happened(text: str) -> bool:
+    """Whether a message tells what happened to the citizen rather than asks anything.
+
+    "你好，我在门诊做了个检查，收了八百多块，后来发现单子上有好几项根本没做" names no
+    category's words and no service, yet no citizen writes so much about themselves
+    to ask nothing: it is a matter to report. A message counts when it is long (at
+    least ``NARRATIVE_CHARS`` characters, or ``NARRATIVE_WORDS`` English words), is
+    told by the citizen (我, 阿拉, I, my…), and asks nothing: no question mark or
+    question word, no wish to learn (想了解, 想知道) or to apply for something.
+    """
+    if _QUESTION.search(text):
+        return False
+    if _CJK.search(text):
+        return len(_CJK.findall(text)) >= NARRATIVE_CHARS and bool(
+            _TELLER_ZH.search(text)
+        )
+    words = re.findall(r"[a-z']+", text.lower())
+    return len(words) >= NARRATIVE_WORDS and bool(_TELLER_EN.search(text))

@@ -137,6 +137,22 @@ def test_a_problem_the_nlu_could_not_place_is_offered_to_be_reported(dispatcher)
     assert _slots(events)["problem_described"] == text
 
 
+def test_what_happened_to_a_citizen_in_no_categorys_words_is_offered_to_be_reported(
+    dispatcher,
+):
+    """No category's vocabulary holds a library's overdue notices, yet a citizen who
+    tells what happened to them and asks nothing has a matter for the centre."""
+    text = "我前天在区图书馆借的书，还回去以后系统里一直显示没还，每天给我发催还短信"
+    tracker = make_tracker(text=text, intent="nlu_fallback")
+    events = ActionOfferSearchResults().run(dispatcher, tracker, {})
+    offered = [
+        b["payload"] for m in dispatcher.messages for b in m.get("buttons") or []
+    ]
+    reported = dispatcher.messages[0]["response"] == "utter_offer_report"
+    assert reported or "/file_complaint" in offered
+    assert _slots(events)["problem_described"] == text
+
+
 def test_suggested_guides_for_a_problem_come_with_the_offer_to_report_it(dispatcher):
     text = "房东不退押金，居住登记还没办"
     tracker = make_tracker(text=text, intent="nlu_fallback")

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from understanding.compound import answer_plan, asks_several, questions_in
+from understanding.compound import (
+    answer_plan,
+    asks_several,
+    questions_in,
+    tells_what_happened,
+)
 
 
 def _asked(text: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -141,3 +146,35 @@ def test_answer_plan_is_empty_for_one_question(service_index):
         answer_plan(service_index, "你好，我是外地来的，想办居住证，请问要带什么材料？")
         == []
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我前天在区图书馆借的书，还回去以后系统里一直显示没还，每天给我发催还短信",
+        "阿拉屋里厢的信箱被人撬开了，里向的信全部没了，物业讲伊拉不管",
+        "My son's kindergarten took the deposit for a trip that was cancelled and "
+        "still has not returned it",
+    ],
+)
+def test_a_citizen_telling_what_happened_to_them_is_told_apart(text):
+    assert tells_what_happened(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Questions, however long.
+        "我在上海交了半年社保了，现在可以申请居住证了吧",
+        "我刚从外地调来上海工作，想问一下孩子读小学需要哪些材料",
+        "I just moved into a new flat last week, do I need to register with the police",
+        # Wanting a service is no story.
+        "我想了解一下在上海办理居住证需要准备的材料和流程",
+        "I want to register as self-employed and open a small noodle shop",
+        # Short, or not about the one telling it.
+        "我的身份证丢了",
+        "小区门口那条路的路灯晚上经常一闪一闪的，附近几栋楼都能看到",
+    ],
+)
+def test_a_question_a_request_or_a_short_remark_is_no_story(text):
+    assert not tells_what_happened(text)

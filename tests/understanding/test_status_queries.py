@@ -4,9 +4,12 @@ number is lost asks where to find it, by rule."""
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
+import yaml
 
+from tests.conftest import SHARED_DATA_DIR, TESTS_DIR
 from understanding.status_queries import (
     APPLICATION_STATUS,
     LOST_NUMBER,
@@ -152,3 +155,46 @@ def test_english_without_a_status_question_about_ones_case_is_left_to_the_model(
     text,
 ):
     assert status_intent(text) is None
+
+
+def _training_examples() -> list[tuple[str, str]]:
+    """Every NLU example with its intent, entity annotations read as plain text."""
+    examples = []
+    for path in sorted((TESTS_DIR.parent / "nlu_data" / "nlu").glob("*.yml")):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            if "intent" not in item:
+                continue
+            for line in item["examples"].splitlines():
+                text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line.strip()[2:])
+                examples.append((item["intent"], text))
+    return examples
+
+
+def test_no_example_of_another_intent_is_overruled_by_a_rule():
+    examples = _training_examples()
+    overruled = [
+        (intent, text)
+        for intent, text in examples
+        if ruled_intent(text) not in (None, intent)
+    ]
+    print(f"\n{len(examples)} NLU examples, {len(overruled)} overruled: {overruled}")
+    assert overruled == []
+
+
+@pytest.mark.skipif(
+    not (SHARED_DATA_DIR / "tipdm2020").exists(), reason="no TipDM data here"
+)
+def test_no_real_citizen_message_is_read_as_a_lost_number():
+    """Real board messages (titles and bodies) ask about their problem, never about a
+    hotline tracking number; one read as a lost number would lose its complaint."""
+    tipdm = SHARED_DATA_DIR / "tipdm2020"
+    messages = [
+        line.split("\t")[0]
+        for name in ("train.tsv", "dev.tsv", "dev_bodies.tsv")
+        for line in (tipdm / name).read_text(encoding="utf-8").splitlines()
+    ]
+    for line in (tipdm / "board_messages.tsv").read_text(encoding="utf-8").splitlines():
+        messages.extend(line.split("\t")[2:4])
+    lost = [text for text in messages if lost_number_intent(text)]
+    print(f"\n{len(messages)} real messages, {len(lost)} read as a lost number")
+    assert lost == []

@@ -5,19 +5,24 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import yaml
 from sqlalchemy import select
 
+from actions.common import search_engine
 from actions.guidance import (
     ActionOfferSearchResults,
     ActionOutOfScope,
     ActionServiceGuidance,
 )
 from actions.slots import ValidateSlotMappings
+from cases.routing.classify import complaint_classifier
 from foundation.db import session_scope
 from knowledge_base.divisions import DivisionRecord, import_divisions
 from knowledge_base.models import DivisionList, Service
 from knowledge_base.offices import sync_street_centres
 from tests.actions.conftest import make_tracker
+from tests.conftest import TESTS_DIR
+from understanding.compound import tells_what_happened
 
 
 def _slots(events) -> dict:
@@ -503,3 +508,53 @@ def test_a_kept_answer_says_the_guide_went_stale_the_day_it_does(
     fresh, stale = (message["text"] for message in dispatcher.messages)
     assert "最近核验" in fresh and "未核验" not in fresh
     assert "该指南已超过180天未核验" in stale
+
+
+def _texts(name: str) -> list[str]:
+    """The messages of a file of tests/data, wherever its entries keep them."""
+    found: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            for key in ("text", "q"):
+                if isinstance(node.get(key), str):
+                    found.append(node[key])
+            for value in node.values():
+                if isinstance(value, (list, dict)):
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(yaml.safe_load((TESTS_DIR / "data" / name).read_text(encoding="utf-8")))
+    return found
+
+
+def test_questions_are_not_taken_for_stories_and_complaints_more_often_are():
+    """A question read as a story would get an offer to report beside its guides; a
+    complaint in no category's words is offered to be reported only as a story."""
+    classifier = complaint_classifier(search_engine())
+
+    def problems(texts: list[str]) -> tuple[int, int]:
+        named = [classifier.names_a_problem(text) for text in texts]
+        told = [n or tells_what_happened(t) for n, t in zip(named, texts, strict=True)]
+        return sum(named), sum(told)
+
+    for name in (
+        "search_questions.yml",
+        "uncatalogued_services.yml",
+        "out_of_scope.yml",
+        "compound_questions.yml",
+    ):
+        named, told = problems(_texts(name))
+        print(f"\n{name}: read as a problem {named} -> {told}")
+        assert told == named
+    for name in (
+        "complaints_zh_blind.yml",
+        "complaints_zh_blind2.yml",
+        "complaints_en_blind3.yml",
+    ):
+        texts = _texts(name)
+        named, told = problems(texts)
+        print(f"\n{name}: {len(texts)} complaints, read as a problem {named} -> {told}")
+        assert told >= named

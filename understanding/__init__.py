@@ -15,7 +15,13 @@ Public functions:
   ``zh``; ``default`` for one written in neither ("ok", a number) (``language``).
 - ``questions_in(text)``: the clauses of a message and the aspects each asks;
   ``answer_plan(index, text, ...)``: the (service, aspect) answers a message asking
-  several things needs, in order, each once (``compound``).
+  several things needs, in order, each once; ``tells_what_happened(text)``: whether a
+  message tells of something that happened to the citizen and asks nothing
+  (``compound``).
+- ``ruled_intent(text)``: the intent a short message has by rule, whatever the model
+  says: a status question naming its number (or an English one about "my
+  complaint"), or a lost tracking number; ``forgets_what_was_asked(text)``: a bare
+  "忘了" said to a question for a number (``status_queries``).
 
 Framework-free: the Rasa components in ``bot/components/`` only wrap these.
 """

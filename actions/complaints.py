@@ -91,7 +91,8 @@ class ValidateComplaintForm(FormValidationAction):
     ) -> dict:
         # Unsure of the district is no wrong district: the question, asked again,
         # says that a road or a landmark will do.
-        if normalise_district(str(value or "")) is None and is_unsure(str(value or "")):
+        told = str(value or "")
+        if is_unsure(told) and normalise_district(told) is None:
             return {"district": None}
         return normalised_or_asked_again(
             "district", value, normalise_district, "utter_invalid_district", dispatcher

@@ -193,6 +193,62 @@ class Learned:
         return self.model.predict_proba(texts)
 
 
+class Augmented(Pipelined):
+    """The baseline SVM trained on each title and on copies of it with characters
+    dropped at random, as if the citizen had written it more tersely."""
+
+    def __init__(self, copies: int, drop: float) -> None:
+        self.copies, self.drop = copies, drop
+
+    def fit(self, texts: list[str], labels: list[str]) -> Augmented:
+        import random
+
+        from sklearn.pipeline import make_pipeline
+
+        chance = random.Random(SEED)
+        more_texts, more_labels = list(texts), list(labels)
+        for text, label in zip(texts, labels, strict=True):
+            for _ in range(self.copies):
+                more_texts.append(
+                    "".join(c for c in text if chance.random() > self.drop)
+                )
+                more_labels.append(label)
+        self.model = make_pipeline(_char_tfidf(1, 2), _svm())
+        self.model.fit(more_texts, np.asarray(more_labels))
+        self.classes_ = list(self.model.classes_)
+        return self
+
+
+class _LatentSemantics:
+    """Dense features learned without labels: character 1-2 TF-IDF over the board
+    messages and the titles, reduced by truncated SVD (latent semantic analysis), the
+    nearest thing to self-trained word vectors with what the project installs."""
+
+    def __init__(self, unlabelled: list[str], dimensions: int, weight: float) -> None:
+        self.unlabelled, self.dimensions, self.weight = unlabelled, dimensions, weight
+
+    def fit(self, texts: list[str], labels: Any = None) -> _LatentSemantics:
+        from sklearn.decomposition import TruncatedSVD
+
+        corpus = self.unlabelled + list(texts)
+        self.tfidf = _char_tfidf(1, 2).set_params(min_df=2).fit(corpus)
+        self.svd = TruncatedSVD(self.dimensions, random_state=SEED)
+        self.svd.fit(self.tfidf.transform(corpus))
+        return self
+
+    def transform(self, texts: list[str]) -> np.ndarray:
+        dense = self.svd.transform(self.tfidf.transform(list(texts)))
+        norms = np.linalg.norm(dense, axis=1, keepdims=True) + 1e-9
+        return dense / norms * self.weight
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        return {
+            "unlabelled": self.unlabelled,
+            "dimensions": self.dimensions,
+            "weight": self.weight,
+        }
+
+
 class ReadBodies:
     """A model trained as usual that reads a long text in some other way."""
 
@@ -426,6 +482,14 @@ def variants(board_a: list[str]) -> list[Variant]:
             LogisticRegression(C=10, max_iter=2000, class_weight="balanced"),
         )
 
+    def mlp() -> Any:
+        from sklearn.neural_network import MLPClassifier
+
+        return make_pipeline(
+            _char_tfidf(1, 2).set_params(min_df=2),
+            MLPClassifier((256,), max_iter=8, random_state=SEED),
+        )
+
     def cnb() -> Any:
         return make_pipeline(_char_tfidf(1, 2), _calibrated(ComplementNB(alpha=0.3)))
 
@@ -463,6 +527,22 @@ def variants(board_a: list[str]) -> list[Variant]:
             lambda: ReadBodies(lambda: Pipelined(baseline), "sentences"),
         ),
         Variant("fastText: chars + char bigrams", FastText),
+        Variant(
+            "baseline + 2 copies with 15% of characters dropped",
+            lambda: Augmented(copies=2, drop=0.15),
+        ),
+        Variant(
+            "char 1-2 TF-IDF, one-layer perceptron (256 units, 8 epochs)",
+            lambda: Pipelined(mlp),
+        ),
+        Variant(
+            "char 1-2 TF-IDF + 300-dim LSA of board and titles, one SVM",
+            pipe(
+                make_union(_char_tfidf(1, 2), _LatentSemantics(board_a, 300, 0.5)),
+                _svm(),
+            ),
+            unlabelled=True,
+        ),
         Variant(
             "pre-trained sentence vectors (multilingual USE v3), LR",
             SentenceVectors,

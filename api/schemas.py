@@ -379,6 +379,11 @@ class WorkOrderCreate(_Strict):
         "order is filed as merged into it (merged_into), and its citizen is told of "
         "that order's progress",
     )
+    kind: Literal["problem", "praise"] = Field(
+        "problem",
+        description="praise (表扬) is passed on to the unit it names and closed at "
+        "once: nothing is asked of the unit, and it never joins another order",
+    )
 
 
 class WorkOrderUpdateIn(_Strict):
@@ -423,6 +428,8 @@ class WorkOrderPublic(BaseModel):
     street: str | None = None
     # A report of an event already open: the number of the order handled for it.
     merged_into: str | None = None
+    # problem, or praise passed on to its unit (closed at once).
+    kind: str = "problem"
 
 
 class WorkOrderCreated(WorkOrderPublic):

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from cases import notifications
-from cases.models import WorkOrder, WorkOrderUpdate
+from cases.models import PRAISE, WorkOrder, WorkOrderUpdate
 from cases.repositories import work_orders as repository
 from cases.routing.units import unit_in_english
 from cases.workdays import add_working_days
@@ -165,6 +165,8 @@ def handled_order(work_order: WorkOrder) -> WorkOrder:
 
 def status_text(work_order: WorkOrder, language: str) -> str:
     """The order's status as its citizen reads it; a merged report's is its event's."""
+    if work_order.appeal_kind == PRAISE:
+        return _praise_passed_on(work_order, language)
     texts = STATUS_TEXT["en" if language == "en" else "zh"]
     handled = work_order.merged_into
     if handled is None:
@@ -175,6 +177,15 @@ def status_text(work_order: WorkOrder, language: str) -> str:
             f"{texts[handled.status]}"
         )
     return f"已与工单 {handled.number} 合并办理，{texts[handled.status]}"
+
+
+def _praise_passed_on(work_order: WorkOrder, language: str) -> str:
+    if language == "en":
+        unit = unit_in_english(
+            work_order.unit_level, work_order.unit_name, work_order.department
+        )
+        return f"praise passed on to {unit}"
+    return f"表扬已转达{work_order.unit_name or work_order.department.name}"
 
 
 def awaiting_visit(session: Session, session_id: str) -> WorkOrder | None:

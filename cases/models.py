@@ -66,6 +66,10 @@ WORK_ORDER_STATUSES = (
 # How an order reached its unit: by the model alone above its threshold, or by an agent
 # who kept or changed the suggestion. None while it waits in the review queue.
 DISPATCH_METHODS = ("automatic", "agent-confirmed", "agent-corrected")
+# What the citizen brought (诉求类型): a problem for the unit to solve, or praise of it
+# (表扬, cases.praise), which asks nothing of the unit.
+PROBLEM, PRAISE = "problem", "praise"
+APPEAL_KINDS = (PROBLEM, PRAISE)
 # The language the citizen is told of their order in; staff read it in Chinese.
 WORK_ORDER_LANGUAGES = ("zh", "en")
 
@@ -125,6 +129,7 @@ class WorkOrder(Base):
             f"dispatch_method IN {DISPATCH_METHODS}", name="dispatch_method"
         ),
         CheckConstraint(f"language IN {WORK_ORDER_LANGUAGES}", name="language"),
+        CheckConstraint(f"appeal_kind IN {APPEAL_KINDS}", name="appeal_kind"),
     )
 
     id: Mapped[int] = Column(Integer, primary_key=True)
@@ -148,6 +153,9 @@ class WorkOrder(Base):
     # The keyed hash of the query code an order without a phone is read by (cases.access).
     query_code_hash = Column(String(64))
     anonymous: Mapped[bool] = Column(Boolean, nullable=False, default=False)
+    appeal_kind: Mapped[str] = Column(
+        String(16), nullable=False, default=PROBLEM, server_default=PROBLEM
+    )
     status: Mapped[str] = Column(String(16), nullable=False, default="registered")
     due_date: Mapped[dt.date] = Column(Date, nullable=False)
     channel: Mapped[str] = Column(String(32), nullable=False, default="web")

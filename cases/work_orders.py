@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 from cases import lifecycle, merging, tracking
 from cases.duplicates import Report
 from cases.idempotency import check_retry, fingerprint, scoped_key
-from cases.models import RoutingCorrection, WorkOrder, WorkOrderUpdate
+from cases.models import (
+    PRAISE,
+    PROBLEM,
+    RoutingCorrection,
+    WorkOrder,
+    WorkOrderUpdate,
+)
 from cases.repositories import work_orders as repository
 from cases.repositories.routing_models import add_correction
 from cases.routing.learned import load_top_level_map
@@ -49,6 +55,10 @@ class WorkOrderRequest:
     # Join the open order of the same event, if there is one (cases.merging): what
     # the chat does; an agent filing from a call merges in the console instead.
     join_duplicates: bool = False
+    # A problem, or praise passed on to the unit (cases.praise).
+    appeal_kind: str = PROBLEM
+    # What routing reads when not the description: praise without its words of thanks.
+    routing_text: str | None = None
 
 
 def callback_description(question: str | None) -> str:
@@ -130,9 +140,12 @@ def file_work_order(
     district = normalise_district(request.district) if request.district else None
     if request.district and district is None:
         raise ValidationFailed("district", "not a Shanghai district")
+    praise = request.appeal_kind == PRAISE
     category, routing, automatic = route_to_department(
-        session, description, router, request.category_code
+        session, request.routing_text or description, router, request.category_code
     )
+    # Praise is passed on at once (cases.praise): nothing waits for review or signing.
+    automatic = automatic and not praise
     address = (request.address or "").strip() or None
     district, street = _place(session, district, f"{address or ''} {description}")
     unit = handling_unit(session, category, district, street.name if street else None)
@@ -159,6 +172,7 @@ def file_work_order(
         else (request.contact_name or "").strip() or None,
         contact_phone=phone,
         anonymous=request.anonymous,
+        appeal_kind=PRAISE if praise else PROBLEM,
         status="dispatched" if automatic else "registered",
         due_date=add_working_days(now.date(), category.time_limit_days),
         channel=request.channel,
@@ -194,7 +208,7 @@ def file_work_order(
             limit=1,
             filed_before=True,
         )
-        if request.join_duplicates
+        if request.join_duplicates and not praise
         else []
     )
     if duplicates:

@@ -14,7 +14,8 @@ as ``foundation.clock`` keeps time.
 
 A report joined into another order (``MERGED_STATUSES``) was still a report: it counts
 among the reports filed, but its handling is the other order's, so it is left out of
-the on-time rates and the satisfaction.
+the on-time rates and the satisfaction. Praise (``cases.praise``) is no report and asks
+nothing of its unit: none of these figures count it.
 
 Public functions: ``overview``, ``period``, ``trends``, ``on_time_rates``,
 ``overdue_orders``, ``escalated_orders``, ``satisfaction_by_unit``,
@@ -36,7 +37,7 @@ from sqlalchemy.sql import ColumnElement
 from cases.hot_topics import HotTopic, recent_hot_topics
 from cases.lifecycle import OPEN, SATISFACTION
 from cases.merging import MERGED
-from cases.models import DISPATCH_METHODS, WorkOrder, WorkOrderUpdate
+from cases.models import DISPATCH_METHODS, PROBLEM, WorkOrder, WorkOrderUpdate
 from cases.time_limits import HANDLING
 from foundation import clock
 from foundation.errors import ValidationFailed
@@ -260,16 +261,18 @@ def trends(
     filed_on = _day(WorkOrder.created_at)
     for day, count in session.execute(
         select(filed_on, func.count(WorkOrder.id))
-        .where(*_within(WorkOrder.created_at, span))
+        .where(*_within(WorkOrder.created_at, span), WorkOrder.appeal_kind == PROBLEM)
         .group_by(filed_on)
     ):
         counts[_as_date(day)]["reports"] = count
     stepped_on = _day(WorkOrderUpdate.created_at)
     for day, status, count in session.execute(
         select(stepped_on, WorkOrderUpdate.status, func.count(WorkOrderUpdate.id))
+        .join(WorkOrder, WorkOrder.id == WorkOrderUpdate.work_order_id)
         .where(
             *_within(WorkOrderUpdate.created_at, span),
             WorkOrderUpdate.status.in_((COMPLETED, CLOSED)),
+            WorkOrder.appeal_kind == PROBLEM,
         )
         .group_by(stepped_on, WorkOrderUpdate.status)
     ):
@@ -347,6 +350,7 @@ def on_time_rates(
             *_within(WorkOrder.created_at, span),
             WorkOrder.unit_name.is_not(None),
             WorkOrder.status.not_in(MERGED_STATUSES),
+            WorkOrder.appeal_kind == PROBLEM,
         )
         .group_by(WorkOrder.unit_name)
     )

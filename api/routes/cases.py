@@ -61,7 +61,8 @@ from cases.applications import (
 from cases.disclosure import applicant_shown, contact_shown, work_order_text_shown
 from cases.idempotency import address_scope, token_scope
 from cases.lifecycle import status_text
-from cases.models import Application, WorkOrder
+from cases.models import PRAISE, Application, WorkOrder
+from cases.praise import pass_on_praise
 from cases.routing.router import complaint_router
 from cases.work_orders import (
     WorkOrderRequest,
@@ -207,6 +208,7 @@ def work_order_public(
         unit_name=order.unit_name,
         street=order.street,
         merged_into=order.merged_into.number if order.merged_into else None,
+        kind=order.appeal_kind,
         history=[
             {
                 "status": u.status,
@@ -300,7 +302,8 @@ def create_work_order(
     """File a work order. One filed without a phone gets a query code, in this
     response only: its owner needs it to read the order."""
     came = origin(body.session_id, token)
-    order = file_work_order(
+    file = pass_on_praise if body.kind == PRAISE else file_work_order
+    order = file(
         db,
         WorkOrderRequest(
             description=body.description,

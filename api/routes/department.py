@@ -182,7 +182,8 @@ def notices(
 ) -> DepartmentNotices:
     """The notices sent to the token's unit, the newest first: an order not signed
     for by its signing day (escalated, 督办), one at 80% of its handling time, one past
-    its due date (escalated). Only the unit's own: it never sees another unit's.
+    its due date (escalated), and praise passed on to it (市民表扬). Only the unit's
+    own: it never sees another unit's.
     ``in_queue`` says whether the order still waits for the unit (a notice about an
     order since done with, or dispatched elsewhere, stays listed but cannot open it).
     """

@@ -1257,6 +1257,7 @@
     if (!current) return;
     var dialog = $("work-order-dialog");
     $("wo-description").value = citizenMessages.join("\n");
+    $("wo-kind").value = "problem";
     var select = $("wo-category");
     clear(select);
     select.appendChild(h("option", { value: "", text: "按描述自动分类" }));
@@ -1286,12 +1287,19 @@
       contact_phone: phone || null,
       anonymous: !phone,
       session_id: current ? current.session_id : null,
+      kind: $("wo-kind").value,
     };
     $("wo-submit").disabled = true;
     api("/api/v1/work-orders", { method: "POST", body: body, headers: { "Idempotency-Key": workOrderKey } }).then(function (order) {
       $("wo-error").textContent = "";
-      $("wo-result").textContent = "工单已创建：" + order.number + "（" + order.category_name + " → " + order.department_name + "，" + order.due_date + " 前办结）";
-      insertReply("已为您登记工单，编号 " + order.number + "，承办部门：" + order.department_name + "。您可以凭编号随时查询办理进度。");
+      var unit = order.unit_name || order.department_name;
+      if (order.kind === "praise") {
+        $("wo-result").textContent = "表扬已转达：" + order.number + "（" + unit + "）";
+        insertReply("感谢您的表扬！已登记为表扬件，编号 " + order.number + "，我们已转达" + unit + "。表扬件无需答复，不再另行回访。");
+      } else {
+        $("wo-result").textContent = "工单已创建：" + order.number + "（" + order.category_name + " → " + order.department_name + "，" + order.due_date + " 前办结）";
+        insertReply("已为您登记工单，编号 " + order.number + "，承办部门：" + order.department_name + "。您可以凭编号随时查询办理进度。");
+      }
       $("wo-close").focus();
     }).catch(function (error) {
       $("wo-error").textContent = describe(error);

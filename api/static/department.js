@@ -36,6 +36,7 @@
     sign_overdue: { text: "逾期未签收", cls: "badge-overdue" },
     due_warning: { text: "临近办理时限", cls: "badge-near" },
     overdue: { text: "超期督办", cls: "badge-overdue" },
+    praise: { text: "市民表扬", cls: "badge-ok" },
   };
   var LEVELS = { city: "市级", district: "区级", street: "街镇" };
   var WEEKDAYS = ["日", "一", "二", "三", "四", "五", "六"];
@@ -331,7 +332,8 @@
           h("time", { datetime: notice.created_at, text: moment(notice.created_at) }),
         ]),
         h("p", { class: "notice-text", text: notice.text }),
-        notice.in_queue
+        // Praise waits in no queue, yet is the unit's own to read.
+        notice.in_queue || notice.kind === "praise"
           ? h("button", {
             type: "button",
             class: "link-btn",

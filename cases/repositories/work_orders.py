@@ -5,7 +5,7 @@ import datetime as dt
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Load, Session, aliased, joinedload, selectinload
 
-from cases.models import WorkOrder
+from cases.models import PROBLEM, WorkOrder
 
 
 def _details() -> tuple[Load, ...]:
@@ -167,10 +167,15 @@ def latest_merged_in_conversation(
 def reported_between(
     session: Session, start: dt.datetime, end: dt.datetime
 ) -> list[WorkOrder]:
-    """Orders filed in ``(start, end]``, merged ones included, oldest first."""
+    """Reports filed in ``(start, end]``, merged ones included, oldest first; praise
+    reports no problem and is left out."""
     statement = (
         select(WorkOrder)
-        .where(WorkOrder.created_at > start, WorkOrder.created_at <= end)
+        .where(
+            WorkOrder.created_at > start,
+            WorkOrder.created_at <= end,
+            WorkOrder.appeal_kind == PROBLEM,
+        )
         .options(joinedload(WorkOrder.category, innerjoin=True))
         .order_by(WorkOrder.created_at, WorkOrder.id)
     )

@@ -391,6 +391,19 @@ def test_handoff_agent_answers_with_a_suggestion_and_citizen_sees_it(
     shot(agent, screenshots, "14-work-order")
     agent.get_by_role("button", name="关闭", exact=True).click()
 
+    # A caller who rings to thank: filed as praise, passed on at once.
+    agent.get_by_role("button", name="创建工单").click()
+    expect(agent.get_by_label("诉求类型", exact=True)).to_have_value("problem")
+    agent.get_by_label("诉求类型", exact=True).select_option("praise")
+    agent.get_by_label("诉求描述").fill("表扬徐汇区市场监管局的执法人员，处理得很及时")
+    agent.get_by_role("button", name="提交工单").click()
+    expect(agent.locator("#wo-result")).to_contain_text(
+        re.compile(r"表扬已转达：GD\d{14}（徐汇区市场监督管理局）")
+    )
+    expect(agent.locator("#reply-text")).to_have_value(re.compile("已登记为表扬件"))
+    agent.get_by_role("button", name="关闭", exact=True).click()
+    agent.locator("#reply-text").fill("")
+
     agent.get_by_role("button", name="交还智能助手").click()
     expect(agent.locator("#conversation-empty")).to_contain_text("已交还智能助手")
     expect(widget.log).to_contain_text("人工服务已结束")

@@ -14,6 +14,7 @@ from api.main import create_app
 from api.rasa_client import RasaClient
 from cases import time_limits
 from cases.lifecycle import UNIT, Step, apply
+from cases.praise import pass_on_praise
 from cases.routing.router import build_router
 from cases.work_orders import (
     WorkOrderRequest,
@@ -267,6 +268,34 @@ def test_unit_reads_the_centres_notices_and_opens_the_order(
     expect(notices).to_have_count(3)
     expect(notices.filter(has_text="未读")).to_have_count(0)
     assert signed in notices.all_inner_texts()[0] + notices.all_inner_texts()[1]
+    assert page.problems == []
+
+
+def test_unit_reads_a_citizens_praise_and_opens_it(page, watched_site):
+    url, engine = watched_site
+    unit = "徐汇区市场监督管理局"
+    with session_scope(engine) as db:
+        number = pass_on_praise(
+            db,
+            WorkOrderRequest(
+                description="表扬徐汇区市场监管局的执法人员，过期食品的事两天就查处了"
+            ),
+            build_router(db),
+        ).number
+        token = create_token(db, "department", "张三", unit=unit)
+
+    _sign_in(page, url, token)
+
+    notice = page.locator("#notices-list > li")
+    expect(notice).to_have_count(1)
+    expect(notice).to_contain_text("市民表扬")
+    expect(notice).to_contain_text(f"工单 {number}")
+    # Praise waits in no queue, yet opens.
+    expect(page.locator("#queue-list")).not_to_contain_text(number)
+    notice.get_by_role("button", name=f"查看工单 {number}").click()
+    expect(page.get_by_role("heading", name=f"工单 {number}")).to_be_focused()
+    expect(page.locator("#detail-status")).to_have_text("已结案")
+    expect(page.locator("#detail-body")).to_contain_text("表扬")
     assert page.problems == []
 
 

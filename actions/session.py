@@ -22,6 +22,7 @@ from actions.common import (
     typed_text,
 )
 from actions.complaints import COMPLAINT_SLOTS
+from actions.praise import PRAISE_SLOTS
 from actions.slots import ANONYMOUS, declines_contact
 from actions.status import explain_lost_number
 from knowledge_base.answers import service_name
@@ -61,10 +62,11 @@ class ActionSessionStart(Action):
 # What the forms a complaint replaces were waiting for.
 SET_ASIDE = ("rating", "tracking_number", "tracking_proof", "requested_slot")
 # Forms whose answers are not submitted anywhere: leaving them drops nothing.
-ASKS_NOTHING_TO_SUBMIT = ("status_form", "feedback_form")
+ASKS_NOTHING_TO_SUBMIT = ("status_form", "feedback_form", "praise_form")
 HALF_FILLED = (
     *APPLICATION_SLOTS,
     *COMPLAINT_SLOTS,
+    *PRAISE_SLOTS,
     "rating",
     "tracking_number",
     "tracking_proof",

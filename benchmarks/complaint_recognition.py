@@ -1,8 +1,9 @@
 """How often a trained model takes a complaint for a complaint, and its held-out NLU.
 
 A complaint is only routed once the assistant knows it is being told one: the share
-of each labelled complaint file that the model reads as ``file_complaint``, the
-intents it reads the others as, and the held-out NLU set's figures
+of each labelled complaint file that the model reads as ``file_complaint`` (the odd
+message in them that praises instead, as ``give_praise``), the intents it reads the
+others as, and the held-out NLU set's figures
 (``tests/data/nlu_heldout.yml``), so that a gain on complaints is seen beside what it
 costs the other intents.
 
@@ -60,12 +61,15 @@ def main() -> None:
     print("| complaints | messages | taken for a complaint | read instead as |")
     print("| --- | --- | --- | --- |")
     for name in COMPLAINT_FILES:
-        texts = [
-            c["text"] for c in yaml.safe_load((DATA / name).read_text())["complaints"]
-        ]
+        labelled = yaml.safe_load((DATA / name).read_text())["complaints"]
+        texts = [c["text"] for c in labelled]
+        # A message that praises instead is meant to be read as praise.
+        meant = [c.get("intent", "file_complaint") for c in labelled]
         read = asyncio.run(intents(texts))
-        counts = Counter(read)
-        share = round(counts.pop("file_complaint", 0) / len(texts), 3)
+        counts = Counter(r for r, m in zip(read, meant, strict=True) if r != m)
+        share = round(
+            sum(r == m for r, m in zip(read, meant, strict=True)) / len(texts), 3
+        )
         report["complaints"][name] = {
             "messages": len(texts),
             "file_complaint": share,
@@ -74,8 +78,8 @@ def main() -> None:
         others = ", ".join(f"{i} {n}" for i, n in counts.most_common(4))
         print(f"| `{name}` | {len(texts)} | {share:.3f} | {others} |")
         if args.verbose:
-            for text, intent in zip(texts, read, strict=True):
-                if intent != "file_complaint":
+            for text, intent, wanted in zip(texts, read, meant, strict=True):
+                if intent != wanted:
                     print(f"    {intent}: {text}")
 
     held_out = read_examples(DATA / "nlu_heldout.yml")

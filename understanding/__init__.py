@@ -22,6 +22,11 @@ Public functions:
   says: a status question naming its number (or an English one about "my
   complaint"), or a lost tracking number; ``forgets_what_was_asked(text)``: a bare
   "忘了" said to a question for a number (``status_queries``).
+- ``praise_intent(text)``: ``give_praise`` for a short message that praises a unit or
+  its staff (表扬, 点赞 someone, thanks to someone named for what they did) and
+  complains of nothing and asks nothing; ``may_praise(text)``: whether the model may
+  read a message as praise at all (a word of praise or thanks, no complaint)
+  (``praise``).
 
 Framework-free: the Rasa components in ``bot/components/`` only wrap these.
 """

@@ -257,6 +257,30 @@ def test_a_lost_number_told_in_english_gets_the_same_way_round(stack):
     assert "scroll up" in reply and "mobile number you gave" in reply
 
 
+def test_praise_naming_nobody_is_asked_about_then_passed_on_not_filed(citizen):
+    asked = citizen.say("我想表扬一下")
+    assert "要表扬的单位或工作人员" in asked and "投诉" not in asked
+    assert citizen.slot("requested_slot") == "praise_text"
+    told = citizen.say("普陀区人社局的窗口工作人员，帮我把失业金的手续一次办好了")
+    assert re.search(r"已登记为表扬件（编号：GD\d{14}）", told), told
+    assert "普陀区人力资源和社会保障局" in told and "不再另行回访" in told
+    assert citizen.slot("requested_slot") is None
+    assert citizen.slot("complaint_text") is None
+
+
+def test_praise_told_at_once_goes_to_the_unit_it_names_in_english_too(stack):
+    told = Citizen(stack).say(
+        "给徐汇区市场监管局的执法人员点个赞，过期食品的事处理得很及时"
+    )
+    assert "转达徐汇区市场监督管理局" in told
+    english = Citizen(stack, lang="en").say(
+        "I'd like to compliment the nurses at Minhang District's community health "
+        "centre, they were so patient with my father"
+    )
+    assert "passed on to the district office of the" in english
+    assert "(闵行区卫生健康委员会)" in english
+
+
 def test_one_more_question_after_thanks_is_invited_not_refused(citizen):
     citizen.say("谢谢")
     reply = citizen.say("有的")

@@ -7,7 +7,7 @@ import pytest
 
 from safety.sensitive import sensitive_question, sensitive_reply
 from tests.conftest import load_yaml
-from tests.safety.test_triage import TIPDM_DIR, _tipdm_messages
+from tests.support.tipdm import TIPDM_DIR, real_citizen_messages
 
 LABELLED = load_yaml("out_of_scope.yml")
 
@@ -61,7 +61,7 @@ def test_letters_to_officials_are_complaints_however_they_are_worded():
 def test_real_citizen_messages_are_never_taken_for_sensitive_questions():
     if not TIPDM_DIR.is_dir():
         pytest.skip(f"TipDM data not found at {TIPDM_DIR}")
-    messages = list(_tipdm_messages())
+    messages = list(real_citizen_messages())
     flagged = [text[:60] for text in messages if sensitive_question(text)]
     print(f"\nTipDM: {len(flagged)} of {len(messages)} real messages flagged")
     assert flagged == []

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.evaluation import read_examples
-from tests.conftest import DATA_DIR, SHARED_DATA_DIR, TESTS_DIR
+from tests.conftest import DATA_DIR, TESTS_DIR
+from tests.support.tipdm import TIPDM_DIR, real_citizen_messages
 from understanding.praise import PRAISE, may_praise, praise_intent
 
 
@@ -93,21 +94,12 @@ def test_no_example_of_another_intent_is_read_as_praise():
     assert overruled == []
 
 
-@pytest.mark.skipif(
-    not (SHARED_DATA_DIR / "tipdm2020").exists(), reason="no TipDM data here"
-)
+@pytest.mark.skipif(not TIPDM_DIR.exists(), reason="no TipDM data here")
 def test_no_real_complaint_is_read_as_praise():
     """Real board messages close with "谢谢" and "万分感谢" and thank the officials
     they write to; read as praise, a complaint would be closed unheard. (The board's
     two letters of thanks are longer than the rule reads, and go to the model.)"""
-    tipdm = SHARED_DATA_DIR / "tipdm2020"
-    messages = [
-        line.split("\t")[0]
-        for name in ("train.tsv", "dev.tsv", "dev_bodies.tsv")
-        for line in (tipdm / name).read_text(encoding="utf-8").splitlines()
-    ]
-    for line in (tipdm / "board_messages.tsv").read_text(encoding="utf-8").splitlines():
-        messages.extend(line.split("\t")[2:4])
+    messages = list(real_citizen_messages())
     praised = [text for text in messages if praise_intent(text)]
     print(f"\n{len(messages)} real messages, {len(praised)} read as praise")
     assert praised == []

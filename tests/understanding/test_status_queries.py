@@ -9,7 +9,8 @@ import re
 import pytest
 import yaml
 
-from tests.conftest import SHARED_DATA_DIR, TESTS_DIR
+from tests.conftest import TESTS_DIR
+from tests.support.tipdm import TIPDM_DIR, real_citizen_messages
 from understanding.status_queries import (
     APPLICATION_STATUS,
     LOST_NUMBER,
@@ -181,20 +182,11 @@ def test_no_example_of_another_intent_is_overruled_by_a_rule():
     assert overruled == []
 
 
-@pytest.mark.skipif(
-    not (SHARED_DATA_DIR / "tipdm2020").exists(), reason="no TipDM data here"
-)
+@pytest.mark.skipif(not TIPDM_DIR.exists(), reason="no TipDM data here")
 def test_no_real_citizen_message_is_read_as_a_lost_number():
     """Real board messages (titles and bodies) ask about their problem, never about a
     hotline tracking number; one read as a lost number would lose its complaint."""
-    tipdm = SHARED_DATA_DIR / "tipdm2020"
-    messages = [
-        line.split("\t")[0]
-        for name in ("train.tsv", "dev.tsv", "dev_bodies.tsv")
-        for line in (tipdm / name).read_text(encoding="utf-8").splitlines()
-    ]
-    for line in (tipdm / "board_messages.tsv").read_text(encoding="utf-8").splitlines():
-        messages.extend(line.split("\t")[2:4])
+    messages = list(real_citizen_messages())
     lost = [text for text in messages if lost_number_intent(text)]
     print(f"\n{len(messages)} real messages, {len(lost)} read as a lost number")
     assert lost == []

@@ -24,7 +24,7 @@ from cases.idempotency import session_scope
 from cases.merging import separate_latest
 from cases.routing.classify import complaint_classifier
 from cases.routing.router import complaint_router
-from cases.routing.units import unit_in_english, unit_where_it_happens
+from cases.routing.units import unit_as_read, unit_where_it_happens
 from cases.work_orders import WorkOrderRequest, file_work_order, planned_unit
 from foundation.errors import ValidationFailed
 from knowledge_base.places import normalise_district
@@ -224,11 +224,9 @@ class ActionFileWorkOrder(Action):
                         response="utter_work_order_joined",
                         number=order.number,
                         joined_to=order.merged_into.number,
-                        department=unit_in_english(
-                            order.unit_level, order.unit_name, order.department
-                        )
-                        if lang == "en"
-                        else order.unit_name or order.department.name,
+                        department=unit_as_read(
+                            order.unit_level, order.unit_name, order.department, lang
+                        ),
                     )
                 else:
                     dispatcher.utter_message(
@@ -238,11 +236,9 @@ class ActionFileWorkOrder(Action):
                         if lang == "en"
                         else order.category.name,
                         # The unit where it happened (属地).
-                        department=unit_in_english(
-                            order.unit_level, order.unit_name, order.department
-                        )
-                        if lang == "en"
-                        else order.unit_name or order.department.name,
+                        department=unit_as_read(
+                            order.unit_level, order.unit_name, order.department, lang
+                        ),
                         due_date=order.due_date.isoformat(),
                     )
                 code = issue_query_code(order)

@@ -18,7 +18,7 @@ from actions.common import (
 from cases.idempotency import session_scope
 from cases.praise import pass_on_praise, says_whom_or_what
 from cases.routing.router import complaint_router
-from cases.routing.units import unit_in_english
+from cases.routing.units import unit_as_read
 from cases.work_orders import WorkOrderRequest
 from foundation.errors import ValidationFailed
 
@@ -69,11 +69,9 @@ class ActionPassOnPraise(Action):
                 dispatcher.utter_message(
                     response="utter_praise_passed_on",
                     number=order.number,
-                    department=unit_in_english(
-                        order.unit_level, order.unit_name, order.department
-                    )
-                    if lang == "en"
-                    else order.unit_name or order.department.name,
+                    department=unit_as_read(
+                        order.unit_level, order.unit_name, order.department, lang
+                    ),
                 )
         except ValidationFailed:
             dispatcher.utter_message(response="utter_default")

@@ -29,7 +29,7 @@ from cases.access import open_case, proof_in
 from cases.applications import STATUS_TEXT as APPLICATION_STATUS
 from cases.lifecycle import handled_order, status_text
 from cases.models import Application
-from cases.routing.units import unit_in_english
+from cases.routing.units import unit_as_read
 from cases.tracking import find_numbers, normalise_number
 from foundation.errors import NotFoundError, TooManyAttempts
 from knowledge_base.answers import service_name
@@ -161,13 +161,12 @@ class ActionCheckStatus(Action):
                         if lang == "en"
                         else case.category.name,
                         status=status_text(case, lang),
-                        department=unit_in_english(
+                        department=unit_as_read(
                             handled.unit_level,
                             handled.unit_name,
                             handled.department,
-                        )
-                        if lang == "en"
-                        else handled.unit_name or handled.department.name,
+                            lang,
+                        ),
                         due_date=handled.due_date.isoformat(),
                     )
             except NotFoundError:

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from cases import notifications
 from cases.models import PRAISE, WorkOrder, WorkOrderUpdate
 from cases.repositories import work_orders as repository
-from cases.routing.units import unit_in_english
+from cases.routing.units import unit_as_read, unit_in_english
 from cases.workdays import add_working_days
 from foundation import clock
 from foundation.errors import NotFoundError, ValidationFailed
@@ -180,12 +180,10 @@ def status_text(work_order: WorkOrder, language: str) -> str:
 
 
 def _praise_passed_on(work_order: WorkOrder, language: str) -> str:
-    if language == "en":
-        unit = unit_in_english(
-            work_order.unit_level, work_order.unit_name, work_order.department
-        )
-        return f"praise passed on to {unit}"
-    return f"表扬已转达{work_order.unit_name or work_order.department.name}"
+    unit = unit_as_read(
+        work_order.unit_level, work_order.unit_name, work_order.department, language
+    )
+    return f"praise passed on to {unit}" if language == "en" else f"表扬已转达{unit}"
 
 
 def awaiting_visit(session: Session, session_id: str) -> WorkOrder | None:

@@ -79,6 +79,16 @@ def unit_in_english(level: str | None, name: str | None, department: Department)
     )
 
 
+def unit_as_read(
+    level: str | None, name: str | None, department: Department, language: str
+) -> str:
+    """The handling unit as a citizen reading ``language`` is told it: its own name in
+    Chinese, what it is in English (``unit_in_english``)."""
+    if language == "en":
+        return unit_in_english(level, name, department)
+    return name or department.name
+
+
 def handling_unit(
     session: Session,
     category: WorkOrderCategory,

@@ -38,6 +38,7 @@ from privacy.encryption import derive_key
 _NOT_FINGERPRINTED = frozenset(
     {"idempotency_key", "idempotency_scope", "channel", "language"}
 )
+_ADDED_LATER = "idempotency: added later"
 
 
 def session_scope(session_id: str) -> str:
@@ -82,12 +83,25 @@ def scoped_key(scope: str | None, key: str | None) -> str | None:
     return _hmac("idempotency-key", [scope or "", key])
 
 
+def added_later(default: Any) -> Any:
+    """A request field added after records were fingerprinted, with its default.
+
+    Left out of the fingerprint while it holds its default, so that a request retried
+    across the upgrade that added it still matches the record it created.
+    """
+    return dataclasses.field(default=default, metadata={_ADDED_LATER: True})
+
+
 def fingerprint(request: Any) -> str:
     """A keyed hash of a request dataclass's fields, but for the key, scope and channel."""
+    values = dataclasses.asdict(request)
     fields = {
-        name: value
-        for name, value in dataclasses.asdict(request).items()
-        if name not in _NOT_FINGERPRINTED
+        field.name: values[field.name]
+        for field in dataclasses.fields(request)
+        if field.name not in _NOT_FINGERPRINTED
+        and not (
+            field.metadata.get(_ADDED_LATER) and values[field.name] == field.default
+        )
     }
     return _hmac("idempotency-request", fields)
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from cases import lifecycle, merging, tracking
 from cases.duplicates import Report
-from cases.idempotency import check_retry, fingerprint, scoped_key
+from cases.idempotency import added_later, check_retry, fingerprint, scoped_key
 from cases.models import (
     PRAISE,
     PROBLEM,
@@ -56,9 +56,9 @@ class WorkOrderRequest:
     # the chat does; an agent filing from a call merges in the console instead.
     join_duplicates: bool = False
     # A problem, or praise passed on to the unit (cases.praise).
-    appeal_kind: str = PROBLEM
+    appeal_kind: str = added_later(PROBLEM)
     # What routing reads when not the description: praise without its words of thanks.
-    routing_text: str | None = None
+    routing_text: str | None = added_later(None)
 
 
 def callback_description(question: str | None) -> str:

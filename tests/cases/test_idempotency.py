@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from cases.applications import ApplicationRequest, submit_application
-from cases.idempotency import fingerprint, scoped_key, session_scope
+from cases.idempotency import _hmac, fingerprint, scoped_key, session_scope
 from cases.work_orders import WorkOrderRequest, file_work_order
 from foundation.errors import Conflict
 
@@ -37,6 +39,21 @@ def test_fingerprint_ignores_the_key_scope_and_channel_but_not_the_body():
         _order("s-2", "other", channel="wechat", session_id="s-1")
     )
     assert fingerprint(base) != fingerprint(_order("s-1", "k", district="杨浦区"))
+
+
+def test_fields_added_later_leave_the_fingerprint_of_requests_made_before_them():
+    """A request retried across the upgrade that added praise still matches: its
+    fingerprint is the one computed over the fields it had then."""
+    problem = _order("s-1", "k")
+    before_praise = {
+        name: value
+        for name, value in dataclasses.asdict(problem).items()
+        if name not in {"appeal_kind", "routing_text", "idempotency_key"}
+        and name not in {"idempotency_scope", "channel", "language"}
+    }
+    assert fingerprint(problem) == _hmac("idempotency-request", before_praise)
+    assert fingerprint(problem) != fingerprint(_order("s-1", "k", appeal_kind="praise"))
+    assert fingerprint(problem) != fingerprint(_order("s-1", "k", routing_text="路灯"))
 
 
 def test_a_chat_retry_finds_its_order_and_another_session_does_not(session, router):

@@ -15,11 +15,12 @@ as ``foundation.clock`` keeps time.
 A report joined into another order (``MERGED_STATUSES``) was still a report: it counts
 among the reports filed, but its handling is the other order's, so it is left out of
 the on-time rates and the satisfaction. Praise (``cases.praise``) is no report and asks
-nothing of its unit: none of these figures count it.
+nothing of its unit: none of these figures count it, and it is counted apart, per unit
+(``praise_by_unit``), as centres weigh 表扬件 beside 满意率 when they assess units.
 
 Public functions: ``overview``, ``period``, ``trends``, ``on_time_rates``,
 ``overdue_orders``, ``escalated_orders``, ``satisfaction_by_unit``,
-``satisfaction_by_category``, ``dispatch_share``, ``hot_topics``.
+``satisfaction_by_category``, ``praise_by_unit``, ``dispatch_share``, ``hot_topics``.
 """
 
 from __future__ import annotations
@@ -37,11 +38,17 @@ from sqlalchemy.sql import ColumnElement
 from cases.hot_topics import HotTopic, recent_hot_topics
 from cases.lifecycle import OPEN, SATISFACTION
 from cases.merging import MERGED
-from cases.models import DISPATCH_METHODS, PROBLEM, WorkOrder, WorkOrderUpdate
+from cases.models import (
+    DISPATCH_METHODS,
+    PRAISE,
+    PROBLEM,
+    WorkOrder,
+    WorkOrderUpdate,
+)
 from cases.time_limits import HANDLING
 from foundation import clock
 from foundation.errors import ValidationFailed
-from knowledge_base.models import WorkOrderCategory
+from knowledge_base.models import Department, WorkOrderCategory
 
 # Statuses of reports joined into another order (cases.merging): counted as reports
 # filed, but their handling and 回访 are the other order's, judged there.
@@ -152,6 +159,14 @@ class SatisfactionCount:
 
 
 @dataclass(frozen=True)
+class PraiseCount:
+    """The praise citizens gave one handling unit (表扬件)."""
+
+    unit: str
+    count: int
+
+
+@dataclass(frozen=True)
 class DispatchCount:
     """How the orders filed on a day (or over the period: ``day`` None) reached their
     unit; ``automatic_share`` is the model's alone over all dispatched."""
@@ -182,6 +197,7 @@ class Overview:
     escalated: OrderList
     satisfaction_units: list[SatisfactionCount]
     satisfaction_categories: list[SatisfactionCount]
+    praise_units: list[PraiseCount]
     dispatch: DispatchShare
     hot_topics: list[HotTopic]
 
@@ -230,6 +246,7 @@ def overview(
         escalated=escalated_orders(session, span, today=today, limit=list_limit),
         satisfaction_units=satisfaction_by_unit(session, span),
         satisfaction_categories=satisfaction_by_category(session, span),
+        praise_units=praise_by_unit(session, span),
         dispatch=dispatch_share(session, span),
         hot_topics=hot_topics(session, now=now),
     )
@@ -428,6 +445,23 @@ def satisfaction_by_category(session: Session, span: Period) -> list[Satisfactio
     """The 回访 answers given in ``span`` per category of work order (诉求分类), the
     least satisfied first; counted as ``satisfaction_by_unit`` does."""
     return _satisfaction(session, span, WorkOrderCategory.name)
+
+
+def praise_by_unit(session: Session, span: Period) -> list[PraiseCount]:
+    """The praise passed on in ``span`` to each unit, the most praised first.
+
+    A praise is counted for the unit it was passed on to: the street office, district
+    bureau or city department the citizen named (``cases.praise``).
+    """
+    unit = func.coalesce(WorkOrder.unit_name, Department.name)
+    rows = session.execute(
+        select(unit, func.count(WorkOrder.id))
+        .join(Department, Department.id == WorkOrder.department_id)
+        .where(*_within(WorkOrder.created_at, span), WorkOrder.appeal_kind == PRAISE)
+        .group_by(unit)
+    )
+    counts = [PraiseCount(unit=name, count=count) for name, count in rows]
+    return sorted(counts, key=lambda c: (-c.count, c.unit))
 
 
 def dispatch_share(session: Session, span: Period) -> DispatchShare:

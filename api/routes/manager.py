@@ -109,6 +109,11 @@ class SatisfactionCountOut(BaseModel):
     share: float | None
 
 
+class PraiseCountOut(BaseModel):
+    unit: str
+    count: int
+
+
 class DispatchCountOut(BaseModel):
     day: dt.date | None
     automatic: int
@@ -146,6 +151,7 @@ class OverviewOut(BaseModel):
     escalated: OrderListOut
     satisfaction_units: list[SatisfactionCountOut]
     satisfaction_categories: list[SatisfactionCountOut]
+    praise_units: list[PraiseCountOut]
     dispatch: DispatchOut
     hot_topics: list[HotTopicOut]
 
@@ -158,6 +164,7 @@ class Table(str, Enum):
     escalated = "escalated"
     satisfaction_units = "satisfaction_units"
     satisfaction_categories = "satisfaction_categories"
+    praise_units = "praise_units"
     dispatch = "dispatch"
     hot_topics = "hot_topics"
 
@@ -186,7 +193,7 @@ def read_overview(
     access: StaffAccess = Depends(manager_access),
 ) -> OverviewOut:
     """Trends, on-time rates per unit, overdue and escalated orders, 回访 satisfaction,
-    automatic dispatch and hot topics, for the last ``days`` days."""
+    praise per unit, automatic dispatch and hot topics, for the last ``days`` days."""
     figures = performance.overview(
         db,
         asked.days,
@@ -206,6 +213,10 @@ def read_overview(
         escalated=_order_list(figures.escalated),
         satisfaction_units=_satisfaction(figures.satisfaction_units),
         satisfaction_categories=_satisfaction(figures.satisfaction_categories),
+        praise_units=[
+            PraiseCountOut.parse_obj(dataclasses.asdict(p))
+            for p in figures.praise_units
+        ],
         dispatch=DispatchOut.parse_obj(dataclasses.asdict(figures.dispatch)),
         hot_topics=[
             HotTopicOut.parse_obj(dataclasses.asdict(t)) for t in figures.hot_topics
@@ -373,6 +384,13 @@ def _satisfaction_categories(db: Session, span: Period, asked: Window) -> Rows:
     )
 
 
+def _praise_units(db: Session, span: Period, asked: Window) -> Rows:
+    return (
+        ["承办单位", "表扬件数"],
+        [[p.unit, p.count] for p in performance.praise_by_unit(db, span)],
+    )
+
+
 def _dispatch(db: Session, span: Period, asked: Window) -> Rows:
     share = performance.dispatch_share(db, span)
     return (
@@ -432,6 +450,7 @@ _EXPORTS: dict[Table, Callable[[Session, Period, Window], Rows]] = {
     Table.escalated: _escalated,
     Table.satisfaction_units: _satisfaction_units,
     Table.satisfaction_categories: _satisfaction_categories,
+    Table.praise_units: _praise_units,
     Table.dispatch: _dispatch,
     Table.hot_topics: _hot_topics,
 }

@@ -192,6 +192,7 @@
     $("kpi-satisfaction").textContent = percent(ratio(
       sum(visits, "satisfied") + sum(visits, "basically_satisfied"), sum(visits, "total")));
     $("kpi-dispatch").textContent = percent(body.dispatch.period.automatic_share);
+    $("kpi-praise").textContent = sum(body.praise_units, "count") + " 件";
     $("kpi-overdue").textContent = body.overdue.total + " 件";
     $("kpi-escalated").textContent = body.escalated.total + " 件";
   }
@@ -258,6 +259,13 @@
       columns: ["诉求分类"].concat(SATISFACTION_COLUMNS),
       empty: "本周期暂无回访结果。",
       rows: function (body) { return body.satisfaction_categories.map(satisfactionRow); },
+    },
+    praise_units: {
+      columns: ["承办单位", "表扬件数"],
+      empty: "本周期暂无表扬件。",
+      rows: function (body) {
+        return body.praise_units.map(function (p) { return [text(p.unit), num(p.count)]; });
+      },
     },
     dispatch: {
       columns: ["日期", "自动派单", "坐席确认", "坐席改派", "派单总数", "自动派单占比"],

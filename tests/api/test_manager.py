@@ -121,6 +121,15 @@ def test_every_table_downloads_as_csv_for_excel(manager, table):
     assert header and all(header)
 
 
+def test_overview_and_its_csv_count_the_praise_each_unit_received(manager, seeded):
+    body = manager.get("/api/v1/manager/overview", params={"days": 30}).json()
+    praised = {p["unit"]: p["count"] for p in body["praise_units"]}
+    assert (praised[seeded.unit_a], praised[seeded.unit_b]) == (2, 1)
+    rows = _csv(manager.get("/api/v1/manager/export/praise_units.csv?days=30"))
+    assert rows[0] == ["承办单位", "表扬件数"]
+    assert [seeded.unit_a, "2"] in rows and [seeded.unit_b, "1"] in rows
+
+
 def test_overdue_csv_lists_the_overdue_order_with_its_days(manager, seeded):
     rows = _csv(manager.get("/api/v1/manager/export/overdue.csv"))
     assert rows[0][:3] == ["工单编号", "诉求分类", "承办单位"]

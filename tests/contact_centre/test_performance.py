@@ -185,6 +185,13 @@ def test_satisfaction_by_category_names_the_category(session):
     ]
 
 
+def test_praise_is_counted_per_unit_the_most_praised_first(session, seeded):
+    rows = performance.praise_by_unit(session, MONTH)
+    assert [(r.unit, r.count) for r in rows] == [(seeded.unit_a, 2), (seeded.unit_b, 1)]
+    today_only = performance.praise_by_unit(session, performance.period(1, TODAY))
+    assert [(r.unit, r.count) for r in today_only] == [(seeded.unit_b, 1)]
+
+
 def test_dispatch_share_counts_automatic_dispatch_per_day_and_in_all(session):
     share = performance.dispatch_share(session, performance.period(7, TODAY))
     whole = share.period
@@ -214,6 +221,7 @@ def test_overview_gathers_every_section_for_the_period(session, seeded):
     assert figures.overdue.total == 1 and figures.escalated.total == 2
     assert {u.unit for u in figures.on_time} == {seeded.unit_a, seeded.unit_b}
     assert figures.dispatch.period.total == 5
+    assert sum(p.count for p in figures.praise_units) == 3
     assert figures.hot_topics
 
 

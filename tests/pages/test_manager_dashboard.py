@@ -24,6 +24,7 @@ SECTIONS = (
     "督办工单",
     "回访满意率（按承办单位）",
     "回访满意率（按诉求分类）",
+    "市民表扬（按承办单位）",
     "自动派单占比",
     "热点问题",
 )
@@ -93,6 +94,8 @@ def test_manager_sees_every_section_with_the_seeded_figures(
     expect(_row(page, "satisfaction_units", seeded.unit_b).locator("td")).to_have_text(
         ["0", "1", "1", "2", "50.0%"]
     )
+    expect(_row(page, "praise_units", seeded.unit_a).locator("td")).to_have_text(["2"])
+    expect(page.locator("#kpi-praise")).to_contain_text("件")
     expect(page.locator("#kpi-overdue")).to_contain_text("件")
     expect(page.locator('[data-chart="trends_daily"] .column-group')).to_have_count(7)
     page.screenshot(path=str(screenshots / "manager-dashboard.png"), full_page=True)

@@ -18,6 +18,10 @@ old    —     -10 noise   —             closed -9     —               none
 =====  ====  ==========  ============  ============  ==============  ============
 
 A3 is overdue (1 day) and was escalated on day -1; B1 was escalated on day 0.
+
+Three praises (表扬件), passed on and closed when filed, as ``cases.praise`` leaves them:
+P1 to A on day -3, P2 to A on day -1, P3 to B on day 0. They count in no figure but
+the praise per unit, and their closing step in no trend.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ DESCRIPTIONS = {
     "noise": "长寿路145号旁边工地每天夜里施工，噪音太大，电话13900001111",
     "pollution": "长寿路145号楼下饭店油烟直排，窗户都不能开，电话13900001111",
 }
+PRAISE = "表扬执法队员，长寿路145号工地夜间施工当晚就停了，电话13900001111"
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,7 @@ def seed_orders(session: Session, today: dt.date, tag: str | None = None) -> See
 
     def order(key: str, category: str, filed: int, **fields) -> WorkOrder:
         steps = fields.pop("steps", ())
+        praised = fields.get("appeal_kind") == "praise"
         work_order = WorkOrder(
             number=f"GD{tag}{key}",
             category_id=categories[category].id,
@@ -75,7 +81,7 @@ def seed_orders(session: Session, today: dt.date, tag: str | None = None) -> See
             district="测试区",
             # The words of one event per category, so that hot topics find them; with
             # a phone and a name, so that showing them masked is checked.
-            description=DESCRIPTIONS[category],
+            description=PRAISE if praised else DESCRIPTIONS[category],
             address="长寿路145号",
             contact_phone="13900001111",
             contact_name="王先生",
@@ -160,6 +166,23 @@ def seed_orders(session: Session, today: dt.date, tag: str | None = None) -> See
             satisfaction="basically_satisfied",
             visited_at=at(-1),
             steps=(("completed", -1), ("visited", -1), ("closed", 0)),
+        ),
+        *(
+            order(
+                key,
+                "noise",
+                filed,
+                unit_name=unit,
+                appeal_kind="praise",
+                status="closed",
+                due_date=day(filed),
+                steps=(("closed", filed),),
+            )
+            for key, unit, filed in (
+                ("P1", unit_a, -3),
+                ("P2", unit_a, -1),
+                ("P3", unit_b, 0),
+            )
         ),
         order(
             "old",

@@ -40,6 +40,8 @@ from knowledge_base.search.text import normalise
 PASSED_ON = "closed"
 UNIT_NAMES_PATH = Path(__file__).resolve().parent / "data" / "unit_names.yml"
 STREET_OFFICE = "street"
+# Who hears a street office's praise when the street is not known (民政局).
+COMMUNITY_GUIDANCE = "civil-affairs"
 # The words of thanks themselves: routing reads the praise without them, as the words
 # name no unit ("表扬" is a keyword of the catch-all category).
 _THANKS = re.compile(
@@ -129,12 +131,18 @@ def _unit_named(
 ) -> tuple[str, str, Department | None] | None:
     """The unit the praise names, where it happened: its district's counterpart of
     the department, or the street's office (no department: the routed one stays);
-    None when it names none, or a street office of a street not known."""
+    None when it names none.
+
+    A 居委会 or 网格员 of a street not known is praised to the civil-affairs bureau,
+    which guides the neighbourhood committees, rather than to whatever bureau the
+    words of the praise would route a complaint to."""
     code = _department_named(text)
     if code is None:
         return None
     if code == STREET_OFFICE:
-        return None if street is None else ("street", street_unit_name(street), None)
+        if street is not None:
+            return "street", street_unit_name(street), None
+        code = COMMUNITY_GUIDANCE
     department = get_department(session, code)
     if department is None:
         return None

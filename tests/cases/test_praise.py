@@ -15,8 +15,10 @@ from cases.models import PRAISE, Notification
 from cases.praise import pass_on_praise, says_whom_or_what
 from cases.work_orders import WorkOrderRequest, file_work_order, review_queue
 from contact_centre.performance import trends
+from knowledge_base.divisions import DivisionRecord, import_divisions
 
 SUNDAY_EVENING = dt.datetime(2026, 12, 13, 19, 0)
+TIANLIN = [DivisionRecord("310104011", "田林街道", "310104", "徐汇区")]
 PRAISE_TEXT = "表扬一下徐汇区市场监管局的执法人员，我投诉的过期食品两天就查处了"
 
 
@@ -45,6 +47,32 @@ def test_praise_is_passed_on_to_the_unit_it_names_and_closed_at_once(session, ro
         False,
     )
     assert "表扬" in notice.text
+
+
+def test_a_neighbourhood_committee_is_praised_to_its_street_office(session, router):
+    import_divisions(session, TIANLIN, source="test", as_of=dt.date(2022, 10, 31))
+    order = _praise(
+        session, router, "表扬田林街道居委会的工作人员，帮我们办好了加装电梯"
+    )
+
+    assert (order.unit_level, order.unit_name) == ("street", "田林街道办事处")
+
+
+@pytest.mark.parametrize(
+    ("district", "unit"), [("徐汇区", "徐汇区民政局"), (None, "上海市民政局")]
+)
+def test_a_committee_of_an_unknown_street_is_praised_to_civil_affairs(
+    session, router, district, unit
+):
+    """Not to the bureau the words would route a complaint to (加装电梯: housing)."""
+    order = _praise(
+        session,
+        router,
+        "表扬居委会的工作人员，帮我们小区办好了加装电梯",
+        district=district,
+    )
+
+    assert order.unit_name == unit
 
 
 def test_praise_waits_in_no_queue_and_runs_no_time_limit(session, router):

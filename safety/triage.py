@@ -76,7 +76,9 @@ class Emergency:
         also: Further kinds the same message describes (a stabbing that bleeds is
             violence, also medical).
         imminent: False only for self-harm talk without an act or a means in sight,
-            which is answered with a crisis line first and 120/110 second.
+            which is answered with a crisis line first and 120/110 second. Someone
+            else about to take their life is imminent: the citizen cannot call a
+            crisis line for them.
     """
 
     kind: Kind
@@ -273,8 +275,12 @@ def triage(text: str) -> Emergency | None:
         return None
     kind = found[0][0]
     also = tuple(other for other, _, _ in found[1:])
-    imminent = Kind.SELF_HARM not in (kind, *also) or bool(
-        _context().imminent.search(prepared)
+    # Someone else about to take their life, or a fresh cut, is as urgent as an act in
+    # the citizen's own words: 120 and 110 first, the crisis lines after.
+    imminent = (
+        Kind.SELF_HARM not in (kind, *also)
+        or any(k is Kind.SELF_HARM and level is Level.STRONG for k, _, level in found)
+        or bool(_context().imminent.search(prepared))
     )
     numbers: list[str] = []
     for each in (kind, *also):

@@ -271,6 +271,22 @@ def test_triage_self_harm_acting_now_is_imminent() -> None:
     assert acting.numbers[0] == "120"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "有人要跳楼",
+        "我室友说想自杀，把自己锁在房间里",
+        "邻居家的女儿要轻生，快来人",
+        "My flatmate says she wants to kill herself",
+    ],
+)
+def test_someone_else_about_to_take_their_life_gets_120_and_110_first(text) -> None:
+    """The citizen cannot call a crisis line for someone else: emergency lines first."""
+    found = triage(text)
+    assert found is not None and found.kind is Kind.SELF_HARM
+    assert found.imminent and found.numbers[:2] == ("120", "110")
+
+
 def _examples() -> list[Emergency]:
     """One emergency of each kind from the labelled file, plus combinations."""
     examples: dict[Kind, Emergency] = {}

@@ -16,11 +16,12 @@ from actions.common import (
     search_engine,
 )
 from cases.idempotency import session_scope
-from cases.praise import pass_on_praise, says_whom_or_what
+from cases.praise import pass_on_praise
 from cases.routing.router import complaint_router
 from cases.routing.units import unit_as_read
 from cases.work_orders import WorkOrderRequest
 from foundation.errors import ValidationFailed
+from understanding.praise import says_whom_or_what
 
 PRAISE_SLOTS = ("praise_text",)
 

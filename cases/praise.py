@@ -13,7 +13,7 @@ finished order is.
 A citizen who asks after their praise is told it reached the unit
 (``cases.lifecycle.status_text``).
 
-Public functions: ``says_whom_or_what``, ``pass_on_praise``.
+Public function: ``pass_on_praise``.
 """
 
 from __future__ import annotations
@@ -49,24 +49,6 @@ _THANKS = re.compile(
     r"\b(?:praise|compliments?|commend|thanks?)\b",
     re.IGNORECASE,
 )
-# The words that only say a citizen wants to praise, not whom or for what.
-_PRAISE_ALONE = re.compile(
-    r"我(?:们)?|想|要|一下|给|向|对|你们|您们|谁|某人|表扬|点赞|称赞|赞扬|夸奖|夸一夸|夸|"
-    r"感谢|谢谢|致谢|送锦旗|锦旗|可以|能|吗|呢|吧|怎么|如何|[，。！？,.!?~～\s]|"
-    r"\b(?:i|we|would|like|want|wish|to|d|can|how|do|please|a|an|the|some|someone|"
-    r"somebody|praise|compliment|commend|thank|thanks|give|send|say|make|"
-    r"compliments)\b|'",
-    re.IGNORECASE,
-)
-
-
-def says_whom_or_what(text: str) -> bool:
-    """Whether the praise says more than that the citizen wants to give it: "我要表扬"
-    alone names nobody to pass it on to, "表扬社区王阿姨" does."""
-    rest = _PRAISE_ALONE.sub(" ", text)
-    cjk = re.findall(r"[\u4e00-\u9fff]", rest)
-    words = re.findall(r"[A-Za-z0-9]+", rest)
-    return len(cjk) >= 2 or len(words) >= 2 or (len(cjk) >= 1 and len(words) >= 1)
 
 
 def pass_on_praise(

@@ -25,8 +25,9 @@ Public functions:
 - ``praise_intent(text)``: ``give_praise`` for a short message that praises a unit or
   its staff (表扬, 点赞 someone, thanks to someone named for what they did) and
   complains of nothing and asks nothing; ``may_praise(text)``: whether the model may
-  read a message as praise at all (a word of praise or thanks, no complaint)
-  (``praise``).
+  read a message as praise at all (a word of praise or thanks, no complaint);
+  ``says_whom_or_what(text)``: whether a praise names someone to pass it on to, or
+  only that the citizen wants to give it ("我要表扬") (``praise``).
 
 Framework-free: the Rasa components in ``bot/components/`` only wrap these.
 """

@@ -8,6 +8,9 @@ as a complaint at full confidence. Yet a citizen who says 表扬, 点赞 someone
 thing only. Thanks to the assistant itself ("谢谢你的帮助") or for a rating of it
 ("服务挺好的，点个赞") name no one else and stay with the model; so does anything that
 also complains or asks for something, as a complaint closing with "谢谢" does.
+
+Praise that names nobody ("我要表扬") cannot be passed on; the chat asks whom and for
+what, and ``says_whom_or_what`` tells when it has been told.
 """
 
 from __future__ import annotations
@@ -71,6 +74,15 @@ _ASKING = re.compile(
 )
 # Longer than this, a message is a letter: praise is told in a few sentences, and a
 # letter that thanks is mostly a complaint closing politely ("请尽快解决，万分感谢").
+# The words that only say a citizen wants to praise, not whom or for what.
+_PRAISE_ALONE = re.compile(
+    r"我(?:们)?|想|要|一下|给|向|对|你们|您们|谁|某人|表扬|点赞|称赞|赞扬|夸奖|夸一夸|夸|"
+    r"感谢|谢谢|致谢|送锦旗|锦旗|可以|能|吗|呢|吧|怎么|如何|[，。！？,.!?~～\s]|"
+    r"\b(?:i|we|would|like|want|wish|to|d|can|how|do|please|a|an|the|some|someone|"
+    r"somebody|praise|compliment|commend|thank|thanks|give|send|say|make|"
+    r"compliments)\b|'",
+    re.IGNORECASE,
+)
 MAX_CHARS = 80
 MAX_WORDS = 40
 
@@ -100,6 +112,15 @@ def may_praise(text: str) -> bool:
     text = text or ""
     praising = _PRAISING.search(text) or _APPROVING.search(text)
     return bool(praising or _THANKING.search(text)) and not _COMPLAINING.search(text)
+
+
+def says_whom_or_what(text: str) -> bool:
+    """Whether the praise says more than that the citizen wants to give it: "我要表扬"
+    alone names nobody to pass it on to, "表扬社区王阿姨" does."""
+    rest = _PRAISE_ALONE.sub(" ", text)
+    cjk = re.findall(r"[\u4e00-\u9fff]", rest)
+    words = re.findall(r"[A-Za-z0-9]+", rest)
+    return len(cjk) >= 2 or len(words) >= 2 or (len(cjk) >= 1 and len(words) >= 1)
 
 
 def _too_long(text: str) -> bool:

@@ -12,7 +12,7 @@ from cases import time_limits
 from cases.department_desk import unit_notices, unit_queue
 from cases.lifecycle import UNIT, allowed_actions, status_text
 from cases.models import PRAISE, Notification
-from cases.praise import pass_on_praise, says_whom_or_what
+from cases.praise import pass_on_praise
 from cases.work_orders import WorkOrderRequest, file_work_order, review_queue
 from contact_centre.performance import trends
 from knowledge_base.divisions import DivisionRecord, import_divisions
@@ -144,29 +144,3 @@ def test_praise_is_no_report_in_the_managers_trends(session, router):
     after = trends(session, 1, 1, today=SUNDAY_EVENING.date()).daily[0]
 
     assert (after.reports, after.closed) == (before.reports, before.closed)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "我要表扬",
-        "我想表扬一下",
-        "我想给你们点赞",
-        "怎么送锦旗",
-        "I want to praise someone",
-    ],
-)
-def test_praise_that_names_nobody_is_asked_about(text):
-    assert not says_whom_or_what(text)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "表扬居委会王阿姨",
-        "我想表扬一下12345的接线员，服务很好",
-        "I'd like to thank the nurses at Ruijin Hospital",
-    ],
-)
-def test_praise_that_names_someone_is_passed_on_as_told(text):
-    assert says_whom_or_what(text)

@@ -10,7 +10,7 @@ import pytest
 from bot.evaluation import read_examples
 from tests.conftest import DATA_DIR, TESTS_DIR
 from tests.support.tipdm import TIPDM_DIR, real_citizen_messages
-from understanding.praise import PRAISE, may_praise, praise_intent
+from understanding.praise import PRAISE, may_praise, praise_intent, says_whom_or_what
 
 
 @pytest.mark.parametrize(
@@ -103,3 +103,29 @@ def test_no_real_complaint_is_read_as_praise():
     praised = [text for text in messages if praise_intent(text)]
     print(f"\n{len(messages)} real messages, {len(praised)} read as praise")
     assert praised == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我要表扬",
+        "我想表扬一下",
+        "我想给你们点赞",
+        "怎么送锦旗",
+        "I want to praise someone",
+    ],
+)
+def test_praise_that_names_nobody_is_asked_about(text):
+    assert not says_whom_or_what(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "表扬居委会王阿姨",
+        "我想表扬一下12345的接线员，服务很好",
+        "I'd like to thank the nurses at Ruijin Hospital",
+    ],
+)
+def test_praise_that_names_someone_is_passed_on_as_told(text):
+    assert says_whom_or_what(text)

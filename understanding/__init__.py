@@ -19,8 +19,8 @@ Public functions:
   message tells of something that happened to the citizen and asks nothing
   (``compound``).
 - ``ruled_intent(text)``: the intent a short message has by rule, whatever the model
-  says: a status question naming its number (or an English one about "my
-  complaint"), or a lost tracking number; ``forgets_what_was_asked(text)``: a bare
+  says: a status question naming its number or a number sent alone (or an English
+  one about "my complaint"), or a lost tracking number; ``forgets_what_was_asked(text)``: a bare
   "忘了" said to a question for a number (``status_queries``).
 - ``praise_intent(text)``: ``give_praise`` for a short message that praises a unit or
   its staff (表扬, 点赞 someone, thanks to someone named for what they did) and

@@ -65,6 +65,15 @@ _ENGLISH_CASE = re.compile(
     r"\bmy\s+(?:work\s+)?(complaint|case|order|report|application|request)\b",
     re.IGNORECASE,
 )
+# What may stand beside a number sent on its own ("我的工单号是GD…", "It's SQ…"): words
+# that name it, and nothing that says what else it is for.
+_BARE_NUMBER_REST = re.compile(
+    r"^(?:我的|我|这个|这是|就是|是|请|麻烦|帮我|您好|你好|申请编号|申请号|办件编号|"
+    r"工单编号|受理编号|编号|工单号|受理号|号码|单号|"
+    r"(?:my|the|this|is|it'?s|here|hi|hello|please|number|application|reference|"
+    r"tracking|case|order)\b|\W|_)*$",
+    re.IGNORECASE,
+)
 # Without the number: longer than this, a message says more than "where is my case".
 MAX_OTHER_CHARS = 30
 MAX_OTHER_WORDS = 12
@@ -78,7 +87,9 @@ def status_intent(text: str) -> str | None:
     if len(kinds) != 1:
         return None
     rest = _NUMBER.sub("", text)
-    if len(rest.strip()) > MAX_OTHER_CHARS or not _ASKING.search(rest):
+    # A number sent alone, or only named, can only ask after its case.
+    alone = _BARE_NUMBER_REST.match(rest) is not None
+    if len(rest.strip()) > MAX_OTHER_CHARS or not (alone or _ASKING.search(rest)):
         return None
     return APPLICATION_STATUS if kinds == {"SQ"} else WORK_ORDER_STATUS
 

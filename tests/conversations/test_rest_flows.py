@@ -98,8 +98,8 @@ def test_complaint_with_a_corrected_district_becomes_a_work_order(citizen):
     assert re.search(r"GD\d{14}", reply) and "生态环境局" in reply
 
 
-def test_an_anonymous_complaint_is_read_back_with_its_query_code_only(stack):
-    """Issue 25: the number alone, or with wrong digits, opens nothing in chat."""
+def _file_anonymously(stack) -> tuple[str, str]:
+    """A noise complaint filed without a phone: its number and its query code."""
     filer = Citizen(stack)
     filer.say("楼上每天半夜装修，电钻声吵得人睡不着")
     filer.say("对")
@@ -108,7 +108,12 @@ def test_an_anonymous_complaint_is_read_back_with_its_query_code_only(stack):
     filer.say("每天晚上十点以后")
     reply = filer.say("匿名")
     number = re.search(r"GD\d{14}", reply).group(0)
-    code = re.search(r"查询码：(\d{8})", reply).group(1)
+    return number, re.search(r"查询码：(\d{8})", reply).group(1)
+
+
+def test_an_anonymous_complaint_is_read_back_with_its_query_code_only(stack):
+    """Issue 25: the number alone, or with wrong digits, opens nothing in chat."""
+    number, code = _file_anonymously(stack)
     stranger = Citizen(stack)
     assert "后四位" in stranger.say(f"查一下{number}的进度")
     refused = stranger.say("5678")
@@ -116,6 +121,18 @@ def test_an_anonymous_complaint_is_read_back_with_its_query_code_only(stack):
     owner = Citizen(stack)
     assert "后四位" in owner.say(f"查一下{number}的进度")
     assert "当前状态" in owner.say(f"查询码{code}")
+
+
+def test_a_tracking_number_sent_on_its_own_opens_the_progress_check(stack):
+    """Pasted first, or given when asked for: either way the number is looked up."""
+    number, code = _file_anonymously(stack)
+    pasted = Citizen(stack)
+    assert "后四位" in pasted.say(number)
+    assert "当前状态" in pasted.say(code)
+    asked = Citizen(stack)
+    assert "受理编号" in asked.say("我想查一下工单进度")
+    assert "后四位" in asked.say(f"我的工单号是{number}")
+    assert "当前状态" in asked.say(f"查询码{code}")
 
 
 def test_going_on_without_confirming_the_category_is_not_asked_it_again(citizen):

@@ -54,6 +54,22 @@ def test_a_number_read_out_with_spaces_still_counts():
 
 
 @pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("GD26120634976088", WORK_ORDER_STATUS),
+        ("sq 26120611112222。", APPLICATION_STATUS),
+        ("我的工单号是GD26120634976088", WORK_ORDER_STATUS),
+        ("您好，受理编号：GD26120634976088", WORK_ORDER_STATUS),
+        ("SQ26120611112222，这是申请编号", APPLICATION_STATUS),
+        ("My reference number is GD26120634976088", WORK_ORDER_STATUS),
+    ],
+)
+def test_a_number_sent_alone_or_only_named_asks_after_its_case(text, intent):
+    """A citizen who pastes the number they were given wants to know where it stands."""
+    assert status_intent(text) == intent
+
+
+@pytest.mark.parametrize(
     "text",
     [
         # A new complaint mentioning an old order is the model's to read.
@@ -61,8 +77,9 @@ def test_a_number_read_out_with_spaces_still_counts():
         "我家，窗户都不敢开，请再派人来查一查",
         # Both kinds at once: which one is meant is not for a rule to decide.
         "查一下GD26120634976088和SQ26120611112222",
-        # A number without a question.
-        "GD26120634976088",
+        # A number beside a new problem or a correction, or no number at all.
+        "GD26120634976088 路灯又坏了",
+        "不是GD26120634976088，是GD26120634976089",
         "查一下我的工单进度",
     ],
 )

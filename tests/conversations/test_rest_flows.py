@@ -379,6 +379,12 @@ def test_feedback_in_chinese_and_english(stack):
     assert "Thank you for your rating" in Citizen(stack).say("five stars, very helpful")
 
 
+def test_asking_to_rate_is_asked_for_the_score_not_recorded_as_one_star(citizen):
+    asked = citizen.say("我要评价一下")
+    assert "打分" in asked and "感谢您的评价" not in asked
+    assert "感谢您的评价" in citizen.say("4分")
+
+
 def test_english_guidance_is_answered_in_english(stack):
     reply = Citizen(stack).say("How do I apply for a passport?")
     assert "passport" in reply.lower() and not re.search(

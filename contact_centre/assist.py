@@ -35,9 +35,13 @@ from knowledge_base.repositories.services import get_service
 from knowledge_base.resolution import worth_offering
 from knowledge_base.search.ranking import SearchHit, ServiceIndex
 from safety import emergency_reply, triage
+from understanding.compound import tells_what_happened
 from understanding.language import detect_language
 
 COMPLAINT_INTENT = "file_complaint"
+# What the NLU says of a message it could not place: an answer to no question asked
+# (inform) or nothing at all. Such a message is a complaint when it reads as one.
+UNPLACED_INTENTS = frozenset({"inform", "nlu_fallback"})
 
 
 @dataclass(frozen=True)
@@ -184,7 +188,11 @@ def suggest(
     # Without the NLU, a complaint is what the learned model or the curated
     # vocabulary can route and the catalogue has no answer for.
     routable = routing.model_version is not None or routing.confidence > 0
-    if intent == COMPLAINT_INTENT or (intent is None and not hits and routable):
+    if (
+        intent == COMPLAINT_INTENT
+        or (intent is None and not hits and routable)
+        or (intent in UNPLACED_INTENTS and _reads_as_a_report(router, text))
+    ):
         work_order = WorkOrderHint(
             routing.category,
             routing.category_name,
@@ -213,6 +221,14 @@ def suggest(
         not_held=missing.text if missing else None,
         draft=draft,
     )
+
+
+def _reads_as_a_report(router: Router, text: str) -> bool:
+    """Whether a message the NLU could not place reports a problem, as the chat reads
+    it: a category's words, or the caller telling what happened and asking nothing.
+    "闵行区七宝镇…门口的烧烤摊…油烟和噪音很大，希望尽快处理" was read as an answer
+    (inform) at full confidence, and the agent got neither routing nor draft."""
+    return router.curated.names_a_problem(text) or tells_what_happened(text)
 
 
 def _prepare(session: Session, hit: SearchHit, on: dt.date) -> _Prepared:

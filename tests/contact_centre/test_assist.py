@@ -54,6 +54,26 @@ def test_a_complaint_comes_with_its_work_order_routing(session, service_index, r
     assert "生态环境局" in work_order.department_name
 
 
+def test_a_report_the_nlu_could_not_place_still_gets_routing_and_a_draft(
+    session, service_index, router
+):
+    """The NLU read this as an answer (inform) at full confidence."""
+    text = "闵行区七宝镇万科城市花园门口的烧烤摊每天晚上营业到凌晨两点，油烟和噪音很大"
+    for intent in ("inform", "nlu_fallback"):
+        assistance = suggest(
+            session, service_index, router, text, intent_of=lambda i=intent: i
+        )
+        assert assistance.work_order.category == "pollution"
+        assert assistance.draft.address == "闵行区七宝镇万科城市花园"
+
+
+def test_an_answer_without_a_problem_gets_no_work_order(session, service_index, router):
+    assistance = suggest(
+        session, service_index, router, "徐汇区", intent_of=lambda: "inform"
+    )
+    assert assistance.work_order is None and assistance.draft is None
+
+
 def test_a_complaint_shows_no_guide_it_merely_shares_words_with(
     session, service_index, router
 ):

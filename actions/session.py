@@ -96,11 +96,12 @@ class ActionResetForms(Action):
             and declines_contact(tracker.latest_message.get("text") or "")
         ):
             return [SlotSet("contact", ANONYMOUS), FollowupAction("complaint_form")]
-        # "不记得了" to the question for a tracking number is not giving up but being
-        # stuck: the citizen is told where the number is and how to do without it.
+        # "不记得了" to the question for a tracking number or its proof is not giving up
+        # but being stuck: the citizen is told where it is and how to do without it.
         if (
             tracker.active_loop.get("name") == "status_form"
-            and tracker.get_slot("requested_slot") == "tracking_number"
+            and tracker.get_slot("requested_slot")
+            in ("tracking_number", "tracking_proof")
             and forgets_what_was_asked(tracker.latest_message.get("text") or "")
         ):
             return explain_lost_number(dispatcher, tracker)

@@ -11,6 +11,7 @@ where to find it and that an agent can look it up by the phone given when filing
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -33,7 +34,10 @@ from cases.routing.units import unit_as_read
 from cases.tracking import find_numbers, normalise_number
 from foundation.errors import NotFoundError, TooManyAttempts
 from knowledge_base.answers import service_name
-from understanding.status_queries import forgets_what_was_asked
+from understanding.status_queries import forgets_what_was_asked, lost_number_intent
+
+# The code an anonymous filing gets instead of a phone, named as citizens name it.
+_QUERY_CODE = re.compile(r"查询码|query[\s-]*code", re.IGNORECASE)
 
 
 class ValidateStatusForm(FormValidationAction):
@@ -64,7 +68,17 @@ class ValidateStatusForm(FormValidationAction):
         tracker: Tracker,
         domain: dict,
     ) -> dict:
-        proof = proof_in(str(value or ""))
+        said = str(value or "")
+        proof = proof_in(said)
+        if proof is None and (forgets_what_was_asked(said) or lost_number_intent(said)):
+            # "查询码忘了": asked again, the citizen would be where they were. The check
+            # ends with where the code is (action_check_status then has nothing to check).
+            dispatcher.utter_message(response="utter_query_code_lost")
+            return {
+                "tracking_proof": None,
+                "tracking_number": None,
+                "requested_slot": None,
+            }
         if proof is None:
             dispatcher.utter_message(response="utter_invalid_tracking_proof")
         return {"tracking_proof": proof}
@@ -116,8 +130,14 @@ class ActionExplainLostNumber(Action):
 def explain_lost_number(
     dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> list[EventType]:
-    """Says where to find the number, and ends a progress check that waited for it."""
-    dispatcher.utter_message(response="utter_tracking_number_lost")
+    """Says where to find the number (or the query code, when that is what was lost),
+    and ends a progress check that waited for it."""
+    lost_code = tracker.get_slot("requested_slot") == "tracking_proof" or bool(
+        _QUERY_CODE.search(tracker.latest_message.get("text") or "")
+    )
+    dispatcher.utter_message(
+        response="utter_query_code_lost" if lost_code else "utter_tracking_number_lost"
+    )
     if tracker.active_loop.get("name") != "status_form":
         return []
     return [

@@ -448,10 +448,32 @@ def test_the_phone_digits_are_taken_only_as_the_answer_to_their_question(dispatc
     assert form.validate_tracking_proof("尾号5678", dispatcher, asked, {}) == {
         "tracking_proof": "5678"
     }
-    assert form.validate_tracking_proof("不记得了", dispatcher, asked, {}) == {
+    assert form.validate_tracking_proof("就是那个号码", dispatcher, asked, {}) == {
         "tracking_proof": None
     }
     assert dispatcher.messages[-1]["response"] == "utter_invalid_tracking_proof"
+
+
+@pytest.mark.parametrize("said", ["不记得了", "查询码忘了", "I lost my query code"])
+def test_a_citizen_who_lost_the_proof_is_told_where_it_is_not_asked_again(
+    dispatcher, said
+):
+    asked = make_tracker(
+        text=said,
+        slots={
+            "requested_slot": "tracking_proof",
+            "tracking_number": "GD26120800000001",
+        },
+        active_loop="status_form",
+    )
+    assert ValidateStatusForm().validate_tracking_proof(
+        said, dispatcher, asked, {}
+    ) == {
+        "tracking_proof": None,
+        "tracking_number": None,
+        "requested_slot": None,
+    }
+    assert dispatcher.messages[-1]["response"] == "utter_query_code_lost"
 
 
 def test_handoff_tells_queue_position_and_marks_conversation(dispatcher):

@@ -135,6 +135,18 @@ def test_a_tracking_number_sent_on_its_own_opens_the_progress_check(stack):
     assert "当前状态" in asked.say(f"查询码{code}")
 
 
+def test_a_lost_query_code_is_explained_not_asked_for_again(stack):
+    number, _ = _file_anonymously(stack)
+    citizen = Citizen(stack)
+    assert "后四位" in citizen.say(number)
+    reply = citizen.say("查询码忘了")
+    assert "只在登记成功的回复里显示一次" in reply and "受理编号在" not in reply
+    assert citizen.slot("requested_slot") is None
+    # Said at once, outside the check, in either language: the same answer.
+    assert "只在登记成功的回复里显示一次" in Citizen(stack).say("我的查询码找不到了")
+    assert "shown only once" in Citizen(stack, lang="en").say("I lost my query code")
+
+
 def test_going_on_without_confirming_the_category_is_not_asked_it_again(citizen):
     assert "对吗" in citizen.say("楼上每天半夜装修，电钻声吵得人睡不着")
     reply = citizen.say("静安区")

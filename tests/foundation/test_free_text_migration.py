@@ -12,6 +12,7 @@ from contact_centre.models import Feedback
 from foundation import migrate
 from foundation.db import make_engine
 from harness.servers import postgres_server
+from tests.support.migration_rows import insert_test_category
 
 BEFORE = "0014_retention_erasure"
 AFTER = "0015_free_text_encrypted"
@@ -35,19 +36,7 @@ TABLES = {
 def _write_rows_of_0014(engine) -> None:
     with engine.begin() as connection:
         run = connection.execute
-        run(
-            text(
-                "INSERT INTO departments (id, code, name, name_en) "
-                "VALUES (1, 'test-dept', '测试局', 'Test bureau')"
-            )
-        )
-        run(
-            text(
-                "INSERT INTO work_order_categories (id, code, name, name_en, "
-                "department_id, time_limit_days, keywords, description) VALUES "
-                "(1, 'test-cat', '测试', 'Test', 1, 5, '[]', '')"
-            )
-        )
+        insert_test_category(connection)
         run(
             text(
                 "INSERT INTO work_orders (id, number, category_id, department_id, "

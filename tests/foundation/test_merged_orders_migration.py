@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from foundation import migrate
 from foundation.db import make_engine
 from harness.servers import postgres_server
+from tests.support.migration_rows import insert_test_category
 
 BEFORE = "0016_manager_role"
 AFTER = "0017_merged_work_orders"
@@ -32,19 +33,7 @@ def _assert_merged_orders_migrate(url: str) -> None:
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO departments (id, code, name, name_en) "
-                    "VALUES (1, 'test-dept', '测试局', 'Test bureau')"
-                )
-            )
-            connection.execute(
-                text(
-                    "INSERT INTO work_order_categories (id, code, name, name_en, "
-                    "department_id, time_limit_days, keywords, description) VALUES "
-                    "(1, 'test-cat', '测试', 'Test', 1, 5, '[]', '')"
-                )
-            )
+            insert_test_category(connection)
         migrate.upgrade(url, AFTER)
         columns = {c["name"] for c in inspect(engine).get_columns("work_orders")}
         assert {"merged_into_id", "duplicate_score"} <= columns

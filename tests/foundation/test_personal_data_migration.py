@@ -14,6 +14,7 @@ from foundation import migrate
 from foundation.db import make_engine
 from harness.servers import postgres_server
 from privacy.keys import field_cipher, personal_hash
+from tests.support.migration_rows import insert_test_category
 
 BEFORE = "0012_work_order_language"
 AFTER = "0013_personal_data_encrypted"
@@ -32,19 +33,7 @@ def _write_rows_of_0012(engine, already_encrypted: str) -> None:
     two hand-offs, as the code of revision 0012 stored them: in clear."""
     with engine.begin() as connection:
         run = connection.execute
-        run(
-            text(
-                "INSERT INTO departments (id, code, name, name_en) "
-                "VALUES (1, 'test-dept', '测试局', 'Test bureau')"
-            )
-        )
-        run(
-            text(
-                "INSERT INTO work_order_categories (id, code, name, name_en, "
-                "department_id, time_limit_days, keywords, description) VALUES "
-                "(1, 'test-cat', '测试', 'Test', 1, 5, '[]', '')"
-            )
-        )
+        insert_test_category(connection)
         run(
             text(
                 "INSERT INTO services (id, code, name, name_en, department_id, "

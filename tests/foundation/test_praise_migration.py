@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from foundation import migrate
 from foundation.db import make_engine
 from harness.servers import postgres_server
+from tests.support.migration_rows import insert_test_category
 
 BEFORE = "0023_english_complaint_words"
 AFTER = "0024_praise"
@@ -34,19 +35,7 @@ def _assert_praise_migrates(url: str) -> None:
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO departments (id, code, name, name_en) "
-                    "VALUES (1, 'test-dept', '测试局', 'Test bureau')"
-                )
-            )
-            connection.execute(
-                text(
-                    "INSERT INTO work_order_categories (id, code, name, name_en, "
-                    "department_id, time_limit_days, keywords, description) VALUES "
-                    "(1, 'test-cat', '测试', 'Test', 1, 5, '[]', '')"
-                )
-            )
+            insert_test_category(connection)
             connection.execute(text(_order("GD26121400000001")))
         migrate.upgrade(url, AFTER)
         with engine.begin() as connection:

@@ -13,10 +13,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from cases.access import AttemptLimit, attempt_limit
 from cases.routing.classify import complaint_classifier
+from contact_centre.assist import reads_as_a_report
 from foundation.db import get_engine, session_scope
 from foundation.errors import ExternalServiceError
 from knowledge_base.search.engine import SearchEngine
-from understanding.compound import tells_what_happened
 
 logger = logging.getLogger(__name__)
 
@@ -60,10 +60,7 @@ def describes_a_problem(tracker: Tracker) -> bool:
     """Whether what the citizen typed names a problem to report (a work-order category's
     words) or tells what happened to them and asks nothing, whatever the NLU made of it.
     """
-    text = typed_text(tracker)
-    return complaint_classifier(search_engine()).names_a_problem(
-        text
-    ) or tells_what_happened(text)
+    return reads_as_a_report(complaint_classifier(search_engine()), typed_text(tracker))
 
 
 def entity_values(tracker: Tracker, entity: str) -> list[str]:

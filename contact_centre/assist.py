@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
+from cases.routing.classify import ComplaintClassifier
 from cases.routing.router import Router
 from contact_centre.prefill import WorkOrderDraft, prefill_work_order, split_turns
 from knowledge_base.answers import (
@@ -191,7 +192,7 @@ def suggest(
     if (
         intent == COMPLAINT_INTENT
         or (intent is None and not hits and routable)
-        or (intent in UNPLACED_INTENTS and _reads_as_a_report(router, text))
+        or (intent in UNPLACED_INTENTS and reads_as_a_report(router.curated, text))
     ):
         work_order = WorkOrderHint(
             routing.category,
@@ -223,12 +224,12 @@ def suggest(
     )
 
 
-def _reads_as_a_report(router: Router, text: str) -> bool:
-    """Whether a message the NLU could not place reports a problem, as the chat reads
-    it: a category's words, or the caller telling what happened and asking nothing.
-    "闵行区七宝镇…门口的烧烤摊…油烟和噪音很大，希望尽快处理" was read as an answer
-    (inform) at full confidence, and the agent got neither routing nor draft."""
-    return router.curated.names_a_problem(text) or tells_what_happened(text)
+def reads_as_a_report(classifier: ComplaintClassifier, text: str) -> bool:
+    """Whether a message the NLU could not place reports a problem: a category's
+    words, or the caller telling what happened and asking nothing. The chat offers to
+    report such a message, and the agent gets its routing and draft: "闵行区七宝镇…
+    门口的烧烤摊…油烟和噪音很大" was read as an answer (inform) at full confidence."""
+    return classifier.names_a_problem(text) or tells_what_happened(text)
 
 
 def _prepare(session: Session, hit: SearchHit, on: dt.date) -> _Prepared:

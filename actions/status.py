@@ -11,7 +11,6 @@ where to find it and that an agent can look it up by the phone given when filing
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -34,10 +33,11 @@ from cases.routing.units import unit_as_read
 from cases.tracking import find_numbers, normalise_number
 from foundation.errors import NotFoundError, TooManyAttempts
 from knowledge_base.answers import service_name
-from understanding.status_queries import forgets_what_was_asked, lost_number_intent
-
-# The code an anonymous filing gets instead of a phone, named as citizens name it.
-_QUERY_CODE = re.compile(r"查询码|query[\s-]*code", re.IGNORECASE)
+from understanding.status_queries import (
+    forgets_what_was_asked,
+    lost_number_intent,
+    names_the_query_code,
+)
 
 
 class ValidateStatusForm(FormValidationAction):
@@ -132,9 +132,9 @@ def explain_lost_number(
 ) -> list[EventType]:
     """Says where to find the number (or the query code, when that is what was lost),
     and ends a progress check that waited for it."""
-    lost_code = tracker.get_slot("requested_slot") == "tracking_proof" or bool(
-        _QUERY_CODE.search(tracker.latest_message.get("text") or "")
-    )
+    said = tracker.latest_message.get("text") or ""
+    asked_for_proof = tracker.get_slot("requested_slot") == "tracking_proof"
+    lost_code = asked_for_proof or names_the_query_code(said)
     dispatcher.utter_message(
         response="utter_query_code_lost" if lost_code else "utter_tracking_number_lost"
     )

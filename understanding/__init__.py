@@ -21,7 +21,8 @@ Public functions:
 - ``ruled_intent(text)``: the intent a short message has by rule, whatever the model
   says: a status question naming its number or a number sent alone (or an English
   one about "my complaint"), or a lost tracking number; ``forgets_what_was_asked(text)``: a bare
-  "忘了" said to a question for a number (``status_queries``).
+  "忘了" said to a question for a number; ``names_the_query_code(text)``: whether a
+  message is about the query code rather than the number (``status_queries``).
 - ``praise_intent(text)``: ``give_praise`` for a short message that praises a unit or
   its staff (表扬, 点赞 someone, thanks to someone named for what they did) and
   complains of nothing and asks nothing; ``may_praise(text)``: whether the model may

@@ -72,8 +72,6 @@ _ASKING = re.compile(
     r"\b(?:why|please (?:fix|help|check|look)|can you|could you)\b",
     re.IGNORECASE,
 )
-# Longer than this, a message is a letter: praise is told in a few sentences, and a
-# letter that thanks is mostly a complaint closing politely ("请尽快解决，万分感谢").
 # The words that only say a citizen wants to praise, not whom or for what.
 _PRAISE_ALONE = re.compile(
     r"我(?:们)?|想|要|一下|给|向|对|你们|您们|谁|某人|表扬|点赞|称赞|赞扬|夸奖|夸一夸|夸|"
@@ -83,6 +81,8 @@ _PRAISE_ALONE = re.compile(
     r"compliments)\b|'",
     re.IGNORECASE,
 )
+# Longer than this, a message is a letter: praise is told in a few sentences, and a
+# letter that thanks is mostly a complaint closing politely ("请尽快解决，万分感谢").
 MAX_CHARS = 80
 MAX_WORDS = 40
 

@@ -35,6 +35,8 @@ _NUMBER_WORD = re.compile(
     r"(?:tracking|reference|case|order|query)[\s-]*(?:number|code|no\b)",
     re.IGNORECASE,
 )
+# The code a filing without a phone gets instead, named as citizens name it.
+_QUERY_CODE = re.compile(r"查询码|query[\s-]*code", re.IGNORECASE)
 _LOSING = re.compile(
     r"忘|不记得|记不得|记不清|记不住|想不起|找不到|找不着|丢了|丢失|弄丢|搞丢|删了|删掉|"
     r"没保存|没存|没记|没有|不知道|不晓得|没收到|没给|在哪|哪里看|哪里找|哪儿|"
@@ -118,6 +120,12 @@ def lost_number_intent(text: str) -> str | None:
     if _NUMBER_WORD.search(text) and _LOSING.search(text):
         return None if _PROBLEM.search(text) else LOST_NUMBER
     return None
+
+
+def names_the_query_code(text: str) -> bool:
+    """Whether a message is about the query code rather than the tracking number:
+    "查询码忘了" has lost the code, and still has the number."""
+    return bool(_QUERY_CODE.search(text or ""))
 
 
 def _short(text: str) -> bool:

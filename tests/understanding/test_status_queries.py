@@ -17,6 +17,7 @@ from understanding.status_queries import (
     WORK_ORDER_STATUS,
     forgets_what_was_asked,
     lost_number_intent,
+    names_the_query_code,
     ruled_intent,
     status_intent,
 )
@@ -207,3 +208,16 @@ def test_no_real_citizen_message_is_read_as_a_lost_number():
     lost = [text for text in messages if lost_number_intent(text)]
     print(f"\n{len(messages)} real messages, {len(lost)} read as a lost number")
     assert lost == []
+
+
+@pytest.mark.parametrize(
+    ("text", "about_the_code"),
+    [
+        ("查询码忘了", True),
+        ("I lost my query-code", True),
+        ("受理编号忘了", False),
+        ("I lost my reference number", False),
+    ],
+)
+def test_a_lost_query_code_is_told_from_a_lost_number(text, about_the_code):
+    assert names_the_query_code(text) is about_the_code

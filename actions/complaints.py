@@ -13,6 +13,7 @@ from actions.common import (
     db_session,
     form_started_at,
     language_of,
+    latest_intent,
     normalised_or_asked_again,
     politely,
     pressed_button,
@@ -29,6 +30,7 @@ from cases.work_orders import WorkOrderRequest, file_work_order, planned_unit
 from foundation.errors import ValidationFailed
 from knowledge_base.places import normalise_district
 from privacy.identity import normalise_phone
+from understanding.dates import tells_when
 
 COMPLAINT_SLOTS = (
     "complaint_text",
@@ -106,6 +108,21 @@ class ValidateComplaintForm(FormValidationAction):
         domain: dict,
     ) -> dict:
         return {"address": as_told(value)}
+
+    def extract_occurred_at(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        """An answer to when it happened that the model took for small talk or a
+        question ("每天都这样", "最近一直") is still the answer: asked again, the
+        citizen could only say it again."""
+        if (
+            tracker.get_slot("requested_slot") != "occurred_at"
+            or tracker.get_slot("occurred_at")
+            or latest_intent(tracker) in ("cancel", "request_human")
+        ):
+            return {}
+        text = (tracker.latest_message.get("text") or "").strip()
+        return {"occurred_at": text} if tells_when(text) else {}
 
     def validate_occurred_at(
         self,

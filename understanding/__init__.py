@@ -5,7 +5,8 @@ it asks.
 Public functions:
 
 - ``entities_in(text, now)``: the districts, addresses and dates a message names, by
-  grammar alone (``addresses``, ``dates``).
+  grammar alone (``addresses``, ``dates``); ``tells_when(text)``: whether a message
+  can answer when something happened, a day or only how often or how long (``dates``).
 - ``resolve_entities(text, entities, vocabulary)``: one clean entity per stretch of
   text out of every extractor's, service spans snapped onto a ``ServiceVocabulary``
   (``entities``).

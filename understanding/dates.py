@@ -325,3 +325,33 @@ def _cn_digit(char: str) -> int:
     if char not in _CN_DIGITS:
         raise ValueError(f"not a digit: {char}")
     return _CN_DIGITS[char]
+
+
+# An answer to "是什么时候发生的" need name no day: how often (每天, 一直, 老是), since
+# when (从上个月开始), for how long (一年多了, 好几个月) or how recently (最近, 这两天).
+_WHEN_WORDS = re.compile(
+    rf"""
+    每天|天天|每日|每晚|每夜|每早|每周|每个?(?:星期|礼拜|月)|每年|每逢|每次
+  | 整天|成天|一天到晚|白天|(?:{_PARTS_OF_DAY})|周末|工作日|节假日|双休日
+  | 一直|经常|常常|时常|时不时|老是|总是|反复|长期|常年|多年|持续
+  | 最近|近来|近期|这阵子|这段时间|这些天|这两天|这几天|刚才|刚刚|现在|目前|正在
+  | 以来|至今|到现在|开始(?:的|了|就)
+  | (?:\d+|[一二两三四五六七八九十几半]+|好几)个?多?(?:年|月|天|周|星期|礼拜|小时)
+  | \b(?:every|always|daily|nightly|since|lately|recently|constantly|weekends?
+       |nights?|mornings?|evenings?|yesterday|today|tonight|ago|months?|weeks?|years?
+       |(?:all|most|some)\ the\ time|at\ night|on\ and\ off)\b
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def tells_when(text: str) -> bool:
+    """Whether a message can be an answer to the question of when something happened.
+
+    The model reads some such answers as small talk ("每天都这样", "最近一直"), which
+    the complaint form would otherwise not take as an answer.
+    """
+    return bool(_WHEN_WORDS.search(text)) or any(
+        match.start() != match.end() and _is_date_mention(match)
+        for match in _DATE_PATTERN.finditer(text)
+    )

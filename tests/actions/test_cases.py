@@ -275,6 +275,22 @@ def test_an_english_complaint_is_asked_about_in_english_with_its_category(
     assert all(b["title"].isascii() for b in message["buttons"])
 
 
+@pytest.mark.parametrize("intent", ["chitchat", "faq", "ask_service_guide"])
+def test_how_often_it_happens_is_the_time_whatever_the_model_reads(intent, dispatcher):
+    validator = ValidateComplaintForm()
+    asked = {"requested_slot": "occurred_at"}
+    tracker = make_tracker(text="最近一直这样", intent=intent, slots=asked)
+    assert validator.extract_occurred_at(dispatcher, tracker, {}) == {
+        "occurred_at": "最近一直这样"
+    }
+    small_talk = make_tracker(text="你是机器人吗", intent=intent, slots=asked)
+    assert validator.extract_occurred_at(dispatcher, small_talk, {}) == {}
+    leaving = make_tracker(text="今天先不说了", intent="cancel", slots=asked)
+    assert validator.extract_occurred_at(dispatcher, leaving, {}) == {}
+    elsewhere = make_tracker(text="每天都这样", intent=intent, slots={})
+    assert validator.extract_occurred_at(dispatcher, elsewhere, {}) == {}
+
+
 def test_a_contact_that_is_no_number_is_asked_for_again(dispatcher):
     validator = ValidateComplaintForm()
     tracker = make_tracker(slots={"requested_slot": "contact"})

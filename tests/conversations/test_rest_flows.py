@@ -98,6 +98,16 @@ def test_complaint_with_a_corrected_district_becomes_a_work_order(citizen):
     assert re.search(r"GD\d{14}", reply) and "生态环境局" in reply
 
 
+def test_how_often_it_happens_answers_when_it_happened(citizen):
+    """The model reads "每天都这样" as small talk; at this question it is the answer."""
+    citizen.say("楼上每天半夜装修，电钻声吵得人睡不着")
+    citizen.say("对")
+    citizen.say("静安区")
+    assert "什么时候" in citizen.say("共和新路1500号")
+    assert "手机号码" in citizen.say("每天都这样")
+    assert citizen.slot("occurred_at") == "每天都这样"
+
+
 def _file_anonymously(stack) -> tuple[str, str]:
     """A noise complaint filed without a phone: its number and its query code."""
     filer = Citizen(stack)

@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 
 from understanding import entities_in
+from understanding.dates import tells_when
 
 # Friday 20 November 2026, 09:30 in Shanghai: what 今天 and 下周一 count from.
 NOW = datetime(2026, 11, 20, 9, 30)
@@ -88,3 +89,33 @@ def test_a_day_named_after_a_recurring_word_is_still_that_day() -> None:
     assert found("一直到昨天晚上十点还在吵") == [
         ("date", "昨天晚上十点", "2026-11-19T22:00")
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "每天都这样",
+        "天天如此",
+        "最近一直",
+        "老是这样，烦死了",
+        "好几个月了",
+        "一年多了",
+        "从上个月开始的",
+        "周末特别严重",
+        "白天晚上都有",
+        "昨天晚上十点多",
+        "It has been going on for months",
+        "lately",
+        "every night",
+    ],
+)
+def test_how_often_or_how_long_tells_when_without_naming_a_day(text: str) -> None:
+    assert tells_when(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["你是谁", "你是机器人吗", "谢谢", "怎么办理居住证", "收费吗", "how are you"],
+)
+def test_small_talk_and_questions_tell_no_time(text: str) -> None:
+    assert not tells_when(text)

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -198,9 +199,18 @@ def unit_view(
         NotFoundError: no such order, or another unit's: the same answer.
     """
     order = work_order_repository.get_work_order(session, number)
-    if order is None or order.unit_name != unit:
+    if not _sent_to(order, unit):
         raise NotFoundError("work order", number)
     return view_of(order, today)
+
+
+def _sent_to(order: WorkOrder | None, unit: str) -> TypeGuard[WorkOrder]:
+    """Whether ``order`` has reached ``unit``. One still in the centre's review queue
+    names the unit suggested for it, which the agent may yet change: the unit has not
+    been sent it, and by its number finds nothing."""
+    return (
+        order is not None and order.unit_name == unit and order.status != "registered"
+    )
 
 
 def view_of(order: WorkOrder, today: dt.date | None = None) -> UnitView:
@@ -255,7 +265,7 @@ def act(
             order's state does not allow it, a reason or the days are missing).
     """
     order = work_order_repository.lock_work_order(session, number)
-    if order is None or order.unit_name != unit:
+    if not _sent_to(order, unit):
         raise NotFoundError("work order", number)
     if action not in UNIT_ACTIONS:
         raise ValidationFailed("action", f"one of {', '.join(UNIT_ACTIONS)}")

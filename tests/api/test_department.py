@@ -166,6 +166,19 @@ def test_another_units_order_is_404_exactly_like_an_unknown_number(
     assert order["status"] == "dispatched" and len(order["history"]) == 2
 
 
+def test_an_order_waiting_for_the_centres_review_is_404_to_its_suggested_unit(
+    desk, engine, router, ours
+):
+    with session_scope(engine) as db:
+        order = file_work_order(
+            db, WorkOrderRequest(description="楼下饭店油烟太大"), router
+        )
+        order.status, order.dispatch_method, order.unit_name = "registered", None, ours
+        number = order.number
+    assert desk.get(f"{QUEUE}/{number}").status_code == 404
+    assert _do(desk, number, "sign").status_code == 404
+
+
 # ------------------------------------------------------------------ what a unit is shown
 
 

@@ -146,6 +146,28 @@ def test_another_units_order_cannot_be_acted_on_and_is_left_unchanged(session, r
     assert find_work_order(session, theirs).status == "dispatched"
 
 
+def test_an_order_still_in_the_review_queue_is_not_found_by_its_suggested_unit(
+    session, router
+):
+    waiting = file_work_order(
+        session,
+        WorkOrderRequest(description="楼下饭店油烟太大", contact_phone=PHONE),
+        router,
+        now=MONDAY,
+    )
+    waiting.status, waiting.dispatch_method, waiting.unit_name = (
+        "registered",
+        None,
+        OURS,
+    )
+    session.flush()
+    with pytest.raises(NotFoundError):
+        unit_view(session, OURS, waiting.number)
+    with pytest.raises(NotFoundError):
+        _act(session, waiting.number, "sign")
+    assert find_work_order(session, waiting.number).status == "registered"
+
+
 def test_contact_is_in_clear_only_while_the_unit_handles_the_order(session, router):
     number = _order(session, router)
     before = unit_view(session, OURS, number)

@@ -103,6 +103,9 @@ class ActionServiceGuidance(Action):
             # do, rather than this asking which service.
             if tracker.active_loop.get("name"):
                 return [SlotSet("aspect", None)]
+            if resolution.unheard:
+                dispatcher.utter_message(response="utter_no_guide_found")
+                return [SlotSet("service", None), SlotSet("aspect", None)]
             dispatcher.utter_message(response="utter_ask_which_service")
             return [SlotSet("aspect", aspect)]
         code = resolution.code

@@ -31,12 +31,16 @@ class Resolution:
 
     ``missing`` is the service name the citizen typed when the catalogue does not hold it;
     ``candidates`` are then related services to offer, never to answer with.
+    ``unheard`` are the words of a question no guide contains, when search found
+    nothing: it names a subject the catalogue lacks (无人机飞行怎么报备), which asking
+    "which service?" would only send round again.
     """
 
     code: str | None = None
     kind: str | None = None
     candidates: list[SearchHit] = field(default_factory=list)
     missing: str | None = None
+    unheard: tuple[str, ...] = ()
 
     @property
     def is_clear(self) -> bool:
@@ -73,7 +77,12 @@ def resolve_subject(
             return resolution
     if context_code in codes and _still_the_subject(index, text, context_code):
         return Resolution(code=context_code, kind=codes[context_code])
-    return _from_search(index.search(text, limit=CHOICES)) if text else Resolution()
+    if not text:
+        return Resolution()
+    resolution = _from_search(index.search(text, limit=CHOICES))
+    if resolution.is_clear or resolution.candidates:
+        return resolution
+    return Resolution(unheard=tuple(index.unheard_words(text)))
 
 
 def _still_the_subject(index: ServiceIndex, text: str, code: str) -> bool:

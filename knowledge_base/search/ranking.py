@@ -29,7 +29,14 @@ import numpy as np
 
 from foundation.without_jax import leave_out_jax
 from knowledge_base.search.phonetic import HomophoneRepairer
-from knowledge_base.search.text import Segmenter, latin_words, normalise
+from knowledge_base.search.text import (
+    ASKING_WORDS,
+    FILLERS_ZH,
+    STOPWORDS_EN,
+    Segmenter,
+    latin_words,
+    normalise,
+)
 
 if TYPE_CHECKING:
     import numpy.typing as npt  # for annotations only: importing it takes ~80 ms
@@ -204,6 +211,26 @@ class ServiceIndex:
             self._hit(index, float(scores[index]))
             for index in best
             if scores[index] > 0
+        ]
+
+    def unheard_words(self, question: str) -> list[str]:
+        """The words of a question that no guide contains (无人机, 飞行): a subject the
+        catalogue has never heard of, rather than a question that names none."""
+        text = normalise(question)
+        chinese = [
+            word
+            for word in self.segmenter.whole_words(text)
+            if len(word) > 1 and word not in FILLERS_ZH
+        ]
+        english = [
+            word
+            for word in latin_words(text)
+            if len(word) > 2 and word not in STOPWORDS_EN and not word.isdigit()
+        ]
+        return [
+            word
+            for word in chinese + english
+            if word not in self._vocabulary and word not in ASKING_WORDS
         ]
 
     def _known(self, text: str) -> list[str]:

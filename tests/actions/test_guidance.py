@@ -113,6 +113,27 @@ def test_nothing_known_asks_which_service(dispatcher):
     assert dispatcher.messages[0]["response"] == "utter_ask_which_service"
 
 
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("无人机飞行怎么报备", "ask_service_guide"),
+        ("How do I register a drone?", "ask_service_guide"),
+    ],
+)
+def test_a_subject_no_guide_has_heard_of_is_told_no_guide_not_asked_which(
+    text, intent, dispatcher
+):
+    tracker = make_tracker(text=text, intent=intent)
+    events = ActionServiceGuidance().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_no_guide_found"
+    assert {
+        "event": "slot",
+        "name": "service",
+        "value": None,
+        "timestamp": None,
+    } in events
+
+
 def test_inside_a_form_a_question_naming_nothing_leaves_the_form_to_ask_again(
     dispatcher,
 ):

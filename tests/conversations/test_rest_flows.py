@@ -466,6 +466,14 @@ def test_uncatalogued_licence_gets_the_honest_answer_not_a_neighbours_guide(citi
     assert citizen.slot("service") is None
 
 
+def test_a_subject_named_without_a_service_word_is_told_no_guide_has_it(citizen):
+    """报备 is no service's word, so coverage cannot name the missing service; that no
+    guide holds 无人机 or 飞行 still tells an honest "no guide" from "which one?"."""
+    reply = citizen.say("无人机飞行怎么报备")
+    assert "没有找到与您的问题对应的办事指南" in reply and "哪项业务" not in reply
+    assert {"title": "转人工", "payload": "/request_human"} in citizen.buttons()
+
+
 def test_a_new_uncatalogued_topic_drops_the_passport(stack):
     citizen = Citizen(stack, lang="en")
     citizen.say("How do I get a passport?")

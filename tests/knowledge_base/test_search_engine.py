@@ -212,3 +212,15 @@ def test_warming_up_on_an_unreadable_database_leaves_the_index_to_the_first_ques
     assert "search index not built at start" in caplog.text
     with pytest.raises(sqlalchemy.exc.SQLAlchemyError):
         catalogue.index.search("护照")
+
+
+def test_words_no_guide_contains_are_told_apart_from_words_of_asking(service_index):
+    assert service_index.unheard_words("无人机飞行怎么报备") == [
+        "无人机",
+        "飞行",
+        "报备",
+    ]
+    assert service_index.unheard_words("How do I register a drone?") == ["drone"]
+    for naming_nothing in ("我想咨询一下", "周末几点上班", "要带什么材料", "How much"):
+        assert service_index.unheard_words(naming_nothing) == []
+    assert service_index.unheard_words("居住证怎么办") == []

@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import (
     db_session,
     form_started_at,
+    is_button_payload,
     language_of,
     normalised_or_asked_again,
     politely,
@@ -90,6 +91,6 @@ def _question_before_request(tracker: Tracker) -> str | None:
             asked_for_callback = True
             continue
         text = event.get("text") or ""
-        if asked_for_callback and text and not text.startswith("/"):
+        if asked_for_callback and text and not is_button_payload(text):
             return text
     return None

@@ -44,10 +44,16 @@ def latest_intent(tracker: Tracker) -> str | None:
     return tracker.latest_message.get("intent", {}).get("name")
 
 
+def is_button_payload(text: str) -> bool:
+    """Whether a message is a button's payload (/intent{...}), which answers no
+    question in words: it is never taken as a description, a name or a comment."""
+    return text.startswith("/")
+
+
 def typed_text(tracker: Tracker) -> str:
-    """What the citizen typed or said; a button's payload (/intent{...}) is not text."""
+    """What the citizen typed or said; a button's payload is not text."""
     text = tracker.latest_message.get("text") or ""
-    return "" if text.startswith("/") else text
+    return "" if is_button_payload(text) else text
 
 
 def pressed_button(tracker: Tracker, intent: str) -> bool:

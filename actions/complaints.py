@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import (
     db_session,
     form_started_at,
+    is_button_payload,
     language_of,
     latest_intent,
     normalised_or_asked_again,
@@ -74,7 +75,7 @@ class ValidateComplaintForm(FormValidationAction):
         text = str(value or "").strip()
         # A button ("/file_complaint") is no description: the problem is the one the
         # citizen described when it was offered, or it is asked for.
-        if text.startswith("/"):
+        if is_button_payload(text):
             text = tracker.get_slot("problem_described") or ""
         # "我要投诉" alone says nothing about the problem: ask for the details.
         if (
@@ -152,7 +153,7 @@ def as_told(value: Any) -> str | None:
     """A free-text answer as told; a button's payload ("/file_complaint") is none, and
     the form asks again."""
     text = str(value or "").strip()
-    return None if not text or text.startswith("/") else text
+    return None if not text or is_button_payload(text) else text
 
 
 class ActionAskCategory(Action):

@@ -6,7 +6,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import db_session, politely
+from actions.common import db_session, is_button_payload, politely
 from contact_centre.feedback import record_feedback
 
 
@@ -25,7 +25,7 @@ class ActionRecordFeedback(Action):
     ) -> list:
         rating = int(tracker.get_slot("rating"))
         text = tracker.latest_message.get("text") or ""
-        comment = None if text.startswith("/") else text
+        comment = None if is_button_payload(text) else text
         with db_session() as session:
             record_feedback(
                 session,

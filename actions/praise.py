@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import (
     db_session,
     form_started_at,
+    is_button_payload,
     language_of,
     politely,
     search_engine,
@@ -39,7 +40,7 @@ class ValidatePraiseForm(FormValidationAction):
     ) -> dict:
         # "我要表扬" alone names nobody to pass it on to: ask for whom and what.
         text = str(value or "").strip()
-        if text.startswith("/") or not says_whom_or_what(text):
+        if is_button_payload(text) or not says_whom_or_what(text):
             return {"praise_text": None}
         return {"praise_text": text}
 

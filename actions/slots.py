@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.common import (
     db_session,
     entity_values,
+    is_button_payload,
     language_of,
     latest_intent,
     search_engine,
@@ -248,7 +249,7 @@ class ValidateSlotMappings(ValidationAction):
         ):
             return {}
         text = tracker.latest_message.get("text") or ""
-        if text.startswith("/"):
+        if is_button_payload(text):
             return {}  # a button of an earlier message is no attempt at a number
         intent = latest_intent(tracker)
         if intent == "deny" or declines_contact(text):

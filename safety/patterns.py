@@ -496,6 +496,22 @@ DROWNING: list[Rule] = [
 PERSON_IN_DANGER: list[Rule] = [
     (
         Level.STRONG,
+        # Someone else heard crying for help ("听到有人喊救命", "外面有人呼救"): a report
+        # of a person in danger, not the citizen's exasperation, even amid a complaint
+        # about the noise ("楼上吵架砸东西，听到有人喊救命").
+        r"(?:喊|叫|大喊|大叫|呼喊|哭喊|尖叫|哭叫|嚎)(?:着|了)?[^,。!?]{0,3}?救命|(?<!的)呼救(?!信号|电话|装置|按钮|器|铃)"
+        r"|求救声",
+        r"电话|热线|12345|信号|手势|演习|演练|训练|培训|课|怎么|如何|游戏|电视|电影|视频|小说",
+    ),
+    (
+        Level.STRONG,
+        r"(?<![a-z])(?:(?:screaming|shouting|yelling|crying|calling|crying out|begging|"
+        r"screams|shouts|cries|yells|calls) (?:out )?for help|(?:screaming|shouting|yelling|"
+        r"screams|shouts|yells) [\"'“]?help(?![a-z]))",
+        r"(?<![a-z])(?:with|about|regarding|how|what|game|film|movie|tv|show)(?![a-z])",
+    ),
+    (
+        Level.STRONG,
         # Locked or trapped in a car, a lift, a fire, under rubble.
         PERSON_ZH
         + r".{0,6}?(?:锁|关|困|闷)(?:在|到)?(?:了)?(?:车|车子|汽车|轿车)(?:里|内|上)|"

@@ -235,6 +235,35 @@ def test_triage_message_with_two_emergencies_leads_with_the_scene() -> None:
     assert found.numbers == ("110", "120")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "楼上有人在吵架，砸东西，听到有人喊救命",
+        "外面有人呼救",
+        "I can hear a woman screaming for help next door",
+        "someone is yelling help downstairs",
+    ],
+)
+def test_someone_heard_crying_for_help_is_a_person_in_danger_amid_a_complaint(
+    text: str,
+) -> None:
+    found = triage(text)
+    assert found is not None and found.numbers[0] == "110"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "呼救电话是多少",
+        "小区的呼救按钮坏了",
+        "早年下海者的呼救",
+        "I am calling for help with my visa",
+    ],
+)
+def test_crying_for_help_as_a_thing_or_a_plea_is_no_emergency(text: str) -> None:
+    assert triage(text) is None
+
+
 def test_triage_cry_for_help_alone_is_a_person_in_danger() -> None:
     found = triage("救命啊，帮帮我")
     assert found is not None

@@ -341,6 +341,24 @@ MEDICAL: list[Rule] = [
     ),
     (
         Level.STRONG,
+        # A fall from a height ("有人从脚手架上摔下来了"), and wild mushrooms or puffer
+        # fish eaten with symptoms: poisoning that kills within hours.
+        PERSON_ZH
+        + r"[^,。!?]{0,3}?从[^,。!?]{1,10}?(?:摔|掉|跌|坠|滚|栽)(?:了)?下(?:来|去)|高空坠落|"
+        r"(?:吃|误食)(?:了)?(?:野|自己采的|山上采的)?(?:蘑菇|菌子|野菌|河豚)[^。!?]{0,12}?"
+        r"(?:吐|晕|抽|昏|拉|不舒服|难受|中毒|没(?:了)?意识)",
+        r"东西|物品|花盆|砖|玻璃|手机|衣服|广告牌|空调|杂物|垃圾|预防|防止|保险|赔偿|怎么赔|"
+        r"新闻|去年|上次",
+    ),
+    (
+        Level.WEAK,
+        # Many taken ill at once after a meal: food poisoning that may need 120.
+        r"(?:全家|一家人|好几个人|好多人|几个人|大家|全班|同事们?)[^,。!?]{0,6}?"
+        r"(?:上吐下泻|又吐又拉|呕吐不止|吐得厉害|都吐了)",
+        r"气得|恶心人|(?:防|预防)",
+    ),
+    (
+        Level.STRONG,
         # A call for an ambulance.
         r"(?:快|赶紧|马上|帮我|帮忙|请)(?:叫|打|拨|喊)(?:个|一辆|一下)?(?:救护车|120|急救)|"
         r"(?:叫|派|要|需要)(?:一辆|辆|个)?救护车|打了120|救护车(?:还没来|怎么还不来|快来)|"
@@ -349,7 +367,8 @@ MEDICAL: list[Rule] = [
     ),
     (
         Level.WEAK,
-        r"(?:倒|躺)在(?:了)?(?:地上|地下|路上|路边|马路上|卫生间|厕所|浴室|楼梯)[^,。!?]{0,4}?"
+        r"(?:倒|躺)在(?:了)?(?:地上|地下|路上|路边|马路(?:上|中间|当中|边)?|路中间|人行道上|"
+        r"卫生间|厕所|浴室|楼梯|楼道里?|草丛里|门口)[^,。!?]{0,4}?"
         r"(?:不动|起不来|没反应|不醒|了)|"
         r"(?:摔倒|跌倒|摔)(?:在地上?)?(?:了)?.{0,6}(?:起不来|不能动|动不了|爬不起来|不动了|"
         r"流血|出血|昏)|要生了|快生了|(?:快|要)不行了|不行了快|说不出话|讲不出话|吃错(?:了)?药|"
@@ -369,7 +388,7 @@ MEDICAL: list[Rule] = [
         r"fitting|convulsing|choking|bleeding (?:heavily|badly|a lot|everywhere|"
         r"profusely|non-?stop)|(?:won'?t|doesn'?t|can'?t) stop bleeding|lots of blood|"
         r"so much blood|blood everywhere|overdos(?:e|ed)|took (?:a lot of|too many|all "
-        r"(?:my|the|his|her)) (?:pills|tablets)|swallowed (?:poison|bleach|pills)|"
+        r"(?:my|the|his|her)) (?:pills|tablets)|swallowed (?:some |a lot of |a few |an? |all (?:the|my|his|her) )?(?:poison|bleach|pills|tablets|medicine|(?:button )?batter(?:y|ies)|magnets?)|(?:has |have |just )?(?:fallen|fell)(?: down| over)?(?: and)? (?:can'?t|cannot|couldn'?t|is unable to) (?:get up|move|stand)|"
         r"poisoned|electrocuted|face (?:is )?drooping|slurr(?:ed|ing) (?:speech|words)|"
         r"lips (?:are|turning|turned|have gone) (?:blue|purple)|turning blue|"
         r"(?:call|need|send|get) (?:an |a )?ambulance|(?:her|my) waters? (?:has |have )?"
@@ -461,7 +480,10 @@ DROWNING: list[Rule] = [
         r"(?:有人|人|孩子|小孩)(?:漂|浮)在"
         + WATER_ZH
         + r"|淹(?:着|到)(?:了)?(?:人|孩子)|"
-        r"(?:有人|人)(?:跳(?:河|江|湖|海|水)了)|(?:河|江|湖|水)里有(?:个)?人",
+        r"(?:有人|人)(?:跳(?:河|江|湖|海|水)了)|(?:河|江|湖|水)里有(?:个)?人|"
+        # Playing by the water, then fallen in: "小孩在河边玩，掉下去了".
+        r"(?:人|孩子|小孩|小朋友|老人)[^。!?]{0,4}?(?:河|江|湖|池塘|水塘|水池|泳池|水库|海|浜)边"
+        r"[^。!?]{0,10}?(?:掉|落|跌|摔|滑|栽)(?:了)?(?:下去|进去|到水里|进水里)",
         r"防溺水|预防|落水管|落水口",
     ),
     (
@@ -657,7 +679,10 @@ SELF_HARM: list[Rule] = [
         Level.STRONG,
         # Someone else about to take their life: subject to news, the past and paperwork.
         r"(?:有人|他|她|孩子|儿子|女儿|朋友|同事|同学|老公|老婆|邻居|室友|爸|妈)(?:说)?(?:要|想|在)?"
-        r"(?:去)?(?:跳楼|自杀|轻生|寻短见)",
+        r"(?:去)?(?:跳楼|自杀|轻生|寻短见)|"
+        # Someone at the edge of a height who looks about to jump.
+        r"(?:天台|楼顶|屋顶|顶楼|窗台|窗外|阳台外|护栏外|桥上|桥边|江边|楼边)[^。!?]{0,12}?"
+        r"(?:要跳|想跳|准备跳|往下跳|跳下去)",
         _NOT_A_PERSON,
     ),
     (

@@ -252,6 +252,44 @@ def test_someone_heard_crying_for_help_is_a_person_in_danger_amid_a_complaint(
 
 
 @pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("有个人躺在马路中间一动不动", Kind.MEDICAL),
+        ("工地上有人从脚手架上摔下来了", Kind.MEDICAL),
+        ("昨天吃了自己采的蘑菇，今天一直吐", Kind.MEDICAL),
+        ("吃了蘑菇以后全家都上吐下泻", Kind.MEDICAL),
+        ("My child swallowed some pills", Kind.MEDICAL),
+        ("He swallowed a battery", Kind.MEDICAL),
+        ("An old man has fallen and can't get up", Kind.MEDICAL),
+        ("楼下有个小孩在河边玩，掉下去了", Kind.DROWNING),
+        ("有人在天台边上坐着，好像要跳", Kind.SELF_HARM),
+    ],
+)
+def test_falls_poisonings_and_someone_at_the_edge_are_emergencies(
+    text: str, kind: Kind
+) -> None:
+    found = triage(text)
+    assert found is not None and found.kind is kind
+    assert found.numbers[0] in ("110", "120")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "楼上的花盆从阳台上掉下来了",
+        "手机从桥上掉下去了",
+        "我要投诉，在这家饭店吃完饭全家都上吐下泻",
+        "孩子们在河边玩太危险了，建议装护栏",
+        "I fell over last week and want to claim insurance",
+    ],
+)
+def test_falling_things_and_complaints_of_past_illness_are_no_emergency(
+    text: str,
+) -> None:
+    assert triage(text) is None
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "呼救电话是多少",

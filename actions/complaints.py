@@ -21,6 +21,7 @@ from actions.common import (
     search_engine,
 )
 from actions.slots import ANONYMOUS, is_unsure
+from cases import lifecycle
 from cases.access import issue_query_code
 from cases.idempotency import session_scope
 from cases.merging import separate_latest
@@ -239,7 +240,9 @@ class ActionFileWorkOrder(Action):
                 )
                 if order.merged_into is not None:
                     dispatcher.utter_message(
-                        response="utter_work_order_joined",
+                        response="utter_work_order_joined_before_dispatch"
+                        if order.merged_into.status in lifecycle.AWAITING_DISPATCH
+                        else "utter_work_order_joined",
                         number=order.number,
                         joined_to=order.merged_into.number,
                         department=unit_as_read(

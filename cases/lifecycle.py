@@ -37,6 +37,9 @@ from foundation.errors import NotFoundError, ValidationFailed
 
 CENTRE, UNIT, CITIZEN, SYSTEM = "centre", "unit", "citizen", "system"
 OPEN = ("registered", "dispatched", "signed", "in_progress", "returned")
+# Open and with the centre, which has yet to send it (again) to a unit: no unit is
+# handling it.
+AWAITING_DISPATCH = ("registered", "returned")
 SIGNING_DAYS = 1
 MAX_EXTENSION_DAYS = 30
 SATISFACTION = ("satisfied", "basically_satisfied", "dissatisfied")
@@ -86,9 +89,7 @@ class Action:
 ACTIONS = {
     action.name: action
     for action in (
-        Action(
-            "dispatch", ("registered", "returned"), "dispatched", frozenset({CENTRE})
-        ),
+        Action("dispatch", AWAITING_DISPATCH, "dispatched", frozenset({CENTRE})),
         Action("sign", ("dispatched",), "signed", frozenset({UNIT})),
         Action("start", ("signed",), "in_progress", frozenset({UNIT})),
         Action(

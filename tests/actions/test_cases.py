@@ -8,6 +8,7 @@ from functools import partial
 
 import pytest
 import yaml
+from rasa_sdk.executor import CollectingDispatcher
 
 import actions.handoff
 from actions.applications import ActionSubmitApplication, ValidateApplicationForm
@@ -326,6 +327,36 @@ def test_filed_work_order_is_routed_with_due_date(engine, dispatcher):
         assert order.department.code == "traffic-police"
         assert order.anonymous and order.contact_phone is None
         assert order.due_date > order.created_at.date()
+
+
+def test_a_report_joined_to_an_order_not_yet_dispatched_is_not_told_it_is_handled(
+    engine,
+):
+    def report(sender_id: str) -> dict:
+        dispatcher = CollectingDispatcher()
+        tracker = _in_complaint_form(
+            sender_id,
+            1.0,
+            complaint_text="共和新路1500号门口的路灯坏了，晚上一片漆黑",
+            category="roads-municipal",
+            district="静安区",
+            address="共和新路1500号",
+            occurred_at="这几天晚上",
+            contact="13812345678",
+        )
+        ActionFileWorkOrder().run(dispatcher, tracker, {})
+        return dispatcher.messages[0]
+
+    first = report("citizen-light-1")["number"]
+    with session_scope(engine) as session:
+        order = get_work_order(session, first)
+        order.status, order.dispatch_method = "registered", None
+    waiting = report("citizen-light-2")
+    assert waiting["response"] == "utter_work_order_joined_before_dispatch"
+    assert waiting["joined_to"] == first
+    with session_scope(engine) as session:
+        get_work_order(session, first).status = "dispatched"
+    assert report("citizen-light-3")["response"] == "utter_work_order_joined"
 
 
 def test_an_english_order_is_said_to_go_to_the_unit_where_it_happened(dispatcher):

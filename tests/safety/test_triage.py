@@ -302,6 +302,17 @@ def test_crying_for_help_as_a_thing_or_a_plea_is_no_emergency(text: str) -> None
     assert triage(text) is None
 
 
+def test_a_cry_heard_is_answered_with_where_to_say_and_no_risk_to_take() -> None:
+    zh = triage("隔壁有人喊救命")
+    en = triage("I can hear a woman screaming for help next door")
+    assert zh is not None and en is not None
+    chinese, english = emergency_reply(zh, "zh"), emergency_reply(en, "en")
+    assert chinese.startswith("请立即拨打 110")
+    assert "具体位置" in chinese and "不要独自冒险" in chinese
+    assert english.startswith("Please call 110")
+    assert "say exactly where" in english and "do not put yourself at risk" in english
+
+
 def test_triage_cry_for_help_alone_is_a_person_in_danger() -> None:
     found = triage("救命啊，帮帮我")
     assert found is not None

@@ -42,7 +42,7 @@ from knowledge_base.locations import Location, Place, locate
 from knowledge_base.repositories.work_order_categories import get_category
 from knowledge_base.search.text import cjk_runs, normalise
 from understanding.addresses import address_spans, place_spans
-from understanding.dates import date_spans
+from understanding.dates import DURATION, FREQUENCY, date_spans
 from understanding.spans import Span, without_overlaps
 
 AGENT = "agent"
@@ -104,20 +104,6 @@ _PLACE_SUFFIX = re.compile(
 # --- when ---------------------------------------------------------------------------
 
 _CN = "一二两三四五六七八九十几半"
-# How long or how often, which the date grammar leaves to the caller: 这两个礼拜,
-# 一个多月, 好几个晚上, 每天晚上, 天天.
-_DURATION = re.compile(
-    rf"(?:这|近|最近|已经|连着|连续|整整|快)?"
-    rf"(?:好几|十几|二十几|[{_CN}]{{1,3}}|\d{{1,3}})个?多?"
-    r"(?:礼拜|星期|周|月|天|上午|下午|早上|中午|晚上|晚|夜|年)(?:多)?"
-    r"(?![楼号路弄层室人块元])"
-)
-_FREQUENCY = re.compile(
-    r"(?:每天|天天|每晚|每夜|每个?(?:礼拜|星期|周)[一二三四五六日天末]?|每到|一到"
-    r"|每逢|最近|近期|这几天|这阵子|这段时间|刚才|刚刚|周末|节假日|工作日)"
-    # Times of the day by what happens then: 每天放学后, 下班高峰.
-    r"|(?:放学|下班|上班|早|晚)(?:高峰|以后|后|的时候)"
-)
 _PARTS_OF_DAY = re.compile(r"凌晨|清晨|早上|上午|中午|下午|傍晚|晚上|夜里|半夜|深夜")
 _TIME_TAIL = re.compile(
     r"(?:以后|之后|以前|之前|左右|前后|多|开始|起|那会儿|的时候)"
@@ -447,8 +433,8 @@ def find_time(text: str, now: datetime) -> tuple[str | None, str | None]:
     dates = date_spans(text, now)
     found = [
         *dates,
-        *(_span(m) for m in _DURATION.finditer(text)),
-        *(_span(m) for m in _FREQUENCY.finditer(text)),
+        *(_span(m) for m in DURATION.finditer(text)),
+        *(_span(m) for m in FREQUENCY.finditer(text)),
         *(_span(m) for m in _PARTS_OF_DAY.finditer(text)),
     ]
     kept = without_overlaps(found)
@@ -482,7 +468,7 @@ def _span(match: re.Match[str]) -> Span:
 
 def _one_day(dates: list[Span], stretch: tuple[int, int], text: str) -> str | None:
     start, end = stretch
-    if _FREQUENCY.match(text, start):
+    if FREQUENCY.match(text, start):
         return None  # 每天晚上十一点: every evening, not today's
     for span in dates:
         inside = start <= span.start and span.end <= end

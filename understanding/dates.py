@@ -327,14 +327,30 @@ def _cn_digit(char: str) -> int:
     return _CN_DIGITS[char]
 
 
-# An answer to "是什么时候发生的" need name no day: how often (每天, 一直, 老是), since
-# when (从上个月开始), for how long (一年多了, 好几个月) or how recently (最近, 这两天).
+# How long or how often, which the grammar above leaves to its callers: 这两个礼拜,
+# 一个多月, 好几个晚上, 每天晚上, 天天. The agent's draft keeps them as said
+# (contact_centre.prefill); an answer to "是什么时候发生的" may be nothing more.
+DURATION = re.compile(
+    r"(?:这|近|最近|已经|连着|连续|整整|快)?"
+    r"(?:好几|十几|二十几|[一二两三四五六七八九十几半]{1,3}|\d{1,3})个?多?"
+    r"(?:礼拜|星期|周|月|天|上午|下午|早上|中午|晚上|晚|夜|年)(?:多)?"
+    r"(?![楼号路弄层室人块元])"
+)
+FREQUENCY = re.compile(
+    r"(?:每天|天天|每晚|每夜|每个?(?:礼拜|星期|周)[一二三四五六日天末]?|每到|一到"
+    r"|每逢|最近|近期|这几天|这阵子|这段时间|刚才|刚刚|周末|节假日|工作日)"
+    # Times of the day by what happens then: 每天放学后, 下班高峰.
+    r"|(?:放学|下班|上班|早|晚)(?:高峰|以后|后|的时候)"
+)
+# The rest of what can answer "是什么时候发生的" without naming a day: how often in
+# other words (一直, 老是), since when (从上个月开始), for how many hours, how recently
+# (这些天, 现在), and the same in English.
 _WHEN_WORDS = re.compile(
     rf"""
-    每天|天天|每日|每晚|每夜|每早|每周|每个?(?:星期|礼拜|月)|每年|每逢|每次
-  | 整天|成天|一天到晚|白天|(?:{_PARTS_OF_DAY})|周末|工作日|节假日|双休日
+    每日|每早|每个?月|每年|每次
+  | 整天|成天|一天到晚|白天|(?:{_PARTS_OF_DAY})|双休日
   | 一直|经常|常常|时常|时不时|老是|总是|反复|长期|常年|多年|持续
-  | 最近|近来|近期|这阵子|这段时间|这些天|这两天|这几天|刚才|刚刚|现在|目前|正在
+  | 近来|这些天|现在|目前|正在
   | 以来|至今|到现在|开始(?:的|了|就)
   | (?:\d+|[一二两三四五六七八九十几半]+|好几)个?多?(?:年|月|天|周|星期|礼拜|小时)
   | \b(?:every|always|daily|nightly|since|lately|recently|constantly|weekends?
@@ -351,7 +367,9 @@ def tells_when(text: str) -> bool:
     The model reads some such answers as small talk ("每天都这样", "最近一直"), which
     the complaint form would otherwise not take as an answer.
     """
-    return bool(_WHEN_WORDS.search(text)) or any(
+    if any(words.search(text) for words in (FREQUENCY, DURATION, _WHEN_WORDS)):
+        return True
+    return any(
         match.start() != match.end() and _is_date_mention(match)
         for match in _DATE_PATTERN.finditer(text)
     )
